@@ -1,0 +1,232 @@
+// Command skillgrid is the SkillGrid API server and its admin tools:
+//
+//	skillgrid serve [--dev]
+//	skillgrid migrate up|down|status
+//	skillgrid user create --role admin|instructor --email E --password P --name N
+//	skillgrid seed --demo
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/account"
+	"github.com/skillgrid/skillgrid/internal/app"
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/demo"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/migrations"
+)
+
+const usage = `usage:
+  skillgrid serve [--dev]
+  skillgrid migrate up|down|status
+  skillgrid user create --role admin|instructor --email E --password P --name N
+  skillgrid seed --demo`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "skillgrid:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg, log, args[1:])
+	case "migrate":
+		return migrate(ctx, cfg, args[1:], out)
+	case "user":
+		return userCreate(ctx, cfg, args[1:], out)
+	case "seed":
+		return seed(ctx, cfg, log, args[1:], out)
+	}
+	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dev := fs.Bool("dev", false, "make a random JWT secret when SKILLGRID_JWT_SECRET is unset")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.RequireSecret(); err != nil {
+		if !*dev {
+			return err
+		}
+		b := make([]byte, 48)
+		_, _ = rand.Read(b)
+		cfg.JWTSecret = []byte(base64.RawStdEncoding.EncodeToString(b))
+		log.Warn("--dev: SKILLGRID_JWT_SECRET is unset, so a random one was made; tokens die when the process stops")
+	}
+	d, err := openMigrated(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	a, err := app.Build(cfg, log, d, app.Options{})
+	if err != nil {
+		return err
+	}
+	if cfg.AdminEmail != "" {
+		made, err := a.Accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		if err != nil {
+			return fmt.Errorf("bootstrap admin (SKILLGRID_ADMIN_EMAIL): %w", err)
+		}
+		if made {
+			log.Info("bootstrap admin created", "email", cfg.AdminEmail)
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("SKILLGRID_ADDR: %w", err)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs/")
+	err = app.Serve(ctx, a.HTTP, ln, 30*time.Second)
+	log.Info("stopped")
+	return err
+}
+
+func openMigrated(ctx context.Context, cfg config.Config) (*bun.DB, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("SKILLGRID_DATABASE_URL: %w", err)
+	}
+	if _, err := migrations.Up(ctx, d); err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func migrate(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: skillgrid migrate up|down|status")
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("SKILLGRID_DATABASE_URL: %w", err)
+	}
+	defer d.Close()
+	switch args[0] {
+	case "up":
+		g, err := migrations.Up(ctx, d)
+		if err != nil {
+			return err
+		}
+		if g.IsZero() {
+			fmt.Fprintln(out, "nothing to migrate: the database is up to date")
+			return nil
+		}
+		fmt.Fprintf(out, "migrated to %s\n", g)
+	case "down":
+		g, err := migrations.Down(ctx, d)
+		if err != nil {
+			return err
+		}
+		if g.IsZero() {
+			fmt.Fprintln(out, "nothing to roll back")
+			return nil
+		}
+		fmt.Fprintf(out, "rolled back %s\n", g)
+	case "status":
+		ms, err := migrations.Status(ctx, d)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			state := "pending"
+			if m.IsApplied() {
+				state = "applied (group " + fmt.Sprint(m.GroupID) + ")"
+			}
+			fmt.Fprintf(out, "%s %s %s\n", m.Name, m.Comment, state)
+		}
+		fmt.Fprintf(out, "%d applied, %d pending\n", len(ms.Applied()), len(ms.Unapplied()))
+	default:
+		return fmt.Errorf("unknown migrate action %q: want up, down or status", args[0])
+	}
+	return nil
+}
+
+func userCreate(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: skillgrid user create --role admin|instructor --email E --password P --name N")
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	role := fs.String("role", "", "admin or instructor")
+	email := fs.String("email", "", "login email")
+	password := fs.String("password", "", "password, at least 10 characters")
+	name := fs.String("name", "", "display name")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	d, err := openMigrated(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{})
+	if err != nil {
+		return err
+	}
+	p, err := a.Accounts.CreateAccount(ctx, account.NewUser{
+		Email: *email, Password: *password, Name: *name, Role: auth.Role(*role),
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "created %s %s (%s)\n", p.Role, p.Email, p.ID)
+	return nil
+}
+
+func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	demoFlag := fs.Bool("demo", false, "load the demo programme and accounts")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*demoFlag {
+		return errors.New("usage: skillgrid seed --demo")
+	}
+	d, err := openMigrated(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	a, err := app.Build(cfg, log, d, app.Options{})
+	if err != nil {
+		return err
+	}
+	made, err := demo.Seed(ctx, a)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "demo data loaded: %d new records (running it again changes nothing)\n", made)
+	return nil
+}

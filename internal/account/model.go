@@ -1,0 +1,119 @@
+// Package account manages users and their profiles, company accounts and
+// their approval, and the admin's user management.
+package account
+
+import (
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/auth"
+)
+
+// User is a stored account.
+type User struct {
+	bun.BaseModel `bun:"table:users"`
+
+	ID                  string     `bun:"id,pk"`
+	Email               string     `bun:"email"`
+	PasswordHash        string     `bun:"password_hash"`
+	Name                string     `bun:"name"`
+	Role                auth.Role  `bun:"role"`
+	Active              bool       `bun:"active"`
+	Phone               *string    `bun:"phone"`
+	CareerStage         *string    `bun:"career_stage"`
+	Region              *string    `bun:"region"`
+	PoolOptIn           bool       `bun:"pool_opt_in"`
+	PoolOptInChangedAt  *time.Time `bun:"pool_opt_in_changed_at"`
+	CreatedAt           time.Time  `bun:"created_at"`
+	UpdatedAt           time.Time  `bun:"updated_at"`
+}
+
+// Company is an employer's account: it uses the graduate pool once approved.
+type Company struct {
+	bun.BaseModel `bun:"table:companies,alias:co"`
+
+	ID              string     `bun:"id,pk" json:"id"`
+	UserID          string     `bun:"user_id" json:"user_id"`
+	Name            string     `bun:"name" json:"name"`
+	Status          string     `bun:"status" json:"status"`
+	RejectionReason *string    `bun:"rejection_reason" json:"rejection_reason"`
+	DecidedAt       *time.Time `bun:"decided_at" json:"decided_at"`
+	CreatedAt       time.Time  `bun:"created_at" json:"created_at"`
+	Email           string     `bun:"email,scanonly" json:"email"`
+}
+
+// Company statuses.
+const (
+	CompanyPending  = "pending"
+	CompanyApproved = "approved"
+	CompanyRejected = "rejected"
+)
+
+// Career stages a trainee may give.
+var CareerStages = []string{"student", "job_seeker", "incumbent"}
+
+// Profile is a user as they (or an admin) see it.
+type Profile struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      auth.Role `json:"role"`
+	Active    bool      `json:"active"`
+	Phone     *string   `json:"phone"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Trainees only: nil for other roles, so its fields are left out.
+	*TraineeProfile
+
+	// Companies only.
+	Company *Company `json:"company,omitempty"`
+}
+
+// TraineeProfile is the part of a profile only trainees have.
+type TraineeProfile struct {
+	Levels      map[string]int `json:"levels"`
+	Skills      []string       `json:"skills"`
+	CareerStage *string        `json:"career_stage"`
+	Region      *string        `json:"region"`
+	PoolOptIn   bool           `json:"pool_opt_in"`
+}
+
+// UserSummary is a user in the admin's list.
+type UserSummary struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      auth.Role `json:"role"`
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (u User) summary() UserSummary {
+	return UserSummary{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, CreatedAt: u.CreatedAt}
+}
+
+// NewUser is what registration and the admin's user creation take.
+type NewUser struct {
+	Email       string
+	Password    string
+	Name        string
+	Role        auth.Role
+	CompanyName string
+}
+
+// ProfilePatch changes one's own profile; nil leaves a field as it is.
+type ProfilePatch struct {
+	Name        *string
+	Phone       *string
+	Skills      *[]string
+	CareerStage *string
+	Region      *string
+	PoolOptIn   *bool
+}
+
+// UserPatch is the admin's change to a user.
+type UserPatch struct {
+	Name   *string
+	Active *bool
+}

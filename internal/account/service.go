@@ -1,0 +1,385 @@
+package account
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
+	"github.com/skillgrid/skillgrid/internal/platform/page"
+)
+
+// Levels reads a trainee's level per track; the catalogue provides it.
+type Levels interface {
+	TraineeLevels(ctx context.Context, idb bun.IDB, traineeID string) (map[string]int, error)
+}
+
+// Sessions ends a user's sessions inside the caller's transaction.
+type Sessions interface {
+	RevokeUser(ctx context.Context, idb bun.IDB, userID string) error
+}
+
+// Service holds the rules of accounts.
+type Service struct {
+	DB       *bun.DB
+	Store    Store
+	Hasher   *auth.Hasher
+	Sessions Sessions
+	Levels   Levels // may be nil until the catalogue is wired
+	Now      func() time.Time
+}
+
+// Register makes a trainee or a company account. Companies start pending.
+func (s *Service) Register(ctx context.Context, in NewUser) (Profile, error) {
+	if in.Role != auth.Trainee && in.Role != auth.Company {
+		return Profile{}, apperr.Invalid(apperr.Field("role", "must be trainee or company"))
+	}
+	return s.create(ctx, "", in)
+}
+
+// CreateUser is the admin making an instructor or another admin.
+func (s *Service) CreateUser(ctx context.Context, actor auth.Actor, in NewUser) (Profile, error) {
+	if in.Role != auth.Instructor && in.Role != auth.Admin {
+		return Profile{}, apperr.Invalid(apperr.Field("role", "must be instructor or admin; trainees and companies register themselves"))
+	}
+	return s.create(ctx, actor.ID, in)
+}
+
+// CreateAccount makes an instructor or admin from the command line, with the
+// same checks the API applies at its edge.
+func (s *Service) CreateAccount(ctx context.Context, in NewUser) (Profile, error) {
+	var bad []apperr.FieldError
+	if in.Role != auth.Instructor && in.Role != auth.Admin {
+		bad = append(bad, apperr.Field("role", "must be instructor or admin"))
+	}
+	if e := normaliseEmail(in.Email); !strings.Contains(e, "@") || strings.ContainsAny(e, " \t") {
+		bad = append(bad, apperr.Field("email", "must be an email address"))
+	}
+	if utf8.RuneCountInString(in.Password) < auth.MinPasswordLength || len(in.Password) > auth.MaxPasswordBytes {
+		bad = append(bad, apperr.Field("password", fmt.Sprintf("must be %d to %d characters", auth.MinPasswordLength, auth.MaxPasswordBytes)))
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		bad = append(bad, apperr.Field("name", "is required"))
+	}
+	if len(bad) > 0 {
+		return Profile{}, apperr.Invalid(bad...)
+	}
+	return s.create(ctx, "", in)
+}
+
+func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profile, error) {
+	if in.Role == auth.Company && strings.TrimSpace(in.CompanyName) == "" {
+		return Profile{}, apperr.Invalid(apperr.Field("company_name", "is required for a company"))
+	}
+	hash, err := s.Hasher.Hash(in.Password)
+	if err != nil {
+		return Profile{}, err
+	}
+	now := s.Now().UTC()
+	u := User{
+		ID: ids.New(), Email: normaliseEmail(in.Email), PasswordHash: hash,
+		Name: strings.TrimSpace(in.Name), Role: in.Role, Active: true,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.Store.insertUser(ctx, tx, &u); err != nil {
+			return err
+		}
+		if in.Role == auth.Company {
+			c := Company{ID: ids.New(), UserID: u.ID, Name: strings.TrimSpace(in.CompanyName), Status: CompanyPending, CreatedAt: now}
+			if err := s.Store.insertCompany(ctx, tx, &c); err != nil {
+				return err
+			}
+		}
+		if actorID != "" {
+			return audit.Record(ctx, tx, now, audit.Change{
+				ActorID: actorID, Action: "user.created", Entity: "user", EntityID: u.ID,
+				After: u.summary(),
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return Profile{}, err
+	}
+	return s.profile(ctx, s.DB, u)
+}
+
+// EnsureAdmin makes the bootstrap admin unless an account with that email
+// exists; it is safe to run at every start. It reports whether it made one.
+func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool, error) {
+	_, err := s.Store.userByEmail(ctx, s.DB, normaliseEmail(email))
+	if err == nil {
+		return false, nil
+	}
+	if !apperr.IsKind(err, apperr.KindNotFound) {
+		return false, err
+	}
+	_, err = s.create(ctx, "", NewUser{Email: email, Password: password, Name: "Administrator", Role: auth.Admin})
+	if apperr.Is(err, "email_taken") { // another process won the race
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Me is the caller's own profile.
+func (s *Service) Me(ctx context.Context, actor auth.Actor) (Profile, error) {
+	u, err := s.Store.user(ctx, s.DB, actor.ID, false)
+	if err != nil {
+		return Profile{}, err
+	}
+	return s.profile(ctx, s.DB, u)
+}
+
+// UpdateMe changes the caller's own profile. Trainee fields are refused for
+// other roles. A change of pool consent is timestamped and audited.
+func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch) (Profile, error) {
+	var bad []apperr.FieldError
+	if actor.Role != auth.Trainee {
+		for name, set := range map[string]bool{
+			"skills": p.Skills != nil, "career_stage": p.CareerStage != nil,
+			"region": p.Region != nil, "pool_opt_in": p.PoolOptIn != nil,
+		} {
+			if set {
+				bad = append(bad, apperr.Field(name, "only trainees have this field"))
+			}
+		}
+	}
+	if len(bad) > 0 {
+		sort.Slice(bad, func(i, j int) bool { return bad[i].Field < bad[j].Field })
+		return Profile{}, apperr.Invalid(bad...)
+	}
+	now := s.Now().UTC()
+	var out User
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		u, err := s.Store.user(ctx, tx, actor.ID, true)
+		if err != nil {
+			return err
+		}
+		cols := []string{"updated_at"}
+		if p.Name != nil {
+			u.Name = strings.TrimSpace(*p.Name)
+			cols = append(cols, "name")
+		}
+		if p.Phone != nil {
+			u.Phone = emptyToNil(*p.Phone)
+			cols = append(cols, "phone")
+		}
+		if p.CareerStage != nil {
+			u.CareerStage = emptyToNil(*p.CareerStage)
+			cols = append(cols, "career_stage")
+		}
+		if p.Region != nil {
+			u.Region = emptyToNil(*p.Region)
+			cols = append(cols, "region")
+		}
+		if p.PoolOptIn != nil && *p.PoolOptIn != u.PoolOptIn {
+			before := map[string]any{"pool_opt_in": u.PoolOptIn}
+			u.PoolOptIn = *p.PoolOptIn
+			u.PoolOptInChangedAt = &now
+			cols = append(cols, "pool_opt_in", "pool_opt_in_changed_at")
+			if err := audit.Record(ctx, tx, now, audit.Change{
+				ActorID: actor.ID, Action: "consent.changed", Entity: "user", EntityID: u.ID,
+				Before: before, After: map[string]any{"pool_opt_in": u.PoolOptIn},
+			}); err != nil {
+				return err
+			}
+		}
+		if p.Skills != nil {
+			if err := s.Store.replaceSkills(ctx, tx, u.ID, normaliseSkills(*p.Skills)); err != nil {
+				return err
+			}
+		}
+		u.UpdatedAt = now
+		out = u
+		return s.Store.updateUser(ctx, tx, &u, cols...)
+	})
+	if err != nil {
+		return Profile{}, err
+	}
+	return s.profile(ctx, s.DB, out)
+}
+
+// ListUsers is the admin's list of users, optionally of one role.
+func (s *Service) ListUsers(ctx context.Context, role string, p page.Params) (page.Page[UserSummary], error) {
+	if _, err := page.Key(p.After, 1); err != nil {
+		return page.Page[UserSummary]{}, err
+	}
+	us, err := s.Store.listUsers(ctx, role, p)
+	if err != nil {
+		return page.Page[UserSummary]{}, err
+	}
+	out := make([]UserSummary, len(us))
+	for i, u := range us {
+		out[i] = u.summary()
+	}
+	return page.Build(out, p.Limit, func(u UserSummary) []string { return []string{u.ID} }), nil
+}
+
+// UpdateUser is the admin changing a user's name or deactivating them.
+// Deactivation revokes every refresh token in the same transaction; access
+// tokens stop at once because every request checks the account is active.
+func (s *Service) UpdateUser(ctx context.Context, actor auth.Actor, id string, p UserPatch) (Profile, error) {
+	if p.Active != nil && !*p.Active && id == actor.ID {
+		return Profile{}, apperr.Rule("self_deactivation", "you cannot deactivate your own account")
+	}
+	if !ids.Valid(id) {
+		return Profile{}, apperr.NotFound("user")
+	}
+	now := s.Now().UTC()
+	var out User
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		u, err := s.Store.user(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		before := u.summary()
+		cols := []string{"updated_at"}
+		if p.Name != nil {
+			u.Name = strings.TrimSpace(*p.Name)
+			cols = append(cols, "name")
+		}
+		if p.Active != nil && *p.Active != u.Active {
+			u.Active = *p.Active
+			cols = append(cols, "active")
+			if !u.Active {
+				if err := s.Sessions.RevokeUser(ctx, tx, u.ID); err != nil {
+					return err
+				}
+			}
+		}
+		u.UpdatedAt = now
+		if err := s.Store.updateUser(ctx, tx, &u, cols...); err != nil {
+			return err
+		}
+		out = u
+		action := "user.updated"
+		if before.Active && !u.Active {
+			action = "user.deactivated"
+		} else if !before.Active && u.Active {
+			action = "user.reactivated"
+		}
+		return audit.Record(ctx, tx, now, audit.Change{
+			ActorID: actor.ID, Action: action, Entity: "user", EntityID: u.ID,
+			Before: before, After: u.summary(),
+		})
+	})
+	if err != nil {
+		return Profile{}, err
+	}
+	return s.profile(ctx, s.DB, out)
+}
+
+// ListCompanies is the admin's list of companies, optionally of one status.
+func (s *Service) ListCompanies(ctx context.Context, status string, p page.Params) (page.Page[Company], error) {
+	if _, err := page.Key(p.After, 1); err != nil {
+		return page.Page[Company]{}, err
+	}
+	cs, err := s.Store.listCompanies(ctx, status, p)
+	if err != nil {
+		return page.Page[Company]{}, err
+	}
+	return page.Build(cs, p.Limit, func(c Company) []string { return []string{c.ID} }), nil
+}
+
+// DecideCompany approves or rejects a company. Deciding the status it
+// already has is a conflict; a rejection needs a reason the company can read.
+func (s *Service) DecideCompany(ctx context.Context, actor auth.Actor, id, status, reason string) (Company, error) {
+	if !ids.Valid(id) {
+		return Company{}, apperr.NotFound("company")
+	}
+	now := s.Now().UTC()
+	var out Company
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		c, err := s.Store.company(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if c.Status == status {
+			return apperr.Conflict("company_already_"+status, "the company is already %s", status)
+		}
+		before := map[string]any{"status": c.Status, "rejection_reason": c.RejectionReason}
+		c.Status = status
+		c.DecidedAt = &now
+		c.RejectionReason = nil
+		if status == CompanyRejected {
+			r := strings.TrimSpace(reason)
+			c.RejectionReason = &r
+		}
+		if err := s.Store.updateCompany(ctx, tx, &c, "status", "decided_at", "rejection_reason"); err != nil {
+			return err
+		}
+		out = c
+		return audit.Record(ctx, tx, now, audit.Change{
+			ActorID: actor.ID, Action: "company." + status, Entity: "company", EntityID: c.ID,
+			Before: before, After: map[string]any{"status": c.Status, "rejection_reason": c.RejectionReason},
+		})
+	})
+	return out, err
+}
+
+// CompanyOf returns the company account of a company user.
+func (s *Service) CompanyOf(ctx context.Context, userID string) (Company, error) {
+	return s.Store.companyOfUser(ctx, s.DB, userID)
+}
+
+// profile assembles what /me shows for u.
+func (s *Service) profile(ctx context.Context, idb bun.IDB, u User) (Profile, error) {
+	p := Profile{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, Phone: u.Phone, CreatedAt: u.CreatedAt}
+	switch u.Role {
+	case auth.Trainee:
+		skills, err := s.Store.skills(ctx, idb, u.ID)
+		if err != nil {
+			return p, err
+		}
+		levels := map[string]int{}
+		if s.Levels != nil {
+			if levels, err = s.Levels.TraineeLevels(ctx, idb, u.ID); err != nil {
+				return p, err
+			}
+		}
+		p.TraineeProfile = &TraineeProfile{
+			Levels: levels, Skills: skills, CareerStage: u.CareerStage, Region: u.Region, PoolOptIn: u.PoolOptIn,
+		}
+	case auth.Company:
+		c, err := s.Store.companyOfUser(ctx, idb, u.ID)
+		if err != nil {
+			return p, fmt.Errorf("company of %s: %w", u.ID, err)
+		}
+		p.Company = &c
+	}
+	return p, nil
+}
+
+func normaliseEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+func emptyToNil(s string) *string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// normaliseSkills lower-cases, trims and de-duplicates skill tags.
+func normaliseSkills(in []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, s := range in {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,169 @@
+package account
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/page"
+)
+
+// Store is the SQL of users and companies.
+type Store struct {
+	DB *bun.DB
+}
+
+func (s Store) insertUser(ctx context.Context, idb bun.IDB, u *User) error {
+	if _, err := idb.NewInsert().Model(u).Exec(ctx); err != nil {
+		if db.IsUniqueViolation(err) {
+			return apperr.Conflict("email_taken", "an account with this email already exists")
+		}
+		return fmt.Errorf("insert user: %w", err)
+	}
+	return nil
+}
+
+func (s Store) insertCompany(ctx context.Context, idb bun.IDB, c *Company) error {
+	if _, err := idb.NewInsert().Model(c).Exec(ctx); err != nil {
+		return fmt.Errorf("insert company: %w", err)
+	}
+	return nil
+}
+
+func (s Store) user(ctx context.Context, idb bun.IDB, id string, lock bool) (User, error) {
+	var u User
+	q := idb.NewSelect().Model(&u).Where("id = ?", id)
+	if lock {
+		q = db.Locking(q)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return u, db.NotFound(err, "user")
+	}
+	return u, nil
+}
+
+func (s Store) userByEmail(ctx context.Context, idb bun.IDB, email string) (User, error) {
+	var u User
+	if err := idb.NewSelect().Model(&u).Where("email = ?", email).Scan(ctx); err != nil {
+		return u, db.NotFound(err, "user")
+	}
+	return u, nil
+}
+
+func (s Store) updateUser(ctx context.Context, idb bun.IDB, u *User, cols ...string) error {
+	if _, err := idb.NewUpdate().Model(u).Column(cols...).WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("update user %s: %w", u.ID, err)
+	}
+	return nil
+}
+
+func (s Store) skills(ctx context.Context, idb bun.IDB, userID string) ([]string, error) {
+	skills := []string{}
+	err := idb.NewSelect().Table("user_skills").Column("skill").Where("user_id = ?", userID).Order("skill").Scan(ctx, &skills)
+	if err != nil {
+		return nil, fmt.Errorf("read skills: %w", err)
+	}
+	return skills, nil
+}
+
+func (s Store) replaceSkills(ctx context.Context, idb bun.IDB, userID string, skills []string) error {
+	if _, err := idb.NewDelete().Table("user_skills").Where("user_id = ?", userID).Exec(ctx); err != nil {
+		return fmt.Errorf("clear skills: %w", err)
+	}
+	if len(skills) == 0 {
+		return nil
+	}
+	rows := make([]map[string]any, 0, len(skills))
+	for _, sk := range skills {
+		rows = append(rows, map[string]any{"user_id": userID, "skill": sk})
+	}
+	if _, err := idb.NewInsert().Model(&rows).Table("user_skills").Exec(ctx); err != nil {
+		return fmt.Errorf("write skills: %w", err)
+	}
+	return nil
+}
+
+func (s Store) companyOfUser(ctx context.Context, idb bun.IDB, userID string) (Company, error) {
+	var c Company
+	err := idb.NewSelect().Model(&c).ColumnExpr("co.*").ColumnExpr("u.email AS email").
+		Join("JOIN users AS u ON u.id = co.user_id").Where("co.user_id = ?", userID).Scan(ctx)
+	if err != nil {
+		return c, db.NotFound(err, "company")
+	}
+	return c, nil
+}
+
+func (s Store) company(ctx context.Context, idb bun.IDB, id string) (Company, error) {
+	var c Company
+	err := idb.NewSelect().Model(&c).ColumnExpr("co.*").ColumnExpr("u.email AS email").
+		Join("JOIN users AS u ON u.id = co.user_id").Where("co.id = ?", id).Scan(ctx)
+	if err != nil {
+		return c, db.NotFound(err, "company")
+	}
+	return c, nil
+}
+
+func (s Store) updateCompany(ctx context.Context, idb bun.IDB, c *Company, cols ...string) error {
+	if _, err := idb.NewUpdate().Model(c).Column(cols...).WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("update company %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+func (s Store) listUsers(ctx context.Context, role string, p page.Params) ([]User, error) {
+	var us []User
+	q := s.DB.NewSelect().Model(&us).Order("id").Limit(int64(p.Limit + 1))
+	if role != "" {
+		q = q.Where("role = ?", role)
+	}
+	if len(p.After) > 0 {
+		q = q.Where("id > ?", p.After[0])
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return us, nil
+}
+
+func (s Store) listCompanies(ctx context.Context, status string, p page.Params) ([]Company, error) {
+	var cs []Company
+	q := s.DB.NewSelect().Model(&cs).ColumnExpr("co.*").ColumnExpr("u.email AS email").
+		Join("JOIN users AS u ON u.id = co.user_id").Order("co.id").Limit(int64(p.Limit + 1))
+	if status != "" {
+		q = q.Where("co.status = ?", status)
+	}
+	if len(p.After) > 0 {
+		q = q.Where("co.id > ?", p.After[0])
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list companies: %w", err)
+	}
+	return cs, nil
+}
+
+// CredentialsByEmail implements auth.Users.
+func (s Store) CredentialsByEmail(ctx context.Context, email string) (auth.Credentials, error) {
+	u, err := s.userByEmail(ctx, s.DB, email)
+	if err != nil {
+		return auth.Credentials{}, err
+	}
+	return auth.Credentials{UserID: u.ID, Role: u.Role, PasswordHash: u.PasswordHash, Active: u.Active}, nil
+}
+
+// ActorByID implements auth.Users.
+func (s Store) ActorByID(ctx context.Context, id string) (auth.Actor, bool, error) {
+	var row struct {
+		ID     string    `bun:"id"`
+		Role   auth.Role `bun:"role"`
+		Active bool      `bun:"active"`
+	}
+	err := s.DB.NewSelect().Table("users").Column("id", "role", "active").Where("id = ?", id).Scan(ctx, &row)
+	if err != nil {
+		return auth.Actor{}, false, db.NotFound(err, "user")
+	}
+	return auth.Actor{ID: row.ID, Role: row.Role}, row.Active, nil
+}

@@ -1,0 +1,212 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
+)
+
+// Users is what auth needs to know about accounts.
+type Users interface {
+	// CredentialsByEmail finds a user by (lower-cased) email; an unknown
+	// email is apperr.NotFound.
+	CredentialsByEmail(ctx context.Context, email string) (Credentials, error)
+	// ActorByID returns the user's role and whether the account is active;
+	// an unknown id is apperr.NotFound.
+	ActorByID(ctx context.Context, id string) (Actor, bool, error)
+}
+
+// Service signs users in and out and keeps their sessions.
+type Service struct {
+	DB         *bun.DB
+	Users      Users
+	Hasher     *Hasher
+	Tokens     Tokens
+	RefreshTTL time.Duration
+	Limits     LimiterPolicy
+	Now        func() time.Time
+	store      Store
+}
+
+var errBadLogin = apperr.Unauthorized("email or password is wrong")
+
+// Login checks email and password from client address addr and returns a new
+// token pair in a new refresh family. Past the failure limit for the account
+// or the address it answers apperr.RateLimited, even for the right password.
+func (s *Service) Login(ctx context.Context, email, password, addr string) (TokenPair, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	now := s.Now().UTC()
+	keys := []struct {
+		key string
+		max int
+	}{
+		{"account:" + email, s.Limits.MaxPerAccount},
+		{"address:" + addr, s.Limits.MaxPerAddress},
+	}
+	since := now.Add(-s.Limits.Window)
+	for _, k := range keys {
+		n, start, err := s.store.failures(ctx, s.DB, k.key, since)
+		if err != nil {
+			return TokenPair{}, err
+		}
+		if n >= k.max {
+			wait := start.Add(s.Limits.Window).Sub(now)
+			return TokenPair{}, apperr.RateLimited("too many failed logins; try again later", wait)
+		}
+	}
+	cred, err := s.Users.CredentialsByEmail(ctx, email)
+	ok := false
+	switch {
+	case apperr.IsKind(err, apperr.KindNotFound):
+		s.Hasher.Waste(password)
+	case err != nil:
+		return TokenPair{}, err
+	default:
+		ok = s.Hasher.Check(cred.PasswordHash, password) && cred.Active
+	}
+	if !ok {
+		for _, k := range keys {
+			if err := s.store.addFailure(ctx, s.DB, k.key, now, since); err != nil {
+				return TokenPair{}, err
+			}
+		}
+		return TokenPair{}, errBadLogin
+	}
+	if err := s.store.clearFailures(ctx, s.DB, keys[0].key); err != nil {
+		return TokenPair{}, err
+	}
+	return s.issue(ctx, s.DB, cred.UserID, cred.Role, ids.New(), now)
+}
+
+// Refresh spends a refresh token and returns a new pair in the same family.
+// A token that was already spent or revoked is a sign of theft: the whole
+// family is revoked and the caller gets 401.
+func (s *Service) Refresh(ctx context.Context, token string) (TokenPair, error) {
+	now := s.Now().UTC()
+	t, found, err := s.store.refreshByHash(ctx, s.DB, hashToken(token))
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if !found {
+		return TokenPair{}, apperr.Unauthorized("refresh token is not valid")
+	}
+	if t.UsedAt != nil || t.RevokedAt != nil {
+		return TokenPair{}, s.reused(ctx, t.FamilyID, now)
+	}
+	if !now.Before(t.ExpiresAt) {
+		return TokenPair{}, apperr.Unauthorized("refresh token has expired")
+	}
+	actor, active, err := s.Users.ActorByID(ctx, t.UserID)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if !active {
+		return TokenPair{}, apperr.Unauthorized("account is deactivated")
+	}
+	var pair TokenPair
+	raced := false
+	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		spent, err := s.store.markUsed(ctx, tx, t.ID, now)
+		if err != nil {
+			return err
+		}
+		if !spent {
+			raced = true
+			return nil
+		}
+		pair, err = s.issue(ctx, tx, actor.ID, actor.Role, t.FamilyID, now)
+		return err
+	})
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if raced {
+		// Another request spent this token between our read and our update:
+		// two holders of one token, so the family is treated as stolen.
+		return TokenPair{}, s.reused(ctx, t.FamilyID, now)
+	}
+	return pair, nil
+}
+
+func (s *Service) reused(ctx context.Context, family string, now time.Time) error {
+	if err := s.store.revokeFamily(ctx, s.DB, family, now); err != nil {
+		return err
+	}
+	return apperr.Unauthorized("refresh token was already used; its session is revoked")
+}
+
+// Logout revokes the family of token. An unknown token is 401, so that a
+// client learns its logout did nothing.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	t, found, err := s.store.refreshByHash(ctx, s.DB, hashToken(token))
+	if err != nil {
+		return err
+	}
+	if !found {
+		return apperr.Unauthorized("refresh token is not valid")
+	}
+	return s.store.revokeFamily(ctx, s.DB, t.FamilyID, s.Now().UTC())
+}
+
+// RevokeUser ends every session of a user, through idb so that it can join
+// the caller's transaction.
+func (s *Service) RevokeUser(ctx context.Context, idb bun.IDB, userID string) error {
+	return s.store.revokeUser(ctx, idb, userID, s.Now().UTC())
+}
+
+// Authenticate turns verified access-token claims into the acting user,
+// checking that the account still exists, is active and has the role the
+// token claims. A deactivated user's tokens stop working at once.
+func (s *Service) Authenticate(ctx context.Context, c *Claims) (Actor, error) {
+	a, active, err := s.Users.ActorByID(ctx, c.Subject)
+	if apperr.IsKind(err, apperr.KindNotFound) {
+		return Actor{}, apperr.Unauthorized("token subject does not exist")
+	}
+	if err != nil {
+		return Actor{}, err
+	}
+	if !active {
+		return Actor{}, apperr.Unauthorized("account is deactivated")
+	}
+	if string(a.Role) != c.Role {
+		return Actor{}, apperr.Unauthorized("token role is stale")
+	}
+	return a, nil
+}
+
+// IssueFor signs a fresh pair for a user, for tools and tests that need a
+// session without a password (the rush benchmark, seeded demos).
+func (s *Service) IssueFor(ctx context.Context, userID string, role Role) (TokenPair, error) {
+	return s.issue(ctx, s.DB, userID, role, ids.New(), s.Now().UTC())
+}
+
+func (s *Service) issue(ctx context.Context, idb bun.IDB, userID string, role Role, family string, now time.Time) (TokenPair, error) {
+	access, err := s.Tokens.Issue(userID, role)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	raw, hash, err := newRefreshToken()
+	if err != nil {
+		return TokenPair{}, err
+	}
+	err = s.store.insertRefresh(ctx, idb, &refreshToken{
+		ID: ids.New(), FamilyID: family, UserID: userID, TokenHash: hash,
+		ExpiresAt: now.Add(s.RefreshTTL), CreatedAt: now,
+	})
+	if err != nil {
+		return TokenPair{}, fmt.Errorf("issue tokens: %w", err)
+	}
+	return TokenPair{
+		AccessToken:  access,
+		RefreshToken: raw,
+		TokenType:    "Bearer",
+		ExpiresIn:    int(math.Round(s.Tokens.TTL.Seconds())),
+	}, nil
+}

@@ -1,0 +1,129 @@
+// Package config loads SkillGrid's configuration from the environment once,
+// at start, into a Config that is passed down to everything that needs it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+)
+
+// MinSecretBytes is the shortest HMAC key accepted for signing access tokens.
+const MinSecretBytes = 32
+
+// Config is everything the process reads from its environment.
+type Config struct {
+	Addr            string
+	DatabaseURL     string
+	JWTSecret       []byte
+	AdminEmail      string
+	AdminPassword   string
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
+	LogLevel        slog.Level
+}
+
+// Error names the variable that is wrong and why, so that a bad start ends
+// with one clear line.
+type Error struct {
+	Var    string
+	Reason string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Reason }
+
+// Load reads the configuration through getenv (os.Getenv in production). It
+// does not require SKILLGRID_JWT_SECRET: commands that sign tokens check it
+// with RequireSecret, so that `migrate` works without one.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:            "127.0.0.1:8080",
+		DatabaseURL:     "sqlite://./data/skillgrid.db",
+		AccessTokenTTL:  15 * time.Minute,
+		RefreshTokenTTL: 720 * time.Hour,
+		LogLevel:        slog.LevelInfo,
+	}
+	if v := strings.TrimSpace(getenv("SKILLGRID_ADDR")); v != "" {
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			return c, &Error{"SKILLGRID_ADDR", fmt.Sprintf("%q is not host:port", v)}
+		}
+		c.Addr = v
+	}
+	if v := strings.TrimSpace(getenv("SKILLGRID_DATABASE_URL")); v != "" {
+		if !strings.HasPrefix(v, "sqlite://") && !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+			return c, &Error{"SKILLGRID_DATABASE_URL", "must start with sqlite:// or postgres://"}
+		}
+		if v == "sqlite://" {
+			return c, &Error{"SKILLGRID_DATABASE_URL", "sqlite:// needs a file path, e.g. sqlite://./data/skillgrid.db"}
+		}
+		c.DatabaseURL = v
+	}
+	if v := getenv("SKILLGRID_JWT_SECRET"); v != "" {
+		if len(v) < MinSecretBytes {
+			return c, &Error{"SKILLGRID_JWT_SECRET", fmt.Sprintf("must be at least %d bytes, got %d", MinSecretBytes, len(v))}
+		}
+		c.JWTSecret = []byte(v)
+	}
+	c.AdminEmail = strings.TrimSpace(getenv("SKILLGRID_ADMIN_EMAIL"))
+	c.AdminPassword = getenv("SKILLGRID_ADMIN_PASSWORD")
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		if c.AdminEmail == "" {
+			return c, &Error{"SKILLGRID_ADMIN_EMAIL", "must be set when SKILLGRID_ADMIN_PASSWORD is"}
+		}
+		return c, &Error{"SKILLGRID_ADMIN_PASSWORD", "must be set when SKILLGRID_ADMIN_EMAIL is"}
+	}
+	var err error
+	if c.AccessTokenTTL, err = duration(getenv, "SKILLGRID_ACCESS_TOKEN_TTL", c.AccessTokenTTL); err != nil {
+		return c, err
+	}
+	if c.RefreshTokenTTL, err = duration(getenv, "SKILLGRID_REFRESH_TOKEN_TTL", c.RefreshTokenTTL); err != nil {
+		return c, err
+	}
+	if v := strings.TrimSpace(getenv("SKILLGRID_LOG_LEVEL")); v != "" {
+		switch strings.ToLower(v) {
+		case "debug":
+			c.LogLevel = slog.LevelDebug
+		case "info":
+			c.LogLevel = slog.LevelInfo
+		case "warn":
+			c.LogLevel = slog.LevelWarn
+		case "error":
+			c.LogLevel = slog.LevelError
+		default:
+			return c, &Error{"SKILLGRID_LOG_LEVEL", fmt.Sprintf("%q is not one of debug, info, warn, error", v)}
+		}
+	}
+	return c, nil
+}
+
+// RequireSecret reports a clear error when no signing key was configured.
+func (c Config) RequireSecret() error {
+	if len(c.JWTSecret) == 0 {
+		return &Error{"SKILLGRID_JWT_SECRET", fmt.Sprintf("is required (at least %d bytes); use --dev for a throwaway key", MinSecretBytes)}
+	}
+	return nil
+}
+
+func duration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return def, &Error{name, fmt.Sprintf("%q is not a duration such as 15m or 720h", v)}
+	}
+	if d <= 0 {
+		return def, &Error{name, "must be positive"}
+	}
+	return d, nil
+}
+
+// IsConfigError reports whether err is a configuration error.
+func IsConfigError(err error) bool {
+	var ce *Error
+	return errors.As(err, &ce)
+}

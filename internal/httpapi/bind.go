@@ -1,0 +1,206 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/go-playground/validator/v10/non-standard/validators"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/platform/page"
+)
+
+// newValidator returns the one validator, reporting fields by JSON name.
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	// notblank is one of the library's non-standard validators.
+	_ = v.RegisterValidation("notblank", validators.NotBlank)
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			return f.Name
+		}
+		return name
+	})
+	return v
+}
+
+// bind decodes the JSON body into v strictly (unknown fields, wrong types
+// and trailing data are 400) and then validates it (422, one entry per bad
+// field).
+func (h *Handlers) bind(c *fiber.Ctx, v any) error {
+	body := c.Body()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return apperr.BadRequest("malformed_json", "a JSON request body is required")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return apperr.BadRequest("malformed_json", "the body must hold exactly one JSON value")
+	}
+	return h.validate(v)
+}
+
+// validate runs the struct tags of v.
+func (h *Handlers) validate(v any) error {
+	err := h.validator.Struct(v)
+	if err == nil {
+		return nil
+	}
+	var ves validator.ValidationErrors
+	if !errors.As(err, &ves) {
+		return fmt.Errorf("validate: %w", err)
+	}
+	fields := make([]apperr.FieldError, 0, len(ves))
+	for _, fe := range ves {
+		fields = append(fields, apperr.Field(fieldPath(fe), message(fe)))
+	}
+	return apperr.Invalid(fields...)
+}
+
+func decodeError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return apperr.BadRequest("malformed_json", "malformed JSON at byte %d: %s", se.Offset, se.Error())
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			return apperr.BadRequest("malformed_json", "the body must be a JSON object")
+		}
+		return apperr.BadRequest("wrong_type", "field %q must be %s, not %s", field, jsonType(te.Type), te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return apperr.BadRequest("malformed_json", "the JSON body ends too early")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return apperr.BadRequest("unknown_field", "%s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return apperr.BadRequest("malformed_json", "the body is not valid JSON")
+}
+
+func jsonType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return t.String()
+}
+
+// fieldPath is the JSON path of a bad field without the root struct's name,
+// e.g. "results[2].score".
+func fieldPath(fe validator.FieldError) string {
+	ns := fe.Namespace()
+	if _, rest, ok := strings.Cut(ns, "."); ok {
+		return rest
+	}
+	return fe.Field()
+}
+
+func message(fe validator.FieldError) string {
+	p := fe.Param()
+	isStr := fe.Kind() == reflect.String
+	switch fe.Tag() {
+	case "required", "required_if":
+		return "is required"
+	case "email":
+		return "must be an email address"
+	case "oneof":
+		return "must be one of: " + strings.Join(strings.Fields(p), ", ")
+	case "min":
+		if isStr {
+			return "must be at least " + p + " characters"
+		}
+		if fe.Kind() == reflect.Slice {
+			return "must have at least " + p + " items"
+		}
+		return "must be at least " + p
+	case "max":
+		if isStr {
+			return "must be at most " + p + " characters"
+		}
+		if fe.Kind() == reflect.Slice {
+			return "must have at most " + p + " items"
+		}
+		return "must be at most " + p
+	case "gte":
+		return "must be at least " + p
+	case "gt":
+		return "must be greater than " + p
+	case "lte":
+		return "must be at most " + p
+	case "lt":
+		return "must be less than " + p
+	case "uuid", "uuid4", "uuid_rfc4122":
+		return "must be an id"
+	case "datetime":
+		return "must be a date or time in the form " + p
+	case "notblank":
+		return "must not be blank"
+	case "dive":
+		return "is invalid"
+	}
+	return "is invalid (" + fe.Tag() + ")"
+}
+
+// pageParams reads limit and cursor from the query string.
+func pageParams(c *fiber.Ctx) (page.Params, error) {
+	p := page.Params{Limit: page.DefaultLimit}
+	if raw := c.Query("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return p, apperr.BadRequest("wrong_type", "limit must be an integer")
+		}
+		if n < 1 || n > page.MaxLimit {
+			return p, apperr.Invalid(apperr.Field("limit", fmt.Sprintf("must be between 1 and %d", page.MaxLimit)))
+		}
+		p.Limit = n
+	}
+	after, err := page.Decode(c.Query("cursor"))
+	if err != nil {
+		return p, err
+	}
+	p.After = after
+	return p, nil
+}
+
+// oneOf checks an optional enumerated query parameter.
+func oneOf(c *fiber.Ctx, name string, allowed ...string) (string, error) {
+	v := c.Query(name)
+	if v == "" {
+		return "", nil
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v, nil
+		}
+	}
+	return "", apperr.Invalid(apperr.Field(name, "must be one of: "+strings.Join(allowed, ", ")))
+}

@@ -1,0 +1,37 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/skillgrid/skillgrid/internal/auth"
+)
+
+// routes lists every route, in the order of openapi/openapi.yaml. A test
+// compares this table with the document and fails on any difference.
+func (h *Handlers) routes(app *fiber.App) {
+	app.Get("/healthz", h.healthz)
+	app.Get("/readyz", h.readyz)
+	app.Get("/openapi.yaml", h.openapi)
+	app.Get("/docs", h.docs)
+	app.Get("/docs/*", h.docs)
+
+	signedIn := h.authenticate()
+	admin := only(auth.Admin)
+	v1 := app.Group("/v1")
+
+	v1.Post("/auth/register", h.register)
+	v1.Post("/auth/login", h.login)
+	v1.Post("/auth/refresh", h.refresh)
+	v1.Post("/auth/logout", h.logout)
+
+	v1.Get("/me", signedIn, h.me)
+	v1.Patch("/me", signedIn, h.updateMe)
+
+	v1.Post("/users", signedIn, admin, h.createUser)
+	v1.Get("/users", signedIn, admin, h.listUsers)
+	v1.Patch("/users/:id", signedIn, admin, h.updateUser)
+
+	v1.Get("/companies", signedIn, admin, h.listCompanies)
+	v1.Post("/companies/:id/approve", signedIn, admin, h.approveCompany)
+	v1.Post("/companies/:id/reject", signedIn, admin, h.rejectCompany)
+}

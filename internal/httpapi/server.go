@@ -1,0 +1,114 @@
+// Package httpapi is SkillGrid's HTTP layer: the Fiber app, its middleware,
+// every route (routes.go), the one error handler, and handlers that only
+// translate between HTTP and the services.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/ansrivas/fiberprometheus/v2"
+	"github.com/go-playground/validator/v10"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/account"
+	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/auth"
+)
+
+// BodyLimit is the largest request body accepted (413 beyond).
+const BodyLimit = 1 << 20
+
+// Deps is everything the HTTP layer needs, wired by cmd/skillgrid.
+type Deps struct {
+	Log       *slog.Logger
+	DB        *bun.DB
+	JWTSecret []byte
+	Spec      []byte
+	Auth      *auth.Service
+	Accounts  *account.Service
+	// Ready reports whether the database is reachable and migrated.
+	Ready func(ctx context.Context) error
+}
+
+// Handlers holds the services the handlers call.
+type Handlers struct {
+	Deps
+	validator   *validator.Validate
+	docsHandler fiber.Handler
+}
+
+// New builds the Fiber app with its middleware and every route.
+func New(d Deps) *fiber.App {
+	app := fiber.New(fiber.Config{
+		AppName:               "skillgrid",
+		BodyLimit:             BodyLimit,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           60 * time.Second,
+		DisableStartupMessage: true,
+		// Strings from the request stay valid after the handler returns.
+		Immutable:    true,
+		ErrorHandler: errorHandler(d.Log),
+	})
+	h := &Handlers{Deps: d, validator: newValidator(), docsHandler: newDocsHandler()}
+
+	prom := fiberprometheus.NewWithRegistry(prometheus.NewRegistry(), "skillgrid", "http", "", nil)
+	prom.RegisterAt(app, "/metrics")
+
+	app.Use(requestid.New(requestid.Config{Header: fiber.HeaderXRequestID, Generator: newRequestID}))
+	app.Use(accessLog(d.Log))
+	app.Use(prom.Middleware)
+	app.Use(answerErrors)
+	app.Use(recover.New())
+	h.routes(app)
+	return app
+}
+
+// answerErrors runs the error handler inside the middleware chain, so that
+// the access log and the metrics see the status the client gets.
+func answerErrors(c *fiber.Ctx) error {
+	err := c.Next()
+	if err != nil {
+		return c.App().ErrorHandler(c, err)
+	}
+	return nil
+}
+
+// accessLog writes one JSON line per request.
+func accessLog(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		rid := requestID(c)
+		c.SetUserContext(audit.WithRequestID(c.UserContext(), rid))
+		err := c.Next()
+		status := c.Response().StatusCode()
+		attrs := []any{
+			"method", c.Method(),
+			"route", c.Route().Path,
+			"path", c.Path(),
+			"status", status,
+			"latency_ms", float64(time.Since(start).Microseconds()) / 1000,
+			"request_id", rid,
+		}
+		if a, ok := c.Locals(actorKey).(auth.Actor); ok {
+			attrs = append(attrs, "user_id", a.ID)
+		}
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		log.Log(c.UserContext(), level, "request", attrs...)
+		return err
+	}
+}
+
+func requestID(c *fiber.Ctx) string {
+	s, _ := c.Locals(requestid.ConfigDefault.ContextKey).(string)
+	return s
+}

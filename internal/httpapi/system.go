@@ -1,0 +1,44 @@
+package httpapi
+
+import (
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/swaggest/swgui/v5emb"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+)
+
+func (h *Handlers) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (h *Handlers) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+	defer cancel()
+	if err := h.Ready(ctx); err != nil {
+		h.Log.WarnContext(ctx, "not ready", "err", err.Error())
+		return apperr.Unavailable("the database is unreachable or not migrated")
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}
+
+func (h *Handlers) openapi(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "application/yaml; charset=utf-8")
+	return c.Send(h.Spec)
+}
+
+// docs serves Swagger UI from assets embedded in the binary, so the
+// reference works with no internet access.
+func (h *Handlers) docs(c *fiber.Ctx) error {
+	if c.Path() == "/docs" {
+		return c.Redirect("/docs/", fiber.StatusMovedPermanently)
+	}
+	return h.docsHandler(c)
+}
+
+func newDocsHandler() fiber.Handler {
+	return adaptor.HTTPHandler(v5emb.New("SkillGrid API", "/openapi.yaml", "/docs/"))
+}

@@ -1,0 +1,204 @@
+// Package db opens the database behind SkillGrid (embedded SQLite or
+// PostgreSQL) through bun, and translates driver errors into apperr kinds so
+// that stores speak one language whichever database runs underneath.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+)
+
+// Open connects to url (sqlite://PATH or postgres://...) and checks that the
+// database answers.
+func Open(ctx context.Context, rawURL string) (*bun.DB, error) {
+	var (
+		sqldb *sql.DB
+		d     *bun.DB
+		err   error
+	)
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite://"):
+		sqldb, err = openSQLite(strings.TrimPrefix(rawURL, "sqlite://"))
+		if err != nil {
+			return nil, err
+		}
+		d = bun.NewDB(sqldb, sqlitedialect.New())
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		sqldb, err = sql.Open("pgx", rawURL)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		n := 4 * runtime.NumCPU()
+		if n < 8 {
+			n = 8
+		}
+		sqldb.SetMaxOpenConns(n)
+		sqldb.SetMaxIdleConns(n)
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		d = bun.NewDB(sqldb, pgdialect.New())
+	default:
+		return nil, fmt.Errorf("unsupported database url %q: want sqlite:// or postgres://", redact(rawURL))
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := d.PingContext(pctx); err != nil {
+		_ = d.Close()
+		return nil, fmt.Errorf("connect to %s: %w", redact(rawURL), err)
+	}
+	return d, nil
+}
+
+// openSQLite opens the embedded database with WAL, foreign keys and a busy
+// timeout. It keeps one connection: SQLite has one writer at a time anyway,
+// and queueing writers in the pool is fair and never fails with "database is
+// locked", where several connections would race for the write lock and
+// back off by sleeping. Transactions begin IMMEDIATE so that another process
+// on the same file (a `user create` next to `serve`) waits for the lock
+// instead of failing on upgrade.
+func openSQLite(path string) (*sql.DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite:// needs a file path")
+	}
+	if path != ":memory:" {
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("create database directory: %w", err)
+			}
+		}
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	sqldb.SetMaxOpenConns(1)
+	sqldb.SetMaxIdleConns(1)
+	sqldb.SetConnMaxLifetime(0)
+	sqldb.SetConnMaxIdleTime(0)
+	return sqldb, nil
+}
+
+// IsPostgres reports whether d speaks PostgreSQL.
+func IsPostgres(d bun.IDB) bool { return d.Dialect().Name() == dialect.PG }
+
+// DialectName is "pg" or "sqlite", as the migrations' templates use it.
+func DialectName(d bun.IDB) string {
+	if IsPostgres(d) {
+		return "pg"
+	}
+	return "sqlite"
+}
+
+// Locking adds FOR UPDATE to a SELECT inside a transaction on PostgreSQL.
+// SQLite needs nothing: its write transactions begin IMMEDIATE and so
+// already hold the database.
+func Locking(q *bun.SelectQuery) *bun.SelectQuery {
+	if IsPostgres(q.DB()) {
+		return q.For("UPDATE")
+	}
+	return q
+}
+
+// RunInTx runs fn in one transaction, committing when it returns nil.
+func RunInTx(ctx context.Context, d *bun.DB, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return d.RunInTx(ctx, nil, fn)
+}
+
+// IsUniqueViolation reports a unique or primary-key constraint failure.
+func IsUniqueViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// IsForeignKeyViolation reports a foreign-key constraint failure.
+func IsForeignKeyViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23503"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
+// IsCheckViolation reports a CHECK constraint failure.
+func IsCheckViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23514"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_CHECK
+	}
+	return false
+}
+
+// IsRetryable reports a transient failure worth retrying the whole
+// transaction for: serialization failures and deadlocks on PostgreSQL, a
+// busy or locked database on SQLite.
+func IsRetryable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40001" || pg.Code == "40P01"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
+
+// NotFound turns sql.ErrNoRows into apperr.NotFound(what) and leaves every
+// other error as it is.
+func NotFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.NotFound(what)
+	}
+	return err
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
