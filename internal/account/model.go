@@ -14,19 +14,19 @@ import (
 type User struct {
 	bun.BaseModel `bun:"table:users"`
 
-	ID                  string     `bun:"id,pk"`
-	Email               string     `bun:"email"`
-	PasswordHash        string     `bun:"password_hash"`
-	Name                string     `bun:"name"`
-	Role                auth.Role  `bun:"role"`
-	Active              bool       `bun:"active"`
-	Phone               *string    `bun:"phone"`
-	CareerStage         *string    `bun:"career_stage"`
-	Region              *string    `bun:"region"`
-	PoolOptIn           bool       `bun:"pool_opt_in"`
-	PoolOptInChangedAt  *time.Time `bun:"pool_opt_in_changed_at"`
-	CreatedAt           time.Time  `bun:"created_at"`
-	UpdatedAt           time.Time  `bun:"updated_at"`
+	ID                 string     `bun:"id,pk"`
+	Email              string     `bun:"email"`
+	PasswordHash       string     `bun:"password_hash"`
+	Name               string     `bun:"name"`
+	Role               auth.Role  `bun:"role"`
+	Active             bool       `bun:"active"`
+	Phone              *string    `bun:"phone"`
+	CareerStage        *string    `bun:"career_stage"`
+	Region             *string    `bun:"region"`
+	PoolOptIn          bool       `bun:"pool_opt_in"`
+	PoolOptInChangedAt *time.Time `bun:"pool_opt_in_changed_at"`
+	CreatedAt          time.Time  `bun:"created_at"`
+	UpdatedAt          time.Time  `bun:"updated_at"`
 }
 
 // Company is an employer's account: it uses the graduate pool once approved.

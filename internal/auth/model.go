@@ -50,9 +50,9 @@ type TokenPair struct {
 // LimiterPolicy bounds failed logins per account and per client address
 // within one window.
 type LimiterPolicy struct {
-	Window             time.Duration
-	MaxPerAccount      int
-	MaxPerAddress      int
+	Window        time.Duration
+	MaxPerAccount int
+	MaxPerAddress int
 }
 
 // DefaultLimiterPolicy allows 5 failures per account and 20 per address in 15

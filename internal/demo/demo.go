@@ -8,8 +8,8 @@ import (
 	"fmt"
 
 	"github.com/skillgrid/skillgrid/internal/account"
-	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/app"
+	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
 )
 
