@@ -12,6 +12,13 @@ import (
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
+type userSkill struct {
+	bun.BaseModel `bun:"table:user_skills"`
+
+	UserID string `bun:"user_id,pk"`
+	Skill  string `bun:"skill,pk"`
+}
+
 // Store is the SQL of users and companies.
 type Store struct {
 	DB *bun.DB
@@ -77,11 +84,11 @@ func (s Store) replaceSkills(ctx context.Context, idb bun.IDB, userID string, sk
 	if len(skills) == 0 {
 		return nil
 	}
-	rows := make([]map[string]any, 0, len(skills))
+	rows := make([]userSkill, 0, len(skills))
 	for _, sk := range skills {
-		rows = append(rows, map[string]any{"user_id": userID, "skill": sk})
+		rows = append(rows, userSkill{UserID: userID, Skill: sk})
 	}
-	if _, err := idb.NewInsert().Model(&rows).Table("user_skills").Exec(ctx); err != nil {
+	if _, err := idb.NewInsert().Model(&rows).Exec(ctx); err != nil {
 		return fmt.Errorf("write skills: %w", err)
 	}
 	return nil

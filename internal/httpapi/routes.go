@@ -13,7 +13,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Get("/readyz", h.readyz)
 	app.Get("/openapi.yaml", h.openapi)
 	app.Get("/docs", h.docs)
-	app.Get("/docs/*", h.docs)
+	app.Get("/docs/*", h.docs) // the reference's own assets
 
 	signedIn := h.authenticate()
 	admin := only(auth.Admin)

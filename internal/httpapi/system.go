@@ -33,9 +33,6 @@ func (h *Handlers) openapi(c *fiber.Ctx) error {
 // docs serves Swagger UI from assets embedded in the binary, so the
 // reference works with no internet access.
 func (h *Handlers) docs(c *fiber.Ctx) error {
-	if c.Path() == "/docs" {
-		return c.Redirect("/docs/", fiber.StatusMovedPermanently)
-	}
 	return h.docsHandler(c)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -63,7 +64,7 @@ type Env struct {
 	App     *app.App
 	Clock   *Clock
 	Config  config.Config
-	Logs    *bytes.Buffer
+	Logs    fmt.Stringer
 
 	adminToken string
 }
@@ -105,12 +106,34 @@ func NewOn(t testing.TB, dialect, dsn string) *Env {
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &Env{T: t, Dialect: dialect, DSN: dsn, DB: d, App: a, Clock: clock, Config: cfg, Logs: &logs.Buffer}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server errors:\n%s", errorLines(logs.String()))
+		}
+	})
+	return &Env{T: t, Dialect: dialect, DSN: dsn, DB: d, App: a, Clock: clock, Config: cfg, Logs: logs}
+}
+
+// errorLines keeps the log lines at level ERROR, which explain a 500.
+func errorLines(logs string) string {
+	var out []string
+	for _, l := range strings.Split(logs, "\n") {
+		if strings.Contains(l, `"level":"ERROR"`) && !strings.Contains(l, `"msg":"request"`) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 type lockedBuffer struct {
 	mu sync.Mutex
 	bytes.Buffer
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Buffer.String()
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {

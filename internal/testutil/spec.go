@@ -27,7 +27,9 @@ var (
 func Spec(t testing.TB) (*openapi3.T, routers.Router) {
 	t.Helper()
 	specOnce.Do(func() {
-		openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
+		for _, ct := range []string{"text/csv", "text/html", "application/yaml"} {
+			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
+		}
 		loader := openapi3.NewLoader()
 		specDoc, specErr = loader.LoadFromData(openapi.Spec)
 		if specErr != nil {

@@ -1,0 +1,75 @@
+package config_test
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/skillgrid/skillgrid/internal/config"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite://./data/skillgrid.db" ||
+		c.AccessTokenTTL != 15*time.Minute || c.RefreshTokenTTL != 720*time.Hour || c.LogLevel != slog.LevelInfo {
+		t.Fatalf("defaults %+v", c)
+	}
+	if err := c.RequireSecret(); err == nil || !strings.HasPrefix(err.Error(), "SKILLGRID_JWT_SECRET") {
+		t.Fatalf("missing secret: %v", err)
+	}
+}
+
+func TestEveryBadValueNamesItsVariable(t *testing.T) {
+	cases := map[string]map[string]string{
+		"SKILLGRID_ADDR":              {"SKILLGRID_ADDR": "8080"},
+		"SKILLGRID_DATABASE_URL":      {"SKILLGRID_DATABASE_URL": "mysql://x"},
+		"SKILLGRID_JWT_SECRET":        {"SKILLGRID_JWT_SECRET": "too-short"},
+		"SKILLGRID_ADMIN_PASSWORD":    {"SKILLGRID_ADMIN_EMAIL": "a@b.kr"},
+		"SKILLGRID_ADMIN_EMAIL":       {"SKILLGRID_ADMIN_PASSWORD": "something-long"},
+		"SKILLGRID_ACCESS_TOKEN_TTL":  {"SKILLGRID_ACCESS_TOKEN_TTL": "15 minutes"},
+		"SKILLGRID_REFRESH_TOKEN_TTL": {"SKILLGRID_REFRESH_TOKEN_TTL": "-1h"},
+		"SKILLGRID_LOG_LEVEL":         {"SKILLGRID_LOG_LEVEL": "verbose"},
+	}
+	for name, vars := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := config.Load(env(vars))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.HasPrefix(err.Error(), name+": ") || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error %q does not start with %s on one line", err, name)
+			}
+		})
+	}
+}
+
+func TestValuesAreRead(t *testing.T) {
+	c, err := config.Load(env(map[string]string{
+		"SKILLGRID_ADDR":              "0.0.0.0:9000",
+		"SKILLGRID_DATABASE_URL":      "postgres://u:p@db:5432/skillgrid?sslmode=disable",
+		"SKILLGRID_JWT_SECRET":        strings.Repeat("k", 32),
+		"SKILLGRID_ADMIN_EMAIL":       "root@city.go.kr",
+		"SKILLGRID_ADMIN_PASSWORD":    "bootstrap-password",
+		"SKILLGRID_ACCESS_TOKEN_TTL":  "5m",
+		"SKILLGRID_REFRESH_TOKEN_TTL": "24h",
+		"SKILLGRID_LOG_LEVEL":         "debug",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "0.0.0.0:9000" || string(c.JWTSecret) != strings.Repeat("k", 32) || c.AccessTokenTTL != 5*time.Minute ||
+		c.RefreshTokenTTL != 24*time.Hour || c.LogLevel != slog.LevelDebug || c.AdminEmail != "root@city.go.kr" {
+		t.Fatalf("loaded %+v", c)
+	}
+	if err := c.RequireSecret(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,135 @@
+package httpapi_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/testutil"
+)
+
+func TestBadInputGetsProblems(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		cases := []struct {
+			name   string
+			body   any
+			status int
+			code   string
+			fields []string
+		}{
+			{"empty body", "", 400, "malformed_json", nil},
+			{"not JSON", "email=a", 400, "malformed_json", nil},
+			{"truncated", `{"email": "a@b.kr"`, 400, "malformed_json", nil},
+			{"array", `[1,2]`, 400, "malformed_json", nil},
+			{"two values", `{} {}`, 400, "malformed_json", nil},
+			{"wrong type", `{"email": 5}`, 400, "wrong_type", nil},
+			{"unknown field", `{"email":"a@b.kr","password":"long-enough-pw","name":"A","role":"trainee","admin":true}`, 400, "unknown_field", nil},
+			{"every field bad", `{"email":"not-an-email","password":"short","name":" ","role":"company"}`, 422, "validation_failed",
+				[]string{"email", "password", "name", "company_name"}},
+			{"missing fields", `{}`, 422, "validation_failed", []string{"email", "password", "name", "role"}},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				p := e.Post("/v1/auth/register", "", c.body).WantProblem(t, c.status, c.code)
+				if c.fields != nil {
+					if diff := cmp.Diff(c.fields, p.Fields()); diff != "" {
+						t.Errorf("fields (-want +got):\n%s", diff)
+					}
+				}
+				if p.Title == "" || p.Type == "" || p.Detail == "" {
+					t.Errorf("incomplete problem %+v", p)
+				}
+			})
+		}
+		// None of those made an account.
+		var n int
+		if err := e.DB.NewSelect().Table("users").ColumnExpr("count(*)").Scan(t.Context(), &n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("bad requests created %d users", n)
+		}
+	})
+}
+
+func TestUnknownRoutesAndMethods(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		e.Get("/v1/nope", "").WantProblem(t, http.StatusNotFound, "not_found")
+		e.Do(testutil.Req{Method: http.MethodDelete, Path: "/v1/me"}).WantProblem(t, http.StatusMethodNotAllowed, "method_not_allowed")
+	})
+}
+
+func TestDuplicateEmailIsAConflict(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		body := map[string]any{"email": "dup@example.kr", "password": "long-enough-pw", "name": "A", "role": "trainee"}
+		e.Post("/v1/auth/register", "", body).Want(t, http.StatusCreated)
+		body["email"] = "DUP@example.kr"
+		e.Post("/v1/auth/register", "", body).WantProblem(t, http.StatusConflict, "email_taken")
+	})
+}
+
+func TestBodyLimit(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		base := e.Serve()
+		u := e.NewUser(auth.Trainee)
+		// The server answers as soon as it reads a Content-Length over the
+		// limit, so speak raw HTTP: a client library would report the reset
+		// of the unread body instead of the answer.
+		conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		const size = 2 << 20
+		fmt.Fprintf(conn, "PATCH /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{\"name\":\"", u.Token, size)
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var p testutil.Problem
+		if err := json.NewDecoder(res.Body).Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != http.StatusRequestEntityTooLarge || p.Code != "body_too_large" ||
+			!strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+			t.Fatalf("got %d %+v", res.StatusCode, p)
+		}
+		// Just under the limit is read and judged on its content.
+		name := strings.Repeat("가", 300_000) // 900 KB
+		e.Patch("/v1/me", u.Token, map[string]any{"name": name}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		me := e.Get("/v1/me", u.Token).Want(t, http.StatusOK).Map(t)
+		if strings.HasPrefix(me["name"].(string), "가가") {
+			t.Fatal("an oversized name was applied")
+		}
+	})
+}
+
+func TestPanicsBecomeProblemsAndAreLogged(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		e.App.HTTP.Get("/test/panic", func(*fiberCtx) error { panic("boom: secret internals") })
+		res, err := e.App.HTTP.Test(httptestRequest(http.MethodGet, "/test/panic"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body bytes.Buffer
+		_, _ = body.ReadFrom(res.Body)
+		if res.StatusCode != 500 || strings.Contains(body.String(), "secret internals") || !strings.Contains(body.String(), `"code":"internal"`) {
+			t.Fatalf("panic answered %d %s", res.StatusCode, body.String())
+		}
+		rid := res.Header.Get("X-Request-ID")
+		if rid == "" || !strings.Contains(e.Logs.String(), rid) || !strings.Contains(e.Logs.String(), "secret internals") {
+			t.Fatalf("panic not logged with request id %q:\n%s", rid, e.Logs.String())
+		}
+		// The server still serves.
+		e.Get("/healthz", "").Want(t, http.StatusOK)
+	})
+}

@@ -1,0 +1,232 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/testutil"
+)
+
+// forge signs claims for the user with key and method, so each test can
+// break exactly one property of an otherwise valid token.
+func forge(t *testing.T, method jwt.SigningMethod, key any, mutate func(c *auth.Claims)) string {
+	t.Helper()
+	now := time.Now()
+	c := &auth.Claims{
+		Role: "trainee",
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: auth.Issuer, Subject: "", Audience: jwt.ClaimStrings{auth.Audience},
+			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)), ID: "jti-1",
+		},
+	}
+	mutate(c)
+	s, err := jwt.NewWithClaims(method, c).SignedString(key)
+	if err != nil {
+		t.Fatalf("sign: %v", err)
+	}
+	return s
+}
+
+func TestAccessTokensAreCheckedWhole(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		secret := []byte(testutil.Secret)
+		sub := func(c *auth.Claims) { c.Subject = u.ID }
+		valid := forge(t, jwt.SigningMethodHS256, secret, sub)
+		e.Get("/v1/me", valid).Want(t, http.StatusOK)
+
+		parts := strings.Split(valid, ".")
+		tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"`+u.ID+`","role":"admin"}`)) + "." + parts[2]
+		none := forge(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, sub)
+		cases := map[string]string{
+			"no token":        "",
+			"garbage":         "not-a-jwt",
+			"tampered":        tampered,
+			"alg none":        none,
+			"wrong key":       forge(t, jwt.SigningMethodHS256, []byte("another-secret-another-secret-0000"), sub),
+			"HS512":           forge(t, jwt.SigningMethodHS512, secret, sub),
+			"expired":         forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-time.Minute)) }),
+			"no exp":          forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.ExpiresAt = nil }),
+			"wrong audience":  forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.Audience = jwt.ClaimStrings{"someone-else"} }),
+			"wrong issuer":    forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.Issuer = "evil" }),
+			"no jti":          forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.ID = "" }),
+			"unknown subject": forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { c.Subject = "01937a4e-5b7c-7d2a-9f10-3c4d5e6f7a8b" }),
+			"role escalation": forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.Role = "admin" }),
+		}
+		for name, tok := range cases {
+			t.Run(name, func(t *testing.T) {
+				res := e.Get("/v1/me", tok)
+				res.WantProblem(t, http.StatusUnauthorized, "unauthorized")
+				if !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer") {
+					t.Errorf("401 without a Bearer challenge: %q", res.Header.Get("WWW-Authenticate"))
+				}
+			})
+		}
+	})
+}
+
+func TestRolesAreEnforced(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		trainee := e.NewUser(auth.Trainee)
+		e.Get("/v1/users", trainee.Token).WantProblem(t, http.StatusForbidden, "role_not_allowed")
+		e.Post("/v1/users", trainee.Token, map[string]any{
+			"email": "x@example.kr", "password": "long-enough-pw", "name": "X", "role": "admin",
+		}).WantProblem(t, http.StatusForbidden, "role_not_allowed")
+		e.Get("/v1/companies", trainee.Token).WantProblem(t, http.StatusForbidden, "role_not_allowed")
+		e.Get("/v1/users", "").WantProblem(t, http.StatusUnauthorized, "unauthorized")
+	})
+}
+
+func TestSelfRegistrationCannotPickPrivilegedRoles(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		for _, role := range []string{"admin", "instructor", "root"} {
+			p := e.Post("/v1/auth/register", "", map[string]any{
+				"email": role + "@example.kr", "password": "long-enough-pw", "name": "X", "role": role,
+			}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+			if got := p.Fields(); len(got) != 1 || got[0] != "role" {
+				t.Errorf("role %s: fields %v, want [role]", role, got)
+			}
+		}
+		e.Post("/v1/auth/login", "", map[string]any{"email": "admin@example.kr", "password": "long-enough-pw"}).
+			WantProblem(t, http.StatusUnauthorized, "unauthorized")
+	})
+}
+
+func TestPatchMeCannotChangeRole(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		e.Patch("/v1/me", u.Token, map[string]any{"role": "admin"}).WantProblem(t, http.StatusBadRequest, "unknown_field")
+		e.Patch("/v1/me", u.Token, map[string]any{"name": "New", "role": "admin"}).WantProblem(t, http.StatusBadRequest, "unknown_field")
+		me := e.Get("/v1/me", u.Token).Want(t, http.StatusOK).Map(t)
+		if me["role"] != "trainee" || me["name"] == "New" {
+			t.Fatalf("a refused patch changed the profile: %v", me)
+		}
+		e.Get("/v1/users", u.Token).WantProblem(t, http.StatusForbidden, "role_not_allowed")
+	})
+}
+
+func TestRefreshReuseRevokesTheFamily(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		var second auth.TokenPair
+		e.Post("/v1/auth/refresh", "", map[string]any{"refresh_token": u.Refresh}).Want(t, http.StatusOK).JSON(t, &second)
+		// The first token is spent: presenting it again is theft.
+		e.Post("/v1/auth/refresh", "", map[string]any{"refresh_token": u.Refresh}).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+		// ... so the legitimate newer token of the same family is dead too.
+		e.Post("/v1/auth/refresh", "", map[string]any{"refresh_token": second.RefreshToken}).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+		// Another session of the same user is untouched.
+		other, err := e.App.Auth.IssueFor(context.Background(), u.ID, auth.Trainee)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Post("/v1/auth/refresh", "", map[string]any{"refresh_token": other.RefreshToken}).Want(t, http.StatusOK)
+		e.Post("/v1/auth/refresh", "", map[string]any{"refresh_token": "never-issued"}).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+	})
+}
+
+func TestRefreshTokensExpire(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		e.Clock.Advance(e.Config.RefreshTokenTTL + time.Second)
+		e.Post("/v1/auth/refresh", "", map[string]any{"refresh_token": u.Refresh}).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+	})
+}
+
+func TestLogoutRevokesTheFamily(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		var next auth.TokenPair
+		e.Post("/v1/auth/refresh", "", map[string]any{"refresh_token": u.Refresh}).Want(t, http.StatusOK).JSON(t, &next)
+		e.Post("/v1/auth/logout", "", map[string]any{"refresh_token": next.RefreshToken}).Want(t, http.StatusNoContent)
+		e.Post("/v1/auth/refresh", "", map[string]any{"refresh_token": next.RefreshToken}).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+		e.Post("/v1/auth/logout", "", map[string]any{"refresh_token": "never-issued"}).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+	})
+}
+
+func TestDeactivationKillsTokensAtOnce(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		e.Get("/v1/me", u.Token).Want(t, http.StatusOK)
+		res := e.Patch("/v1/users/"+u.ID, e.AdminToken(), map[string]any{"active": false}).Want(t, http.StatusOK).Map(t)
+		if res["active"] != false {
+			t.Fatalf("deactivated user shows %v", res)
+		}
+		e.Get("/v1/me", u.Token).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+		e.Post("/v1/auth/refresh", "", map[string]any{"refresh_token": u.Refresh}).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+		e.Post("/v1/auth/login", "", map[string]any{"email": u.Email, "password": testutil.Password}).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+
+		// Reactivation lets them sign in again; old refresh tokens stay dead.
+		e.Patch("/v1/users/"+u.ID, e.AdminToken(), map[string]any{"active": true}).Want(t, http.StatusOK)
+		e.Post("/v1/auth/login", "", map[string]any{"email": u.Email, "password": testutil.Password}).Want(t, http.StatusOK)
+		e.Post("/v1/auth/refresh", "", map[string]any{"refresh_token": u.Refresh}).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+	})
+}
+
+func TestFailedLoginsAreLimited(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		bad := map[string]any{"email": u.Email, "password": "wrong-password"}
+		for i := 0; i < auth.DefaultLimiterPolicy.MaxPerAccount; i++ {
+			e.Post("/v1/auth/login", "", bad).WantProblem(t, http.StatusUnauthorized, "unauthorized")
+		}
+		res := e.Post("/v1/auth/login", "", bad)
+		res.WantProblem(t, http.StatusTooManyRequests, "rate_limited")
+		wait, err := strconv.Atoi(res.Header.Get("Retry-After"))
+		if err != nil || wait <= 0 || wait > int(auth.DefaultLimiterPolicy.Window.Seconds()) {
+			t.Fatalf("Retry-After %q", res.Header.Get("Retry-After"))
+		}
+		// Locked even with the right password, until the window passes.
+		good := map[string]any{"email": u.Email, "password": testutil.Password}
+		e.Post("/v1/auth/login", "", good).WantProblem(t, http.StatusTooManyRequests, "rate_limited")
+		e.Clock.Advance(auth.DefaultLimiterPolicy.Window + time.Second)
+		e.Post("/v1/auth/login", "", good).Want(t, http.StatusOK)
+	})
+}
+
+func TestFailedLoginsAreLimitedPerAddress(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		// Guessing across many accounts from one address trips the address limit.
+		for i := 0; i < auth.DefaultLimiterPolicy.MaxPerAddress; i++ {
+			e.Post("/v1/auth/login", "", map[string]any{"email": testutil.Name("nobody") + "@example.kr", "password": "wrong-password"}).
+				WantProblem(t, http.StatusUnauthorized, "unauthorized")
+		}
+		u := e.NewUser(auth.Trainee)
+		e.Post("/v1/auth/login", "", map[string]any{"email": u.Email, "password": testutil.Password}).
+			WantProblem(t, http.StatusTooManyRequests, "rate_limited")
+	})
+}
+
+func TestSuccessfulLoginsFromOneAddressAreNotThrottled(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		// A training centre's shared network: many good logins from one address.
+		users := make([]testutil.User, 5)
+		for i := range users {
+			users[i] = e.NewUser(auth.Trainee)
+		}
+		for round := 0; round < 10; round++ {
+			for _, u := range users {
+				e.Post("/v1/auth/login", "", map[string]any{"email": u.Email, "password": testutil.Password}).Want(t, http.StatusOK)
+			}
+		}
+	})
+}
+
+func TestWrongEmailAndWrongPasswordAnswerAlike(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		a := e.Post("/v1/auth/login", "", map[string]any{"email": u.Email, "password": "wrong-password"}).Problem(t)
+		b := e.Post("/v1/auth/login", "", map[string]any{"email": "nobody@example.kr", "password": "wrong-password"}).Problem(t)
+		if diff := cmp.Diff(a, b); diff != "" {
+			t.Fatalf("wrong email and wrong password answer differently (-password +email):\n%s", diff)
+		}
+	})
+}
