@@ -42,10 +42,14 @@ type App struct {
 
 // Build wires every service over d and builds the HTTP app.
 func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, error) {
-	now := opt.Now
-	if now == nil {
-		now = time.Now
+	clock := opt.Now
+	if clock == nil {
+		clock = time.Now
 	}
+	// Both databases keep microseconds; answering with the same precision
+	// the database will give back keeps a created resource equal to its
+	// later reads.
+	now := func() time.Time { return clock().UTC().Truncate(time.Microsecond) }
 	limits := opt.Limits
 	if limits == (auth.LimiterPolicy{}) {
 		limits = auth.DefaultLimiterPolicy
