@@ -85,7 +85,7 @@ func TestCommands(t *testing.T) {
 			if err := run(ctx, []string{"seed", "--demo"}, getenv, &out); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(out.String(), "0 new records") || strings.Contains(first, "0 new records") {
+			if !strings.Contains(out.String(), "loaded: 0 new records") || strings.Contains(first, "loaded: 0 new records") {
 				t.Fatalf("seed is not idempotent: first %q, second %q", first, out.String())
 			}
 

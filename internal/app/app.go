@@ -16,6 +16,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/migrations"
@@ -37,7 +38,10 @@ type App struct {
 	DB       *bun.DB
 	Auth     *auth.Service
 	Accounts *account.Service
-	HTTP     *fiber.App
+	// Catalogue also provides accounts their levels; the enrolment work
+	// sets its Enrolments hooks.
+	Catalogue *catalogue.Service
+	HTTP      *fiber.App
 }
 
 // Build wires every service over d and builds the HTTP app.
@@ -64,11 +68,12 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		Tokens:     auth.Tokens{Secret: cfg.JWTSecret, TTL: cfg.AccessTokenTTL, Now: now},
 		RefreshTTL: cfg.RefreshTokenTTL, Limits: limits, Now: now,
 	}
-	accounts := &account.Service{DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Now: now}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts}
+	cat := &catalogue.Service{DB: d, Store: catalogue.Store{DB: d}, Now: now}
+	accounts := &account.Service{DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, DB: d, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec,
-		Auth: authSvc, Accounts: accounts,
+		Auth: authSvc, Accounts: accounts, Catalogue: cat,
 		Ready: func(ctx context.Context) error { return Ready(ctx, d) },
 	})
 	return a, nil

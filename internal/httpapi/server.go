@@ -19,6 +19,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/catalogue"
 )
 
 // BodyLimit is the largest request body accepted (413 beyond).
@@ -32,6 +33,7 @@ type Deps struct {
 	Spec      []byte
 	Auth      *auth.Service
 	Accounts  *account.Service
+	Catalogue *catalogue.Service
 	// Ready reports whether the database is reachable and migrated.
 	Ready func(ctx context.Context) error
 }

@@ -1,0 +1,270 @@
+package catalogue
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
+)
+
+// TraineeLevels is the trainee's level per track: the highest level of a
+// course they completed in it, or their latest admin placement if that is
+// higher. Tracks at level 0 are left out. It implements account.Levels.
+func (s *Service) TraineeLevels(ctx context.Context, idb bun.IDB, traineeID string) (map[string]int, error) {
+	levels := map[string]int{}
+	done, err := s.Store.completedLevels(ctx, idb, traineeID)
+	if err != nil {
+		return nil, err
+	}
+	placed, err := s.Store.placedLevels(ctx, idb, traineeID)
+	if err != nil {
+		return nil, err
+	}
+	for _, tl := range append(done, placed...) {
+		if tl.Level > levels[tl.Track] {
+			levels[tl.Track] = tl.Level
+		}
+	}
+	return levels, nil
+}
+
+// Place records an admin's placement of a trainee at a level in a track,
+// audited as placement.created. A later placement replaces an earlier one
+// in the same track, so a placement can be corrected downwards; completed
+// courses still count.
+func (s *Service) Place(ctx context.Context, actor auth.Actor, traineeID string, in NewPlacement) (Placement, error) {
+	if !ids.Valid(traineeID) {
+		return Placement{}, apperr.NotFound("trainee")
+	}
+	now := s.Now().UTC()
+	p := Placement{
+		ID: ids.New(), TraineeID: traineeID, Track: strings.ToLower(strings.TrimSpace(in.Track)),
+		Level: in.Level, Reason: strings.TrimSpace(in.Reason), PlacedBy: actor.ID, CreatedAt: now,
+	}
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		role, err := s.Store.userRole(ctx, tx, traineeID)
+		if apperr.IsKind(err, apperr.KindNotFound) || (err == nil && role != string(auth.Trainee)) {
+			return apperr.NotFound("trainee")
+		}
+		if err != nil {
+			return err
+		}
+		if ok, err := s.Store.trackExists(ctx, tx, p.Track); err != nil {
+			return err
+		} else if !ok {
+			return apperr.Invalid(apperr.Field("track", fmt.Sprintf("unknown track %q; see GET /v1/tracks", p.Track)))
+		}
+		levels, err := s.TraineeLevels(ctx, tx, traineeID)
+		if err != nil {
+			return err
+		}
+		if err := s.Store.insertPlacement(ctx, tx, &p); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, audit.Change{
+			ActorID: actor.ID, Action: "placement.created", Entity: "placement", EntityID: p.ID,
+			Before: map[string]any{"trainee_id": traineeID, "track": p.Track, "level": levels[p.Track]},
+			After:  p,
+		})
+	})
+	if err != nil {
+		return Placement{}, err
+	}
+	return p, nil
+}
+
+// standing is what eligibility needs to know about a trainee.
+type standing struct {
+	levels    map[string]int
+	completed map[string]bool // course ids
+}
+
+func (s *Service) standing(ctx context.Context, idb bun.IDB, traineeID string) (standing, error) {
+	levels, err := s.TraineeLevels(ctx, idb, traineeID)
+	if err != nil {
+		return standing{}, err
+	}
+	done, err := s.Store.enrolledCourses(ctx, idb, traineeID, "completed")
+	if err != nil {
+		return standing{}, err
+	}
+	st := standing{levels: levels, completed: map[string]bool{}}
+	for _, id := range done {
+		st.completed[id] = true
+	}
+	return st, nil
+}
+
+// eligible is THE eligibility rule, shared by enrolment (through
+// CheckEligible) and recommendations: a course already completed is a
+// conflict; a course of level L in track T needs level(T) ≥ L-1 and every
+// prerequisite completed. codes names prerequisites by id for the message.
+func eligible(c Course, st standing, codes map[string]string) error {
+	if st.completed[c.ID] {
+		return apperr.Conflict("already_completed", "you have already completed %s", c.Code)
+	}
+	if have := st.levels[c.Track]; c.Level > have+1 {
+		return apperr.Rule("level_too_low", "%s is level %d: it needs level %d in %s; you have %d", c.Code, c.Level, c.Level-1, c.Track, have)
+	}
+	var missing []string
+	for _, pid := range c.Prerequisites {
+		if !st.completed[pid] {
+			missing = append(missing, codes[pid])
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return apperr.Rule("prerequisite_missing", "complete %s first", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// CheckEligible reports whether the trainee may enrol in the course now, as
+// far as their level and completions go: nil, or apperr.Rule level_too_low or
+// prerequisite_missing (422) naming what is missing, or apperr.Conflict
+// already_completed (409). The enrolment work calls it with its own
+// transaction.
+func (s *Service) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, courseID string) error {
+	c, err := s.Store.course(ctx, idb, courseID, false)
+	if err != nil {
+		return err
+	}
+	st, err := s.standing(ctx, idb, traineeID)
+	if err != nil {
+		return err
+	}
+	codes, err := s.codes(ctx, idb, c.Prerequisites)
+	if err != nil {
+		return err
+	}
+	return eligible(c, st, codes)
+}
+
+func (s *Service) codes(ctx context.Context, idb bun.IDB, courseIDs []string) (map[string]string, error) {
+	cs, err := s.Store.coursesByID(ctx, idb, courseIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(cs))
+	for id, c := range cs {
+		out[id] = c.Code
+	}
+	return out, nil
+}
+
+var fitRank = map[string]int{FitNextLevel: 0, FitSameLevel: 1, FitNewTrack: 2, FitOther: 3}
+
+// Recommendations ranks the open cohorts the trainee may enrol in now: the
+// cohort is in its window and not cancelled, its course is published, the
+// trainee is eligible and holds no active enrolment in the course. Best fit
+// first: the next level in a track they are active in, then their level,
+// then a first course in a new track, then the rest; among equals, the
+// window that closes soonest. At most limit items.
+func (s *Service) Recommendations(ctx context.Context, actor auth.Actor, limit int) (List[Recommendation], error) {
+	now := s.Now()
+	st, err := s.standing(ctx, s.DB, actor.ID)
+	if err != nil {
+		return List[Recommendation]{}, err
+	}
+	active, err := s.Store.enrolledCourses(ctx, s.DB, actor.ID, "enrolled", "waitlisted")
+	if err != nil {
+		return List[Recommendation]{}, err
+	}
+	busy := map[string]bool{}
+	for _, id := range active {
+		busy[id] = true
+	}
+	chs, err := s.Store.openCohorts(ctx, s.DB, now)
+	if err != nil {
+		return List[Recommendation]{}, err
+	}
+	var courseIDs []string
+	for _, ch := range chs {
+		courseIDs = append(courseIDs, ch.CourseID)
+	}
+	courses, err := s.coursesWithPrerequisites(ctx, dedupe(courseIDs))
+	if err != nil {
+		return List[Recommendation]{}, err
+	}
+	var prereqIDs []string
+	for _, c := range courses {
+		prereqIDs = append(prereqIDs, c.Prerequisites...)
+	}
+	codes, err := s.codes(ctx, s.DB, dedupe(prereqIDs))
+	if err != nil {
+		return List[Recommendation]{}, err
+	}
+	out := []Recommendation{}
+	for _, ch := range chs {
+		c := courses[ch.CourseID]
+		if busy[c.ID] || eligible(c, st, codes) != nil {
+			continue
+		}
+		ch.derive(now)
+		out = append(out, recommend(ch, c, st, codes))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return fitRank[out[i].Fit] < fitRank[out[j].Fit] })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return List[Recommendation]{Items: out}, nil
+}
+
+func (s *Service) coursesWithPrerequisites(ctx context.Context, courseIDs []string) (map[string]Course, error) {
+	byID, err := s.Store.coursesByID(ctx, s.DB, courseIDs)
+	if err != nil {
+		return nil, err
+	}
+	cs := make([]Course, 0, len(byID))
+	for _, c := range byID {
+		cs = append(cs, c)
+	}
+	if err := s.Store.attach(ctx, s.DB, cs); err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	return byID, nil
+}
+
+// recommend says how well an eligible cohort fits and why.
+func recommend(ch Cohort, c Course, st standing, codes map[string]string) Recommendation {
+	r := Recommendation{Cohort: ch, Reasons: []string{}}
+	have := st.levels[c.Track]
+	switch {
+	case have > 0 && c.Level == have+1:
+		r.Fit = FitNextLevel
+		r.Reasons = append(r.Reasons, fmt.Sprintf("next level in %s (you are level %d)", c.Track, have))
+	case have > 0 && c.Level == have:
+		r.Fit = FitSameLevel
+		r.Reasons = append(r.Reasons, fmt.Sprintf("at your level in %s (level %d)", c.Track, have))
+	case have == 0:
+		r.Fit = FitNewTrack
+		r.Reasons = append(r.Reasons, fmt.Sprintf("a starting point in %s, a track new to you", c.Track))
+	default:
+		r.Fit = FitOther
+		r.Reasons = append(r.Reasons, fmt.Sprintf("below your level %d in %s: a refresher", have, c.Track))
+	}
+	var done []string
+	for _, pid := range c.Prerequisites {
+		done = append(done, codes[pid])
+	}
+	sort.Strings(done)
+	for _, code := range done {
+		r.Reasons = append(r.Reasons, "prerequisite "+code+" completed")
+	}
+	if ch.SeatsLeft > 0 {
+		r.Reasons = append(r.Reasons, fmt.Sprintf("%d of %d seats left; enrolment closes %s", ch.SeatsLeft, ch.Capacity, ch.EnrolClosesAt.Format("2006-01-02 15:04 UTC")))
+	} else {
+		r.Reasons = append(r.Reasons, fmt.Sprintf("full: you would join the waitlist (%d waiting)", ch.WaitlistLength))
+	}
+	return r
+}

@@ -1,0 +1,353 @@
+package httpapi
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
+	"github.com/skillgrid/skillgrid/internal/platform/page"
+)
+
+// datetimeLayout is the form of request timestamps (RFC 3339).
+const datetimeLayout = time.RFC3339
+
+type createTrackRequest struct {
+	Code string `json:"code" validate:"required,notblank,max=40"`
+	Name string `json:"name" validate:"required,notblank,max=200"`
+}
+
+type createCourseRequest struct {
+	Code          string   `json:"code" validate:"required,notblank,max=32"`
+	Title         string   `json:"title" validate:"required,notblank,max=200"`
+	Description   string   `json:"description" validate:"max=5000"`
+	Track         string   `json:"track" validate:"required,notblank,max=40"`
+	Level         *int     `json:"level" validate:"required,gte=1,lte=5"`
+	Hours         *float64 `json:"hours" validate:"required,gt=0,lte=10000"`
+	PassScore     *float64 `json:"pass_score" validate:"omitnil,gte=0,lte=100"`
+	MinAttendance *float64 `json:"min_attendance" validate:"omitnil,gte=0,lte=1"`
+	Skills        []string `json:"skills" validate:"max=30,dive,notblank,max=60"`
+	Prerequisites []string `json:"prerequisites" validate:"max=20,dive,uuid"`
+	Status        string   `json:"status" validate:"omitempty,oneof=draft published archived"`
+}
+
+type updateCourseRequest struct {
+	Code          *string   `json:"code" validate:"omitnil,notblank,max=32"`
+	Title         *string   `json:"title" validate:"omitnil,notblank,max=200"`
+	Description   *string   `json:"description" validate:"omitnil,max=5000"`
+	Track         *string   `json:"track" validate:"omitnil,notblank,max=40"`
+	Level         *int      `json:"level" validate:"omitnil,gte=1,lte=5"`
+	Hours         *float64  `json:"hours" validate:"omitnil,gt=0,lte=10000"`
+	PassScore     *float64  `json:"pass_score" validate:"omitnil,gte=0,lte=100"`
+	MinAttendance *float64  `json:"min_attendance" validate:"omitnil,gte=0,lte=1"`
+	Skills        *[]string `json:"skills" validate:"omitnil,max=30,dive,notblank,max=60"`
+	Prerequisites *[]string `json:"prerequisites" validate:"omitnil,max=20,dive,uuid"`
+	Status        *string   `json:"status" validate:"omitnil,oneof=draft published archived"`
+}
+
+type createCohortRequest struct {
+	Label         string  `json:"label" validate:"required,notblank,max=200"`
+	InstructorID  string  `json:"instructor_id" validate:"required,max=36"`
+	Capacity      *int    `json:"capacity" validate:"required,gte=1,lte=100000"`
+	StartsOn      string  `json:"starts_on" validate:"required,datetime=2006-01-02"`
+	EndsOn        string  `json:"ends_on" validate:"required,datetime=2006-01-02"`
+	EnrolOpensAt  string  `json:"enrol_opens_at" validate:"required,datetime=2006-01-02T15:04:05Z07:00"`
+	EnrolClosesAt string  `json:"enrol_closes_at" validate:"required,datetime=2006-01-02T15:04:05Z07:00"`
+	Mode          string  `json:"mode" validate:"required,oneof=onsite online hybrid"`
+	Location      *string `json:"location" validate:"omitnil,max=300"`
+}
+
+type updateCohortRequest struct {
+	Label         *string `json:"label" validate:"omitnil,notblank,max=200"`
+	InstructorID  *string `json:"instructor_id" validate:"omitnil,max=36"`
+	Capacity      *int    `json:"capacity" validate:"omitnil,gte=1,lte=100000"`
+	StartsOn      *string `json:"starts_on" validate:"omitnil,datetime=2006-01-02"`
+	EndsOn        *string `json:"ends_on" validate:"omitnil,datetime=2006-01-02"`
+	EnrolOpensAt  *string `json:"enrol_opens_at" validate:"omitnil,datetime=2006-01-02T15:04:05Z07:00"`
+	EnrolClosesAt *string `json:"enrol_closes_at" validate:"omitnil,datetime=2006-01-02T15:04:05Z07:00"`
+	Mode          *string `json:"mode" validate:"omitnil,oneof=onsite online hybrid"`
+	Location      *string `json:"location" validate:"omitnil,max=300"`
+}
+
+type placementRequest struct {
+	Track  string `json:"track" validate:"required,notblank,max=40"`
+	Level  *int   `json:"level" validate:"required,gte=1,lte=5"`
+	Reason string `json:"reason" validate:"required,notblank,max=1000"`
+}
+
+// maybeSignedIn authenticates a request that carries a token, so that a
+// public endpoint can show admins more; a request without one goes on
+// anonymously, and a bad token is still 401.
+func (h *Handlers) maybeSignedIn() fiber.Handler {
+	authenticate := h.authenticate()
+	return func(c *fiber.Ctx) error {
+		if c.Get(fiber.HeaderAuthorization) == "" {
+			return c.Next()
+		}
+		return authenticate(c)
+	}
+}
+
+func (h *Handlers) listLevels(c *fiber.Ctx) error {
+	return c.JSON(h.Catalogue.ListLevels())
+}
+
+func (h *Handlers) listTracks(c *fiber.Ctx) error {
+	out, err := h.Catalogue.ListTracks(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) createTrack(c *fiber.Ctx) error {
+	var in createTrackRequest
+	if err := h.bind(c, &in); err != nil {
+		return err
+	}
+	t, err := h.Catalogue.CreateTrack(c.UserContext(), actor(c), in.Code, in.Name)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(t)
+}
+
+func (h *Handlers) listCourses(c *fiber.Ctx) error {
+	status, err := oneOf(c, "status", catalogue.Draft, catalogue.Published, catalogue.Archived)
+	if err != nil {
+		return err
+	}
+	level, err := intQuery(c, "level", 1, catalogue.MaxLevel)
+	if err != nil {
+		return err
+	}
+	f := catalogue.CourseFilter{Track: c.Query("track"), Level: level, Skill: c.Query("skill"), Q: c.Query("q"), Status: status}
+	if utf8.RuneCountInString(f.Q) > 100 {
+		return apperr.Invalid(apperr.Field("q", "must be at most 100 characters"))
+	}
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.Catalogue.ListCourses(c.UserContext(), actor(c), f, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) createCourse(c *fiber.Ctx) error {
+	var in createCourseRequest
+	if err := h.bind(c, &in); err != nil {
+		return err
+	}
+	out, err := h.Catalogue.CreateCourse(c.UserContext(), actor(c), catalogue.NewCourse{
+		Code: in.Code, Title: in.Title, Description: in.Description, Track: in.Track,
+		Level: *in.Level, Hours: *in.Hours, PassScore: in.PassScore, MinAttendance: in.MinAttendance,
+		Skills: in.Skills, Prerequisites: in.Prerequisites, Status: in.Status,
+	})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (h *Handlers) getCourse(c *fiber.Ctx) error {
+	out, err := h.Catalogue.Course(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) updateCourse(c *fiber.Ctx) error {
+	var in updateCourseRequest
+	if err := h.bind(c, &in); err != nil {
+		return err
+	}
+	out, err := h.Catalogue.UpdateCourse(c.UserContext(), actor(c), c.Params("id"), catalogue.CoursePatch{
+		Code: in.Code, Title: in.Title, Description: in.Description, Track: in.Track, Level: in.Level,
+		Hours: in.Hours, PassScore: in.PassScore, MinAttendance: in.MinAttendance,
+		Skills: in.Skills, Prerequisites: in.Prerequisites, Status: in.Status,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) createCohort(c *fiber.Ctx) error {
+	var in createCohortRequest
+	if err := h.bind(c, &in); err != nil {
+		return err
+	}
+	// Validated above, so the timestamps parse.
+	opens, _ := time.Parse(datetimeLayout, in.EnrolOpensAt)
+	closes, _ := time.Parse(datetimeLayout, in.EnrolClosesAt)
+	out, err := h.Catalogue.CreateCohort(c.UserContext(), actor(c), c.Params("id"), catalogue.NewCohort{
+		Label: in.Label, InstructorID: in.InstructorID, Capacity: *in.Capacity,
+		StartsOn: in.StartsOn, EndsOn: in.EndsOn, EnrolOpensAt: opens, EnrolClosesAt: closes,
+		Mode: in.Mode, Location: in.Location,
+	})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (h *Handlers) listCohorts(c *fiber.Ctx) error {
+	var f catalogue.CohortFilter
+	var err error
+	if f.CourseID, err = idQuery(c, "course_id"); err != nil {
+		return err
+	}
+	if f.InstructorID, err = idQuery(c, "instructor_id"); err != nil {
+		return err
+	}
+	if f.Level, err = intQuery(c, "level", 1, catalogue.MaxLevel); err != nil {
+		return err
+	}
+	open, set, err := boolQuery(c, "open")
+	if err != nil {
+		return err
+	}
+	if set {
+		f.Open = &open
+	}
+	f.Track = c.Query("track")
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.Catalogue.ListCohorts(c.UserContext(), actor(c), f, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) getCohort(c *fiber.Ctx) error {
+	out, err := h.Catalogue.Cohort(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) updateCohort(c *fiber.Ctx) error {
+	var in updateCohortRequest
+	if err := h.bind(c, &in); err != nil {
+		return err
+	}
+	p := catalogue.CohortPatch{
+		Label: in.Label, InstructorID: in.InstructorID, Capacity: in.Capacity,
+		StartsOn: in.StartsOn, EndsOn: in.EndsOn, Mode: in.Mode, Location: in.Location,
+	}
+	if in.EnrolOpensAt != nil {
+		t, _ := time.Parse(datetimeLayout, *in.EnrolOpensAt)
+		p.EnrolOpensAt = &t
+	}
+	if in.EnrolClosesAt != nil {
+		t, _ := time.Parse(datetimeLayout, *in.EnrolClosesAt)
+		p.EnrolClosesAt = &t
+	}
+	out, err := h.Catalogue.UpdateCohort(c.UserContext(), actor(c), c.Params("id"), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) cancelCohort(c *fiber.Ctx) error {
+	out, err := h.Catalogue.CancelCohort(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) myCohorts(c *fiber.Ctx) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.Catalogue.MyCohorts(c.UserContext(), actor(c), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) createPlacement(c *fiber.Ctx) error {
+	var in placementRequest
+	if err := h.bind(c, &in); err != nil {
+		return err
+	}
+	out, err := h.Catalogue.Place(c.UserContext(), actor(c), c.Params("id"), catalogue.NewPlacement{
+		Track: in.Track, Level: *in.Level, Reason: in.Reason,
+	})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (h *Handlers) recommendations(c *fiber.Ctx) error {
+	limit, err := intQuery(c, "limit", 1, page.MaxLimit)
+	if err != nil {
+		return err
+	}
+	if limit == 0 {
+		limit = page.DefaultLimit
+	}
+	out, err := h.Catalogue.Recommendations(c.UserContext(), actor(c), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// intQuery reads an optional integer query parameter: 0 when absent, 400
+// when not an integer, 422 when outside [lo, hi].
+func intQuery(c *fiber.Ctx, name string, lo, hi int) (int, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil {
+		return 0, apperr.BadRequest("wrong_type", "%s must be an integer", name)
+	}
+	if n < lo || n > hi {
+		return 0, apperr.Invalid(apperr.Field(name, fmt.Sprintf("must be between %d and %d", lo, hi)))
+	}
+	return n, nil
+}
+
+// boolQuery reads an optional true/false query parameter and whether it
+// was given.
+func boolQuery(c *fiber.Ctx, name string) (value, set bool, err error) {
+	switch c.Query(name) {
+	case "":
+		return false, false, nil
+	case "true":
+		return true, true, nil
+	case "false":
+		return false, true, nil
+	}
+	return false, false, apperr.BadRequest("wrong_type", "%s must be true or false", name)
+}
+
+// idQuery reads an optional id query parameter.
+func idQuery(c *fiber.Ctx, name string) (string, error) {
+	v := c.Query(name)
+	if v != "" && !ids.Valid(v) {
+		return "", apperr.Invalid(apperr.Field(name, "must be an id"))
+	}
+	return v, nil
+}
