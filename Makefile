@@ -8,7 +8,7 @@ REDOCLY       := .tools/redocly-$(REDOCLY_VER)/node_modules/.bin/redocly
 PG_TEST_URL   ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 DEV_DB        ?= sqlite://./data/skillgrid.db
 
-.PHONY: build run test lint fmt
+.PHONY: build run test lint fmt bench-rush
 
 build:
 	$(GO) build -o $(BIN) ./cmd/skillgrid
@@ -40,3 +40,13 @@ $(REDOCLY):
 
 fmt:
 	gofmt -w cmd internal migrations openapi
+
+## bench-rush: N trainees rush one cohort of M seats over HTTP against a real
+## serve process, on SQLite and on PostgreSQL; fails if the invariant breaks.
+## Override with e.g. `make bench-rush RUSH_N=2000 RUSH_SEATS=100 RUSH_C=128`.
+RUSH_N     ?= 1000
+RUSH_SEATS ?= 50
+RUSH_C     ?= 64
+bench-rush: build
+	$(GO) run ./cmd/bench-rush -bin $(BIN) -db sqlite -n $(RUSH_N) -seats $(RUSH_SEATS) -c $(RUSH_C)
+	$(GO) run ./cmd/bench-rush -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -n $(RUSH_N) -seats $(RUSH_SEATS) -c $(RUSH_C)

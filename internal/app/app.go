@@ -18,6 +18,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/migrations"
 	"github.com/skillgrid/skillgrid/openapi"
@@ -40,8 +41,9 @@ type App struct {
 	Accounts *account.Service
 	// Catalogue also provides accounts their levels; the enrolment work
 	// sets its Enrolments hooks.
-	Catalogue *catalogue.Service
-	HTTP      *fiber.App
+	Catalogue  *catalogue.Service
+	Enrolments *enrolment.Service
+	HTTP       *fiber.App
 }
 
 // Build wires every service over d and builds the HTTP app.
@@ -70,10 +72,12 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	}
 	cat := &catalogue.Service{DB: d, Store: catalogue.Store{DB: d}, Now: now}
 	accounts := &account.Service{DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat}
+	enrolments := &enrolment.Service{DB: d, Store: enrolment.Store{DB: d}, Eligibility: cat, Now: now}
+	cat.Enrolments = enrolments
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, DB: d, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec,
-		Auth: authSvc, Accounts: accounts, Catalogue: cat,
+		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments,
 		Ready: func(ctx context.Context) error { return Ready(ctx, d) },
 	})
 	return a, nil

@@ -18,21 +18,11 @@ import (
 // course they completed in it, or their latest admin placement if that is
 // higher. Tracks at level 0 are left out. It implements account.Levels.
 func (s *Service) TraineeLevels(ctx context.Context, idb bun.IDB, traineeID string) (map[string]int, error) {
-	levels := map[string]int{}
-	done, err := s.Store.completedLevels(ctx, idb, traineeID)
+	st, err := s.standing(ctx, idb, traineeID)
 	if err != nil {
 		return nil, err
 	}
-	placed, err := s.Store.placedLevels(ctx, idb, traineeID)
-	if err != nil {
-		return nil, err
-	}
-	for _, tl := range append(done, placed...) {
-		if tl.Level > levels[tl.Track] {
-			levels[tl.Track] = tl.Level
-		}
-	}
-	return levels, nil
+	return st.levels, nil
 }
 
 // Place records an admin's placement of a trainee at a level in a track,
@@ -87,17 +77,18 @@ type standing struct {
 }
 
 func (s *Service) standing(ctx context.Context, idb bun.IDB, traineeID string) (standing, error) {
-	levels, err := s.TraineeLevels(ctx, idb, traineeID)
+	rows, err := s.Store.standing(ctx, idb, traineeID)
 	if err != nil {
 		return standing{}, err
 	}
-	done, err := s.Store.enrolledCourses(ctx, idb, traineeID, "completed")
-	if err != nil {
-		return standing{}, err
-	}
-	st := standing{levels: levels, completed: map[string]bool{}}
-	for _, id := range done {
-		st.completed[id] = true
+	st := standing{levels: map[string]int{}, completed: map[string]bool{}}
+	for _, r := range rows {
+		if r.Kind == "c" && r.CourseID != nil {
+			st.completed[*r.CourseID] = true
+		}
+		if r.Level > st.levels[r.Track] {
+			st.levels[r.Track] = r.Level
+		}
 	}
 	return st, nil
 }
@@ -106,7 +97,7 @@ func (s *Service) standing(ctx context.Context, idb bun.IDB, traineeID string) (
 // CheckEligible) and recommendations: a course already completed is a
 // conflict; a course of level L in track T needs level(T) ≥ L-1 and every
 // prerequisite completed. codes names prerequisites by id for the message.
-func eligible(c Course, st standing, codes map[string]string) error {
+func eligible(c gate, st standing) error {
 	if st.completed[c.ID] {
 		return apperr.Conflict("already_completed", "you have already completed %s", c.Code)
 	}
@@ -114,9 +105,9 @@ func eligible(c Course, st standing, codes map[string]string) error {
 		return apperr.Rule("level_too_low", "%s is level %d: it needs level %d in %s; you have %d", c.Code, c.Level, c.Level-1, c.Track, have)
 	}
 	var missing []string
-	for _, pid := range c.Prerequisites {
+	for pid, code := range c.Prerequisites {
 		if !st.completed[pid] {
-			missing = append(missing, codes[pid])
+			missing = append(missing, code)
 		}
 	}
 	if len(missing) > 0 {
@@ -132,7 +123,7 @@ func eligible(c Course, st standing, codes map[string]string) error {
 // already_completed (409). The enrolment work calls it with its own
 // transaction.
 func (s *Service) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, courseID string) error {
-	c, err := s.Store.course(ctx, idb, courseID, false)
+	g, err := s.Store.gate(ctx, idb, courseID)
 	if err != nil {
 		return err
 	}
@@ -140,11 +131,17 @@ func (s *Service) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, cou
 	if err != nil {
 		return err
 	}
-	codes, err := s.codes(ctx, idb, c.Prerequisites)
-	if err != nil {
-		return err
+	return eligible(g, st)
+}
+
+// gateOf is the eligibility view of a course whose prerequisites' codes
+// are known.
+func gateOf(c Course, codes map[string]string) gate {
+	g := gate{ID: c.ID, Code: c.Code, Track: c.Track, Level: c.Level, Prerequisites: map[string]string{}}
+	for _, pid := range c.Prerequisites {
+		g.Prerequisites[pid] = codes[pid]
 	}
-	return eligible(c, st, codes)
+	return g
 }
 
 func (s *Service) codes(ctx context.Context, idb bun.IDB, courseIDs []string) (map[string]string, error) {
@@ -204,7 +201,7 @@ func (s *Service) Recommendations(ctx context.Context, actor auth.Actor, limit i
 	out := []Recommendation{}
 	for _, ch := range chs {
 		c := courses[ch.CourseID]
-		if busy[c.ID] || eligible(c, st, codes) != nil {
+		if busy[c.ID] || eligible(gateOf(c, codes), st) != nil {
 			continue
 		}
 		ch.derive(now)

@@ -142,8 +142,10 @@ type Cohort struct {
 	Mode          string     `bun:"mode" json:"mode"`
 	Location      *string    `bun:"location" json:"location"`
 	CancelledAt   *time.Time `bun:"cancelled_at" json:"cancelled_at"`
-	CreatedAt     time.Time  `bun:"created_at" json:"created_at"`
-	UpdatedAt     time.Time  `bun:"updated_at" json:"updated_at"`
+	// The enrolment work's waitlist counter; never written from here.
+	WaitlistSeqLast int64     `bun:"waitlist_seq_last" json:"-"`
+	CreatedAt       time.Time `bun:"created_at" json:"created_at"`
+	UpdatedAt       time.Time `bun:"updated_at" json:"updated_at"`
 
 	// Read with the cohort, never written through it.
 	CourseCode     string `bun:"course_code,scanonly" json:"course_code"`

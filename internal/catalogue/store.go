@@ -321,7 +321,7 @@ func (s Store) insertCohort(ctx context.Context, idb bun.IDB, ch *Cohort) error 
 }
 
 // cohortReadOnly are the columns the enrolment work owns.
-var cohortReadOnly = []string{"seats_taken"}
+var cohortReadOnly = []string{"seats_taken", "waitlist_seq_last"}
 
 func (s Store) updateCohort(ctx context.Context, idb bun.IDB, ch *Cohort, cols ...string) error {
 	if _, err := idb.NewUpdate().Model(ch).Column(cols...).WherePK().Exec(ctx); err != nil {
@@ -410,38 +410,74 @@ func (s Store) insertPlacement(ctx context.Context, idb bun.IDB, p *Placement) e
 	return nil
 }
 
-type trackLevel struct {
-	Track string `bun:"track"`
-	Level int    `bun:"level"`
+// standingRow is one fact of a trainee's standing: a completed course
+// (Kind "c", with its id) or the latest placement in a track (Kind "p").
+type standingRow struct {
+	Kind     string  `bun:"kind"`
+	CourseID *string `bun:"course_id"`
+	Track    string  `bun:"track"`
+	Level    int     `bun:"level"`
 }
 
-// placedLevels is the latest placement of the trainee in each track: an
-// admin may correct a placement downwards by placing again.
-func (s Store) placedLevels(ctx context.Context, idb bun.IDB, traineeID string) ([]trackLevel, error) {
-	var out []trackLevel
-	err := idb.NewSelect().TableExpr("placements AS p").Column("p.track", "p.level").
-		Where("p.trainee_id = ?", traineeID).
-		Where("p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)").
-		Scan(ctx, &out)
+// standing reads, in one query, the trainee's completed courses with their
+// track and level, and their latest placement in each track (an admin may
+// correct a placement downwards by placing again).
+func (s Store) standing(ctx context.Context, idb bun.IDB, traineeID string) ([]standingRow, error) {
+	var out []standingRow
+	err := idb.NewRaw(`SELECT 'c' AS kind, c.id AS course_id, c.track AS track, c.level AS level
+  FROM enrolments AS e
+  JOIN cohorts AS ch ON ch.id = e.cohort_id
+  JOIN courses AS c ON c.id = ch.course_id
+ WHERE e.trainee_id = ? AND e.status = 'completed'
+UNION ALL
+SELECT 'p' AS kind, NULL AS course_id, p.track AS track, p.level AS level
+  FROM placements AS p
+ WHERE p.trainee_id = ?
+   AND p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)`,
+		traineeID, traineeID).Scan(ctx, &out)
 	if err != nil {
-		return nil, fmt.Errorf("read placements: %w", err)
+		return nil, fmt.Errorf("read standing of %s: %w", traineeID, err)
 	}
 	return out, nil
 }
 
-// completedLevels is the highest level of a completed course per track.
-func (s Store) completedLevels(ctx context.Context, idb bun.IDB, traineeID string) ([]trackLevel, error) {
-	var out []trackLevel
-	err := idb.NewSelect().TableExpr("enrolments AS e").
-		ColumnExpr("c.track AS track, MAX(c.level) AS level").
-		Join("JOIN cohorts AS ch ON ch.id = e.cohort_id").
-		Join("JOIN courses AS c ON c.id = ch.course_id").
-		Where("e.trainee_id = ?", traineeID).Where("e.status = 'completed'").
-		Group("c.track").Scan(ctx, &out)
-	if err != nil {
-		return nil, fmt.Errorf("read completed levels: %w", err)
+// gate is what eligibility needs of a course: its track, level and
+// prerequisites with their codes, in one query.
+type gate struct {
+	ID            string
+	Code          string
+	Track         string
+	Level         int
+	Prerequisites map[string]string // id -> code
+}
+
+func (s Store) gate(ctx context.Context, idb bun.IDB, courseID string) (gate, error) {
+	var rows []struct {
+		ID       string  `bun:"id"`
+		Code     string  `bun:"code"`
+		Track    string  `bun:"track"`
+		Level    int     `bun:"level"`
+		PrereqID *string `bun:"prereq_id"`
+		PrereqCd *string `bun:"prereq_code"`
 	}
-	return out, nil
+	err := idb.NewRaw(`SELECT c.id, c.code, c.track, c.level, p.prerequisite_id AS prereq_id, pc.code AS prereq_code
+  FROM courses AS c
+  LEFT JOIN course_prerequisites AS p ON p.course_id = c.id
+  LEFT JOIN courses AS pc ON pc.id = p.prerequisite_id
+ WHERE c.id = ?`, courseID).Scan(ctx, &rows)
+	if err != nil {
+		return gate{}, fmt.Errorf("read course %s: %w", courseID, err)
+	}
+	if len(rows) == 0 {
+		return gate{}, apperr.NotFound("course")
+	}
+	g := gate{ID: rows[0].ID, Code: rows[0].Code, Track: rows[0].Track, Level: rows[0].Level, Prerequisites: map[string]string{}}
+	for _, r := range rows {
+		if r.PrereqID != nil && r.PrereqCd != nil {
+			g.Prerequisites[*r.PrereqID] = *r.PrereqCd
+		}
+	}
+	return g, nil
 }
 
 // enrolledCourses lists the courses the trainee has an enrolment of one of

@@ -51,4 +51,11 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me/cohorts", signedIn, only(auth.Instructor), h.myCohorts)
 	v1.Get("/me/recommendations", signedIn, only(auth.Trainee), h.recommendations)
 	v1.Post("/trainees/:id/placements", signedIn, admin, h.createPlacement)
+
+	trainee := only(auth.Trainee)
+	v1.Post("/cohorts/:id/enrolments", signedIn, only(auth.Trainee, auth.Admin), h.enrol)
+	v1.Get("/cohorts/:id/enrolments", signedIn, only(auth.Instructor, auth.Admin), h.roster)
+	v1.Get("/me/enrolments", signedIn, trainee, h.myEnrolments)
+	v1.Get("/enrolments/:id", signedIn, h.getEnrolment)
+	v1.Post("/enrolments/:id/withdraw", signedIn, only(auth.Trainee, auth.Admin), h.withdraw)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/enrolment"
 )
 
 // BodyLimit is the largest request body accepted (413 beyond).
@@ -27,13 +28,14 @@ const BodyLimit = 1 << 20
 
 // Deps is everything the HTTP layer needs, wired by cmd/skillgrid.
 type Deps struct {
-	Log       *slog.Logger
-	DB        *bun.DB
-	JWTSecret []byte
-	Spec      []byte
-	Auth      *auth.Service
-	Accounts  *account.Service
-	Catalogue *catalogue.Service
+	Log        *slog.Logger
+	DB         *bun.DB
+	JWTSecret  []byte
+	Spec       []byte
+	Auth       *auth.Service
+	Accounts   *account.Service
+	Catalogue  *catalogue.Service
+	Enrolments *enrolment.Service
 	// Ready reports whether the database is reachable and migrated.
 	Ready func(ctx context.Context) error
 }

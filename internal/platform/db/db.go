@@ -43,7 +43,7 @@ func Open(ctx context.Context, rawURL string) (*bun.DB, error) {
 		}
 		d = bun.NewDB(sqldb, sqlitedialect.New())
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		sqldb, err = sql.Open("pgx", rawURL)
+		sqldb, err = sql.Open("pgx", withSimpleProtocol(rawURL))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -190,6 +190,24 @@ func NotFound(err error, what string) error {
 		return apperr.NotFound(what)
 	}
 	return err
+}
+
+// withSimpleProtocol asks pgx for PostgreSQL's simple query protocol unless
+// the URL chose a mode. bun interpolates arguments into the SQL text, so
+// every statement is unique: pgx's default (prepare and cache each
+// statement) would spend extra round trips preparing statements that are
+// never reused.
+func withSimpleProtocol(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	if q.Get("default_query_exec_mode") == "" {
+		q.Set("default_query_exec_mode", "simple_protocol")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 func redact(raw string) string {

@@ -1,0 +1,298 @@
+// Command bench-rush measures a registration rush: N trainees with tokens
+// enrol in one cohort of M seats at once, over HTTP, against a real
+// `skillgrid serve` process on SQLite or PostgreSQL. It prints throughput,
+// latency percentiles and the error count, then checks the seat invariant
+// in the database and exits non-zero if anything broke.
+//
+//	go run ./cmd/bench-rush -bin bin/skillgrid -db sqlite -n 1000 -seats 50 -c 64
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/account"
+	"github.com/skillgrid/skillgrid/internal/app"
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/migrations"
+)
+
+const secret = "bench-secret-bench-secret-bench-secret-00"
+
+func main() {
+	bin := flag.String("bin", "bin/skillgrid", "the skillgrid binary to serve with")
+	dialect := flag.String("db", "sqlite", "sqlite or postgres")
+	pgURL := flag.String("pg", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL server to make a throwaway database on")
+	n := flag.Int("n", 1000, "trainees rushing")
+	seats := flag.Int("seats", 50, "seats in the cohort")
+	conc := flag.Int("c", 64, "requests in flight at once")
+	flag.Parse()
+	if err := run(*bin, *dialect, *pgURL, *n, *seats, *conc); err != nil {
+		fmt.Fprintln(os.Stderr, "bench-rush:", err)
+		os.Exit(1)
+	}
+}
+
+func run(bin, dialect, pgURL string, n, seats, conc int) error {
+	ctx := context.Background()
+	dsn, cleanup, err := freshDatabase(ctx, dialect, pgURL)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if _, err := migrations.Up(ctx, d); err != nil {
+		return err
+	}
+	cohortID, tokens, err := fixtures(ctx, d, n, seats)
+	if err != nil {
+		return fmt.Errorf("fixtures: %w", err)
+	}
+
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	srv := exec.Command(bin, "serve")
+	srv.Env = append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_JWT_SECRET="+secret,
+		"SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
+	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
+	if err := srv.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", bin, err)
+	}
+	defer func() {
+		_ = srv.Process.Signal(syscall.SIGTERM)
+		_ = srv.Wait()
+	}()
+	base := "http://" + addr
+	if err := waitReady(base + "/readyz"); err != nil {
+		return err
+	}
+
+	lat, codes, wall := fire(base+"/v1/cohorts/"+cohortID+"/enrolments", tokens, conc)
+	errs := 0
+	for code, k := range codes {
+		if code != http.StatusCreated {
+			errs += k
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	fmt.Printf("db=%s trainees=%d seats=%d concurrency=%d\n", dialect, n, seats, conc)
+	fmt.Printf("  %.0f requests/s over %v; latency p50 %v p95 %v p99 %v max %v; errors %d; statuses %v\n",
+		float64(n)/wall.Seconds(), wall.Round(time.Millisecond),
+		pct(lat, 50), pct(lat, 95), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond), errs, codes)
+
+	if err := verify(ctx, d, cohortID, n, seats); err != nil {
+		fmt.Println("  INVARIANT BROKEN:", err)
+		return err
+	}
+	fmt.Println("  invariant intact: seats held = capacity, waitlist 1..n in arrival order, every 201 stored")
+	if errs > 0 {
+		return fmt.Errorf("%d requests failed", errs)
+	}
+	return nil
+}
+
+func freshDatabase(ctx context.Context, dialect, pgURL string) (string, func(), error) {
+	suffix := make([]byte, 4)
+	_, _ = rand.Read(suffix)
+	switch dialect {
+	case "sqlite":
+		dir, err := os.MkdirTemp("", "bench-rush")
+		if err != nil {
+			return "", nil, err
+		}
+		return "sqlite://" + filepath.Join(dir, "bench.db"), func() { _ = os.RemoveAll(dir) }, nil
+	case "postgres":
+		admin, err := db.Open(ctx, pgURL)
+		if err != nil {
+			return "", nil, err
+		}
+		name := "skillgrid_bench_" + hex.EncodeToString(suffix)
+		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+			_ = admin.Close()
+			return "", nil, err
+		}
+		u, err := url.Parse(pgURL)
+		if err != nil {
+			_ = admin.Close()
+			return "", nil, err
+		}
+		u.Path = "/" + name
+		return u.String(), func() {
+			_, _ = admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)")
+			_ = admin.Close()
+		}, nil
+	}
+	return "", nil, fmt.Errorf("-db must be sqlite or postgres, not %q", dialect)
+}
+
+// fixtures makes a published course, a cohort of `seats` open now, and n
+// trainees with access tokens, through the services.
+func fixtures(ctx context.Context, d *bun.DB, n, seats int) (string, []string, error) {
+	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: time.Hour, RefreshTokenTTL: time.Hour}
+	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{BcryptCost: 4})
+	if err != nil {
+		return "", nil, err
+	}
+	admin, err := a.Accounts.CreateAccount(ctx, account.NewUser{Email: "ops@bench.kr", Password: "bench-password", Name: "Ops", Role: auth.Admin})
+	if err != nil {
+		return "", nil, err
+	}
+	ins, err := a.Accounts.CreateAccount(ctx, account.NewUser{Email: "ins@bench.kr", Password: "bench-password", Name: "Ins", Role: auth.Instructor})
+	if err != nil {
+		return "", nil, err
+	}
+	actor := auth.Actor{ID: admin.ID, Role: auth.Admin}
+	course, err := a.Catalogue.CreateCourse(ctx, actor, catalogue.NewCourse{
+		Code: "BMS-101", Title: "BMS 입문 (BMS Foundations)", Description: "rush", Track: "bms", Level: 1, Hours: 40, Status: "published",
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	now := time.Now()
+	cohort, err := a.Catalogue.CreateCohort(ctx, actor, course.ID, catalogue.NewCohort{
+		Label: "rush", InstructorID: ins.ID, Capacity: seats,
+		StartsOn: catalogue.Today(now.AddDate(0, 0, 14)), EndsOn: catalogue.Today(now.AddDate(0, 0, 60)),
+		EnrolOpensAt: now.Add(-time.Minute), EnrolClosesAt: now.Add(24 * time.Hour), Mode: "onsite",
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	tokens := make([]string, n)
+	for i := range tokens {
+		p, err := a.Accounts.Register(ctx, account.NewUser{
+			Email: fmt.Sprintf("trainee%05d@bench.kr", i), Password: "bench-password", Name: fmt.Sprintf("훈련생 %d", i), Role: auth.Trainee,
+		})
+		if err != nil {
+			return "", nil, err
+		}
+		if tokens[i], err = a.Auth.Tokens.Issue(p.ID, auth.Trainee); err != nil {
+			return "", nil, err
+		}
+	}
+	return cohort.ID, tokens, nil
+}
+
+// fire sends one enrol request per token, conc at a time, released together.
+func fire(target string, tokens []string, conc int) ([]time.Duration, map[int]int, time.Duration) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}, Timeout: 30 * time.Second}
+	lat := make([]time.Duration, len(tokens))
+	status := make([]int, len(tokens))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				req, _ := http.NewRequest(http.MethodPost, target, nil)
+				req.Header.Set("Authorization", "Bearer "+tokens[i])
+				t0 := time.Now()
+				res, err := client.Do(req)
+				if err != nil {
+					lat[i], status[i] = time.Since(t0), -1
+					continue
+				}
+				var body struct {
+					Status string `json:"status"`
+				}
+				_ = json.NewDecoder(res.Body).Decode(&body)
+				res.Body.Close()
+				lat[i], status[i] = time.Since(t0), res.StatusCode
+			}
+		}()
+	}
+	start := time.Now()
+	for i := range tokens {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	wall := time.Since(start)
+	codes := map[int]int{}
+	for _, s := range status {
+		codes[s]++
+	}
+	return lat, codes, wall
+}
+
+func verify(ctx context.Context, d *bun.DB, cohortID string, n, seats int) error {
+	var held, waiting, distinct, taken int
+	if err := d.NewSelect().Table("enrolments").ColumnExpr("COUNT(*)").Where("cohort_id = ?", cohortID).
+		Where("status IN ('enrolled','completed','failed')").Scan(ctx, &held); err != nil {
+		return err
+	}
+	if err := d.NewSelect().Table("enrolments").ColumnExpr("COUNT(*), COUNT(DISTINCT waitlist_seq)").Where("cohort_id = ?", cohortID).
+		Where("status = 'waitlisted'").Scan(ctx, &waiting, &distinct); err != nil {
+		return err
+	}
+	if err := d.NewSelect().Table("cohorts").Column("seats_taken").Where("id = ?", cohortID).Scan(ctx, &taken); err != nil {
+		return err
+	}
+	want := min(n, seats)
+	switch {
+	case held != want || taken != held:
+		return fmt.Errorf("seats held %d, counter %d, want %d", held, taken, want)
+	case waiting != n-want:
+		return fmt.Errorf("%d waitlisted, want %d", waiting, n-want)
+	case distinct != waiting:
+		return fmt.Errorf("waitlist arrival numbers are not distinct (%d of %d)", distinct, waiting)
+	}
+	return nil
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	i := (len(sorted)*p+99)/100 - 1
+	return sorted[max(i, 0)].Round(time.Microsecond)
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func waitReady(u string) error {
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(u); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return errors.New("the server never became ready")
+}

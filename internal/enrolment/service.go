@@ -1,0 +1,338 @@
+package enrolment
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
+	"github.com/skillgrid/skillgrid/internal/platform/page"
+)
+
+// Eligibility decides whether a trainee may take a course now; the
+// catalogue provides it, and recommendations use the same function.
+type Eligibility interface {
+	CheckEligible(ctx context.Context, idb bun.IDB, traineeID, courseID string) error
+}
+
+// Service holds the rules of enrolment.
+type Service struct {
+	DB          *bun.DB
+	Store       Store
+	Eligibility Eligibility
+	Now         func() time.Time
+}
+
+// maxAttempts bounds retries of a transaction that PostgreSQL aborted as a
+// deadlock or serialization failure; the retry is safe because the whole
+// transaction rolled back.
+const maxAttempts = 5
+
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	var err error
+	for i := 0; i < maxAttempts; i++ {
+		err = s.DB.RunInTx(ctx, nil, fn)
+		if err == nil || !db.IsRetryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// Enrol puts a trainee in a cohort: a seat if one is free, else the end of
+// the waitlist. Admins enrol a trainee by id; trainees enrol themselves.
+// created is false when the trainee already held an active enrolment there,
+// which is returned as it is, so that a retry is safe.
+func (s *Service) Enrol(ctx context.Context, actor auth.Actor, cohortID, traineeID string) (Enrolment, bool, error) {
+	switch actor.Role {
+	case auth.Trainee:
+		if traineeID != "" && traineeID != actor.ID {
+			return Enrolment{}, false, apperr.Forbidden("role_not_allowed", "trainees enrol only themselves")
+		}
+		traineeID = actor.ID
+	case auth.Admin:
+		if traineeID == "" {
+			return Enrolment{}, false, apperr.Invalid(apperr.Field("trainee_id", "is required when an admin enrols a trainee"))
+		}
+	default:
+		return Enrolment{}, false, apperr.Forbidden("role_not_allowed", "your role may not enrol")
+	}
+	if !ids.Valid(cohortID) {
+		return Enrolment{}, false, apperr.NotFound("cohort")
+	}
+	var (
+		id      string
+		created bool
+	)
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := s.Now()
+		c, err := s.Store.cohort(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		if actor.Role == auth.Admin {
+			if err := s.requireTrainee(ctx, tx, traineeID); err != nil {
+				return err
+			}
+		}
+		if existing, ok, err := s.Store.activeID(ctx, tx, cohortID, traineeID); err != nil {
+			return err
+		} else if ok {
+			id, created = existing, false
+			return nil
+		}
+		if err := open(c, now); err != nil {
+			return err
+		}
+		if err := s.Eligibility.CheckEligible(ctx, tx, traineeID, c.CourseID); err != nil {
+			return err
+		}
+		// From here to the commit the cohort's row is locked: keep it short.
+		seated, seq, err := s.Store.claim(ctx, tx, cohortID, now)
+		if err != nil {
+			return err
+		}
+		e := Enrolment{ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, Status: Enrolled, CreatedAt: now, UpdatedAt: now}
+		if !seated {
+			e.Status, e.WaitlistSeq = Waitlisted, &seq
+		}
+		if err := s.Store.insert(ctx, tx, &e); err != nil {
+			return err
+		}
+		id, created = e.ID, true
+		return audit.Record(ctx, tx, now, audit.Change{
+			ActorID: actor.ID, Action: "enrolment." + e.Status, Entity: "enrolment", EntityID: e.ID,
+			After: state{Status: e.Status},
+		})
+	})
+	if apperr.Is(err, "already_enrolled") {
+		// A concurrent request of the same trainee won; answer as a retry.
+		existing, ok, ferr := s.Store.activeID(ctx, s.DB, cohortID, traineeID)
+		if ferr != nil {
+			return Enrolment{}, false, ferr
+		}
+		if !ok {
+			return Enrolment{}, false, err
+		}
+		id, created, err = existing, false, nil
+	}
+	if err != nil {
+		return Enrolment{}, false, err
+	}
+	// Read back after the commit, outside the lock; the waitlist position
+	// is the one at the time of this answer.
+	out, err := s.Store.get(ctx, s.DB, id)
+	return out, created, err
+}
+
+func open(c cohortSeats, now time.Time) error {
+	switch {
+	case c.CancelledAt != nil:
+		return apperr.Rule("enrolment_closed", "the cohort was cancelled")
+	case c.CourseStatus != "published":
+		return apperr.Rule("enrolment_closed", "the course is not published")
+	case now.Before(c.EnrolOpensAt):
+		return apperr.Rule("enrolment_closed", "enrolment opens at %s", c.EnrolOpensAt.UTC().Format(time.RFC3339))
+	case !now.Before(c.EnrolClosesAt):
+		return apperr.Rule("enrolment_closed", "enrolment closed at %s", c.EnrolClosesAt.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+func (s *Service) requireTrainee(ctx context.Context, idb bun.IDB, id string) error {
+	if !ids.Valid(id) {
+		return apperr.Invalid(apperr.Field("trainee_id", "is not a trainee"))
+	}
+	var role string
+	err := idb.NewSelect().Table("users").Column("role").Where("id = ?", id).Where("active").Scan(ctx, &role)
+	if err != nil || role != string(auth.Trainee) {
+		return apperr.Invalid(apperr.Field("trainee_id", "is not an active trainee"))
+	}
+	return nil
+}
+
+// Withdraw gives up a seat or a place in line, until the cohort starts. A
+// freed seat goes to the head of the waitlist in the same transaction.
+func (s *Service) Withdraw(ctx context.Context, actor auth.Actor, id string) (Enrolment, error) {
+	if !ids.Valid(id) {
+		return Enrolment{}, apperr.NotFound("enrolment")
+	}
+	var out Enrolment
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := s.Now()
+		e, err := s.Store.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if actor.Role != auth.Admin && e.TraineeID != actor.ID {
+			return apperr.NotFound("enrolment")
+		}
+		if _, _, err := s.Store.lockCohort(ctx, tx, e.CohortID); err != nil {
+			return err
+		}
+		if e, err = s.Store.get(ctx, tx, id); err != nil { // re-read under the lock
+			return err
+		}
+		if !active(e.Status) {
+			return apperr.Conflict("not_active", "the enrolment is %s", e.Status)
+		}
+		if catalogue.Today(now) >= e.StartsOn {
+			return apperr.Conflict("cohort_started", "the cohort started on %s; withdrawing is no longer possible", e.StartsOn)
+		}
+		before := state{Status: e.Status, WaitlistPosition: e.WaitlistPosition}
+		if ok, err := s.Store.setStatus(ctx, tx, e.ID, e.Status, Withdrawn, now); err != nil {
+			return err
+		} else if !ok {
+			return apperr.Conflict("not_active", "the enrolment changed; try again")
+		}
+		if e.Status == Enrolled {
+			if err := s.Store.releaseSeats(ctx, tx, e.CohortID, 1, now); err != nil {
+				return err
+			}
+		}
+		if err := audit.Record(ctx, tx, now, audit.Change{
+			ActorID: actor.ID, Action: "enrolment.withdrawn", Entity: "enrolment", EntityID: e.ID,
+			Before: before, After: state{Status: Withdrawn},
+		}); err != nil {
+			return err
+		}
+		if err := s.promote(ctx, tx, actor.ID, e.CohortID, now); err != nil {
+			return err
+		}
+		out, err = s.Store.get(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// CapacityRaised fills the seats a raised capacity freed from the head of
+// the waitlist, inside the caller's transaction, which holds the cohort's
+// lock.
+func (s *Service) CapacityRaised(ctx context.Context, tx bun.IDB, actorID, cohortID string, now time.Time) error {
+	return s.promote(ctx, tx, actorID, cohortID, now)
+}
+
+func (s *Service) promote(ctx context.Context, tx bun.IDB, actorID, cohortID string, now time.Time) error {
+	for {
+		head, ok, err := s.Store.waitlistHead(ctx, tx, cohortID)
+		if err != nil || !ok {
+			return err
+		}
+		seated, err := s.Store.takeSeat(ctx, tx, cohortID, now)
+		if err != nil || !seated {
+			return err
+		}
+		if ok, err := s.Store.setStatus(ctx, tx, head.ID, Waitlisted, Enrolled, now); err != nil {
+			return err
+		} else if !ok {
+			return fmt.Errorf("promote %s: status changed under the cohort lock", head.ID)
+		}
+		if err := audit.Record(ctx, tx, now, audit.Change{
+			ActorID: actorID, Action: "enrolment.promoted", Entity: "enrolment", EntityID: head.ID,
+			Before: state{Status: Waitlisted}, After: state{Status: Enrolled},
+		}); err != nil {
+			return err
+		}
+	}
+}
+
+// CohortCancelled cancels every active enrolment of a cancelled cohort and
+// frees their seats, inside the caller's transaction.
+func (s *Service) CohortCancelled(ctx context.Context, tx bun.IDB, actorID, cohortID string, now time.Time) error {
+	if _, _, err := s.Store.lockCohort(ctx, tx, cohortID); err != nil {
+		return err
+	}
+	es, err := s.Store.activeIn(ctx, tx, cohortID)
+	if err != nil {
+		return err
+	}
+	seats := 0
+	for _, e := range es {
+		if _, err := s.Store.setStatus(ctx, tx, e.ID, e.Status, Cancelled, now); err != nil {
+			return err
+		}
+		if e.Status == Enrolled {
+			seats++
+		}
+		if err := audit.Record(ctx, tx, now, audit.Change{
+			ActorID: actorID, Action: "enrolment.cancelled", Entity: "enrolment", EntityID: e.ID,
+			Before: state{Status: e.Status}, After: state{Status: Cancelled},
+		}); err != nil {
+			return err
+		}
+	}
+	if seats > 0 {
+		return s.Store.releaseSeats(ctx, tx, cohortID, seats, now)
+	}
+	return nil
+}
+
+// Get shows one enrolment to its trainee, the cohort's instructor or an
+// admin; to anyone else it does not exist.
+func (s *Service) Get(ctx context.Context, actor auth.Actor, id string) (Enrolment, error) {
+	if !ids.Valid(id) {
+		return Enrolment{}, apperr.NotFound("enrolment")
+	}
+	e, err := s.Store.get(ctx, s.DB, id)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	if !canSee(actor, e) {
+		return Enrolment{}, apperr.NotFound("enrolment")
+	}
+	return e, nil
+}
+
+func canSee(a auth.Actor, e Enrolment) bool {
+	switch a.Role {
+	case auth.Admin:
+		return true
+	case auth.Trainee:
+		return e.TraineeID == a.ID
+	case auth.Instructor:
+		return e.InstructorID == a.ID
+	}
+	return false
+}
+
+// Mine pages the trainee's own enrolments, newest first.
+func (s *Service) Mine(ctx context.Context, actor auth.Actor, p page.Params) (page.Page[Enrolment], error) {
+	if _, err := page.Key(p.After, 1); err != nil {
+		return page.Page[Enrolment]{}, err
+	}
+	es, err := s.Store.listOfTrainee(ctx, actor.ID, p)
+	if err != nil {
+		return page.Page[Enrolment]{}, err
+	}
+	return page.Build(es, p.Limit, func(e Enrolment) []string { return []string{e.ID} }), nil
+}
+
+// Roster pages a cohort's enrolments for its instructor or an admin; other
+// instructors are told it does not exist.
+func (s *Service) Roster(ctx context.Context, actor auth.Actor, cohortID, status string, p page.Params) (page.Page[Enrolment], error) {
+	if _, err := page.Key(p.After, 1); err != nil {
+		return page.Page[Enrolment]{}, err
+	}
+	if !ids.Valid(cohortID) {
+		return page.Page[Enrolment]{}, apperr.NotFound("cohort")
+	}
+	c, err := s.Store.cohort(ctx, s.DB, cohortID)
+	if err != nil {
+		return page.Page[Enrolment]{}, err
+	}
+	if actor.Role != auth.Admin && c.InstructorID != actor.ID {
+		return page.Page[Enrolment]{}, apperr.NotFound("cohort")
+	}
+	es, err := s.Store.roster(ctx, cohortID, status, p)
+	if err != nil {
+		return page.Page[Enrolment]{}, err
+	}
+	return page.Build(es, p.Limit, func(e Enrolment) []string { return []string{e.ID} }), nil
+}

@@ -1,0 +1,6 @@
+-- The last waitlist number a cohort handed out. Taking the next number is
+-- one conditional UPDATE ... RETURNING that also takes the cohort's row
+-- lock, so a registration rush spends as little time as possible holding it.
+ALTER TABLE cohorts ADD COLUMN waitlist_seq_last BIGINT NOT NULL DEFAULT 0;
+--bun:split
+UPDATE cohorts SET waitlist_seq_last = COALESCE((SELECT MAX(e.waitlist_seq) FROM enrolments AS e WHERE e.cohort_id = cohorts.id), 0);
