@@ -161,16 +161,19 @@ func (s Store) CredentialsByEmail(ctx context.Context, email string) (auth.Crede
 	return auth.Credentials{UserID: u.ID, Role: u.Role, PasswordHash: u.PasswordHash, Active: u.Active}, nil
 }
 
-// ActorByID implements auth.Users.
+// ActorByID implements auth.Users. Every authenticated request runs it,
+// so it is a prepared statement on PostgreSQL (db.Query).
 func (s Store) ActorByID(ctx context.Context, id string) (auth.Actor, bool, error) {
-	var row struct {
+	var rows []struct {
 		ID     string    `bun:"id"`
 		Role   auth.Role `bun:"role"`
 		Active bool      `bun:"active"`
 	}
-	err := s.DB.NewSelect().Table("users").Column("id", "role", "active").Where("id = ?", id).Scan(ctx, &row)
-	if err != nil {
-		return auth.Actor{}, false, db.NotFound(err, "user")
+	if err := db.Query(ctx, s.DB, &rows, "SELECT id, role, active FROM users WHERE id = ?0", id); err != nil {
+		return auth.Actor{}, false, fmt.Errorf("read user %s: %w", id, err)
 	}
-	return auth.Actor{ID: row.ID, Role: row.Role}, row.Active, nil
+	if len(rows) == 0 {
+		return auth.Actor{}, false, apperr.NotFound("user")
+	}
+	return auth.Actor{ID: rows[0].ID, Role: rows[0].Role}, rows[0].Active, nil
 }

@@ -81,6 +81,12 @@ func (s *Service) standing(ctx context.Context, idb bun.IDB, traineeID string) (
 	if err != nil {
 		return standing{}, err
 	}
+	return standingOf(rows), nil
+}
+
+// standingOf folds completion and placement rows into levels per track and
+// the set of completed courses.
+func standingOf(rows []standingRow) standing {
 	st := standing{levels: map[string]int{}, completed: map[string]bool{}}
 	for _, r := range rows {
 		if r.Kind == "c" && r.CourseID != nil {
@@ -90,7 +96,7 @@ func (s *Service) standing(ctx context.Context, idb bun.IDB, traineeID string) (
 			st.levels[r.Track] = r.Level
 		}
 	}
-	return st, nil
+	return st
 }
 
 // eligible is THE eligibility rule, shared by enrolment (through
@@ -123,15 +129,36 @@ func eligible(c gate, st standing) error {
 // already_completed (409). The enrolment work calls it with its own
 // transaction.
 func (s *Service) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, courseID string) error {
-	g, err := s.Store.gate(ctx, idb, courseID)
+	rows, err := s.Store.eligibilityFacts(ctx, idb, traineeID, courseID)
 	if err != nil {
 		return err
 	}
-	st, err := s.standing(ctx, idb, traineeID)
-	if err != nil {
-		return err
+	g := gate{Prerequisites: map[string]string{}}
+	found := false
+	var standingRows []standingRow
+	for _, r := range rows {
+		switch r.Kind {
+		case "g":
+			found = true
+			g.ID, g.Track, g.Level = deref(r.CourseID), r.Track, r.Level
+			g.Code = deref(r.Code)
+		case "r":
+			g.Prerequisites[deref(r.CourseID)] = deref(r.Code)
+		default:
+			standingRows = append(standingRows, r)
+		}
 	}
-	return eligible(g, st)
+	if !found {
+		return apperr.NotFound("course")
+	}
+	return eligible(g, standingOf(standingRows))
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // gateOf is the eligibility view of a course whose prerequisites' codes

@@ -144,6 +144,7 @@ type Cohort struct {
 	CancelledAt   *time.Time `bun:"cancelled_at" json:"cancelled_at"`
 	// The enrolment work's waitlist counter; never written from here.
 	WaitlistSeqLast int64     `bun:"waitlist_seq_last" json:"-"`
+	WaitlistLeft    int64     `bun:"waitlist_left" json:"-"`
 	CreatedAt       time.Time `bun:"created_at" json:"created_at"`
 	UpdatedAt       time.Time `bun:"updated_at" json:"updated_at"`
 

@@ -321,7 +321,7 @@ func (s Store) insertCohort(ctx context.Context, idb bun.IDB, ch *Cohort) error 
 }
 
 // cohortReadOnly are the columns the enrolment work owns.
-var cohortReadOnly = []string{"seats_taken", "waitlist_seq_last"}
+var cohortReadOnly = []string{"seats_taken", "waitlist_seq_last", "waitlist_left"}
 
 func (s Store) updateCohort(ctx context.Context, idb bun.IDB, ch *Cohort, cols ...string) error {
 	if _, err := idb.NewUpdate().Model(ch).Column(cols...).WherePK().Exec(ctx); err != nil {
@@ -415,8 +415,42 @@ func (s Store) insertPlacement(ctx context.Context, idb bun.IDB, p *Placement) e
 type standingRow struct {
 	Kind     string  `bun:"kind"`
 	CourseID *string `bun:"course_id"`
+	Code     *string `bun:"code"`
 	Track    string  `bun:"track"`
 	Level    int     `bun:"level"`
+}
+
+// standingSQL selects a trainee's standing rows (see standingRow) for the
+// trainee whose id is the query's argument ?1.
+const standingSQL = `SELECT 'c' AS kind, c.id AS course_id, NULL AS code, c.track AS track, c.level AS level
+  FROM enrolments AS e
+  JOIN cohorts AS ch ON ch.id = e.cohort_id
+  JOIN courses AS c ON c.id = ch.course_id
+ WHERE e.trainee_id = ?1 AND e.status = 'completed'
+UNION ALL
+SELECT 'p' AS kind, NULL AS course_id, NULL AS code, p.track AS track, p.level AS level
+  FROM placements AS p
+ WHERE p.trainee_id = ?1
+   AND p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)`
+
+// eligibilityFacts reads in one query everything eligibility needs: the
+// course (Kind "g"), its prerequisites with their codes ("r") and the
+// trainee's standing ("c" and "p" rows). Enrolment calls it on every
+// request of a registration rush, so it is one round trip.
+func (s Store) eligibilityFacts(ctx context.Context, d bun.IDB, traineeID, courseID string) ([]standingRow, error) {
+	var out []standingRow
+	err := db.Query(ctx, d, &out, `SELECT 'g' AS kind, c.id AS course_id, c.code AS code, c.track AS track, c.level AS level
+  FROM courses AS c WHERE c.id = ?0
+UNION ALL
+SELECT 'r' AS kind, p.prerequisite_id AS course_id, pc.code AS code, pc.track AS track, pc.level AS level
+  FROM course_prerequisites AS p JOIN courses AS pc ON pc.id = p.prerequisite_id
+ WHERE p.course_id = ?0
+UNION ALL
+`+standingSQL, courseID, traineeID)
+	if err != nil {
+		return nil, fmt.Errorf("read eligibility of %s for %s: %w", traineeID, courseID, err)
+	}
+	return out, nil
 }
 
 // standing reads, in one query, the trainee's completed courses with their
@@ -424,17 +458,7 @@ type standingRow struct {
 // correct a placement downwards by placing again).
 func (s Store) standing(ctx context.Context, idb bun.IDB, traineeID string) ([]standingRow, error) {
 	var out []standingRow
-	err := idb.NewRaw(`SELECT 'c' AS kind, c.id AS course_id, c.track AS track, c.level AS level
-  FROM enrolments AS e
-  JOIN cohorts AS ch ON ch.id = e.cohort_id
-  JOIN courses AS c ON c.id = ch.course_id
- WHERE e.trainee_id = ? AND e.status = 'completed'
-UNION ALL
-SELECT 'p' AS kind, NULL AS course_id, p.track AS track, p.level AS level
-  FROM placements AS p
- WHERE p.trainee_id = ?
-   AND p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)`,
-		traineeID, traineeID).Scan(ctx, &out)
+	err := idb.NewRaw(standingSQL, nil, traineeID).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("read standing of %s: %w", traineeID, err)
 	}
@@ -449,35 +473,6 @@ type gate struct {
 	Track         string
 	Level         int
 	Prerequisites map[string]string // id -> code
-}
-
-func (s Store) gate(ctx context.Context, idb bun.IDB, courseID string) (gate, error) {
-	var rows []struct {
-		ID       string  `bun:"id"`
-		Code     string  `bun:"code"`
-		Track    string  `bun:"track"`
-		Level    int     `bun:"level"`
-		PrereqID *string `bun:"prereq_id"`
-		PrereqCd *string `bun:"prereq_code"`
-	}
-	err := idb.NewRaw(`SELECT c.id, c.code, c.track, c.level, p.prerequisite_id AS prereq_id, pc.code AS prereq_code
-  FROM courses AS c
-  LEFT JOIN course_prerequisites AS p ON p.course_id = c.id
-  LEFT JOIN courses AS pc ON pc.id = p.prerequisite_id
- WHERE c.id = ?`, courseID).Scan(ctx, &rows)
-	if err != nil {
-		return gate{}, fmt.Errorf("read course %s: %w", courseID, err)
-	}
-	if len(rows) == 0 {
-		return gate{}, apperr.NotFound("course")
-	}
-	g := gate{ID: rows[0].ID, Code: rows[0].Code, Track: rows[0].Track, Level: rows[0].Level, Prerequisites: map[string]string{}}
-	for _, r := range rows {
-		if r.PrereqID != nil && r.PrereqCd != nil {
-			g.Prerequisites[*r.PrereqID] = *r.PrereqCd
-		}
-	}
-	return g, nil
 }
 
 // enrolledCourses lists the courses the trainee has an enrolment of one of

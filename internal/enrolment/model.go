@@ -64,6 +64,12 @@ type cohortSeats struct {
 	EnrolClosesAt time.Time  `bun:"enrol_closes_at"`
 	CancelledAt   *time.Time `bun:"cancelled_at"`
 	CourseStatus  string     `bun:"course_status"`
+	ActiveID      *string    `bun:"active_id"`
+	Label         string     `bun:"label"`
+	EndsOn        string     `bun:"ends_on"`
+	CourseCode    string     `bun:"course_code"`
+	CourseTitle   string     `bun:"course_title"`
+	TraineeName   *string    `bun:"trainee_name"`
 }
 
 // active reports whether an enrolment holds or waits for a seat.

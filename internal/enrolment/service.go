@@ -2,6 +2,7 @@ package enrolment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -68,50 +69,24 @@ func (s *Service) Enrol(ctx context.Context, actor auth.Actor, cohortID, trainee
 		return Enrolment{}, false, apperr.NotFound("cohort")
 	}
 	var (
-		id      string
+		out     Enrolment
 		created bool
+		err     error
 	)
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		now := s.Now()
-		c, err := s.Store.cohort(ctx, tx, cohortID)
-		if err != nil {
-			return err
+	// The checks read outside any transaction; the write re-checks what can
+	// change under it (the window, cancellation, a double enrolment), so a
+	// write transaction holds as little as possible. Eligibility only
+	// changes when results are recorded, which cannot race a registration.
+	for attempt := 0; ; attempt++ {
+		out, created, err = s.enrolOnce(ctx, actor, cohortID, traineeID)
+		if !errors.Is(err, errWindowShut) {
+			break
 		}
-		if actor.Role == auth.Admin {
-			if err := s.requireTrainee(ctx, tx, traineeID); err != nil {
-				return err
-			}
+		if attempt == maxAttempts {
+			err = apperr.Rule("enrolment_closed", "enrolment closed while the request was being handled")
+			break
 		}
-		if existing, ok, err := s.Store.activeID(ctx, tx, cohortID, traineeID); err != nil {
-			return err
-		} else if ok {
-			id, created = existing, false
-			return nil
-		}
-		if err := open(c, now); err != nil {
-			return err
-		}
-		if err := s.Eligibility.CheckEligible(ctx, tx, traineeID, c.CourseID); err != nil {
-			return err
-		}
-		// From here to the commit the cohort's row is locked: keep it short.
-		seated, seq, err := s.Store.claim(ctx, tx, cohortID, now)
-		if err != nil {
-			return err
-		}
-		e := Enrolment{ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, Status: Enrolled, CreatedAt: now, UpdatedAt: now}
-		if !seated {
-			e.Status, e.WaitlistSeq = Waitlisted, &seq
-		}
-		if err := s.Store.insert(ctx, tx, &e); err != nil {
-			return err
-		}
-		id, created = e.ID, true
-		return audit.Record(ctx, tx, now, audit.Change{
-			ActorID: actor.ID, Action: "enrolment." + e.Status, Entity: "enrolment", EntityID: e.ID,
-			After: state{Status: e.Status},
-		})
-	})
+	}
 	if apperr.Is(err, "already_enrolled") {
 		// A concurrent request of the same trainee won; answer as a retry.
 		existing, ok, ferr := s.Store.activeID(ctx, s.DB, cohortID, traineeID)
@@ -121,15 +96,46 @@ func (s *Service) Enrol(ctx context.Context, actor auth.Actor, cohortID, trainee
 		if !ok {
 			return Enrolment{}, false, err
 		}
-		id, created, err = existing, false, nil
+		out, err = s.Store.get(ctx, s.DB, existing)
+		return out, false, err
 	}
+	return out, created, err
+}
+
+// enrolOnce checks and writes one enrolment. A new one is answered from
+// what the checks read and the write returned (its place in line when it
+// joined the waitlist).
+func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, traineeID string) (Enrolment, bool, error) {
+	now := s.Now()
+	c, err := s.Store.cohortFor(ctx, s.DB, cohortID, traineeID)
 	if err != nil {
 		return Enrolment{}, false, err
 	}
-	// Read back after the commit, outside the lock; the waitlist position
-	// is the one at the time of this answer.
-	out, err := s.Store.get(ctx, s.DB, id)
-	return out, created, err
+	if actor.Role == auth.Admin {
+		if err := s.requireTrainee(ctx, s.DB, traineeID); err != nil {
+			return Enrolment{}, false, err
+		}
+	}
+	if c.ActiveID != nil {
+		e, err := s.Store.get(ctx, s.DB, *c.ActiveID)
+		return e, false, err
+	}
+	if err := open(c, now); err != nil {
+		return Enrolment{}, false, err
+	}
+	if err := s.Eligibility.CheckEligible(ctx, s.DB, traineeID, c.CourseID); err != nil {
+		return Enrolment{}, false, err
+	}
+	e := Enrolment{ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, CreatedAt: now, UpdatedAt: now}
+	if err := s.Store.place(ctx, &e, actor.ID); err != nil {
+		return Enrolment{}, false, err
+	}
+	e.CourseID, e.CourseCode, e.CourseTitle = c.CourseID, c.CourseCode, c.CourseTitle
+	e.CohortLabel, e.StartsOn, e.EndsOn, e.InstructorID = c.Label, c.StartsOn, c.EndsOn, c.InstructorID
+	if c.TraineeName != nil {
+		e.TraineeName = *c.TraineeName
+	}
+	return e, true, nil
 }
 
 func open(c cohortSeats, now time.Time) error {
@@ -187,7 +193,7 @@ func (s *Service) Withdraw(ctx context.Context, actor auth.Actor, id string) (En
 			return apperr.Conflict("cohort_started", "the cohort started on %s; withdrawing is no longer possible", e.StartsOn)
 		}
 		before := state{Status: e.Status, WaitlistPosition: e.WaitlistPosition}
-		if ok, err := s.Store.setStatus(ctx, tx, e.ID, e.Status, Withdrawn, now); err != nil {
+		if ok, err := s.Store.setStatus(ctx, tx, e.CohortID, e.ID, e.Status, Withdrawn, now); err != nil {
 			return err
 		} else if !ok {
 			return apperr.Conflict("not_active", "the enrolment changed; try again")
@@ -225,11 +231,11 @@ func (s *Service) promote(ctx context.Context, tx bun.IDB, actorID, cohortID str
 		if err != nil || !ok {
 			return err
 		}
-		seated, err := s.Store.takeSeat(ctx, tx, cohortID, now)
+		seated, err := s.Store.promoteSeat(ctx, tx, cohortID, now)
 		if err != nil || !seated {
 			return err
 		}
-		if ok, err := s.Store.setStatus(ctx, tx, head.ID, Waitlisted, Enrolled, now); err != nil {
+		if ok, err := s.Store.setStatus(ctx, tx, cohortID, head.ID, Waitlisted, Enrolled, now); err != nil {
 			return err
 		} else if !ok {
 			return fmt.Errorf("promote %s: status changed under the cohort lock", head.ID)
@@ -255,7 +261,7 @@ func (s *Service) CohortCancelled(ctx context.Context, tx bun.IDB, actorID, coho
 	}
 	seats := 0
 	for _, e := range es {
-		if _, err := s.Store.setStatus(ctx, tx, e.ID, e.Status, Cancelled, now); err != nil {
+		if _, err := s.Store.setStatus(ctx, tx, cohortID, e.ID, e.Status, Cancelled, now); err != nil {
 			return err
 		}
 		if e.Status == Enrolled {
@@ -323,7 +329,7 @@ func (s *Service) Roster(ctx context.Context, actor auth.Actor, cohortID, status
 	if !ids.Valid(cohortID) {
 		return page.Page[Enrolment]{}, apperr.NotFound("cohort")
 	}
-	c, err := s.Store.cohort(ctx, s.DB, cohortID)
+	c, err := s.Store.cohort(ctx, cohortID)
 	if err != nil {
 		return page.Page[Enrolment]{}, err
 	}

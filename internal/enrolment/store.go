@@ -10,7 +10,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
@@ -19,17 +21,32 @@ type Store struct {
 	DB *bun.DB
 }
 
-func (Store) cohort(ctx context.Context, idb bun.IDB, id string) (cohortSeats, error) {
-	var c cohortSeats
-	err := idb.NewSelect().TableExpr("cohorts AS ch").
-		ColumnExpr("ch.id, ch.course_id, ch.instructor_id, ch.capacity, ch.seats_taken, ch.starts_on").
-		ColumnExpr("ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at, co.status AS course_status").
-		Join("JOIN courses AS co ON co.id = ch.course_id").
-		Where("ch.id = ?", id).Scan(ctx, &c)
+func (s Store) cohort(ctx context.Context, id string) (cohortSeats, error) {
+	return s.cohortFor(ctx, s.DB, id, "")
+}
+
+// cohortFor reads the cohort and, in the same query, the trainee's active
+// enrolment in it (ActiveID, when traineeID is given and they have one)
+// and their name. It is on the enrolment hot path: a prepared statement on
+// PostgreSQL (db.Query).
+func (Store) cohortFor(ctx context.Context, d *bun.DB, id, traineeID string) (cohortSeats, error) {
+	var rows []cohortSeats
+	err := db.Query(ctx, d, &rows, `SELECT ch.id, ch.course_id, ch.instructor_id, ch.capacity, ch.seats_taken,
+       ch.starts_on, ch.ends_on, ch.label, ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
+       co.status AS course_status, co.code AS course_code, co.title AS course_title,
+       (SELECT e.id FROM enrolments AS e WHERE e.cohort_id = ch.id AND e.trainee_id = ?1
+           AND e.status IN ('enrolled', 'waitlisted')) AS active_id,
+       (SELECT u.name FROM users AS u WHERE u.id = ?1) AS trainee_name
+  FROM cohorts AS ch
+  JOIN courses AS co ON co.id = ch.course_id
+ WHERE ch.id = ?0`, id, traineeID)
 	if err != nil {
-		return c, db.NotFound(err, "cohort")
+		return cohortSeats{}, fmt.Errorf("read cohort %s: %w", id, err)
 	}
-	return c, nil
+	if len(rows) == 0 {
+		return cohortSeats{}, apperr.NotFound("cohort")
+	}
+	return rows[0], nil
 }
 
 // lockCohort takes the cohort's row lock (PostgreSQL; SQLite's IMMEDIATE
@@ -47,35 +64,163 @@ func (Store) lockCohort(ctx context.Context, idb bun.IDB, id string) (capacity, 
 	return row.Capacity, row.SeatsTaken, nil
 }
 
+// errWindowShut says the cohort closed (or was cancelled) between the
+// service's checks and the write; the service checks again and answers.
+var errWindowShut = errors.New("enrolment window shut during the write")
+
+// place gives a new enrolment a seat, or else the next place in line, and
+// records its audit event, atomically. It re-checks that the cohort is open
+// at e.CreatedAt as part of the write. Everything from the moment the
+// cohort's row is locked to the commit is what a registration rush queues
+// behind, so each database gets its shortest form:
+//
+//   - PostgreSQL: one statement (data-modifying CTEs) takes the seat or the
+//     waitlist number, inserts the enrolment and writes the audit event,
+//     in its own implicit transaction: no BEGIN, no COMMIT round trip, and
+//     the lock is held for that one statement.
+//   - SQLite: a transaction of the plain steps; SQLite has one writer at a
+//     time anyway.
+//
+// A double enrolment fails on the partial unique index with nothing
+// changed (apperr already_enrolled).
+func (s Store) place(ctx context.Context, e *Enrolment, actorID string) error {
+	if !db.IsPostgres(s.DB) {
+		return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			seated, seq, pos, err := s.claim(ctx, tx, e.CohortID, e.CreatedAt)
+			if err != nil {
+				return err
+			}
+			e.Status = Enrolled
+			if !seated {
+				e.Status, e.WaitlistSeq, e.WaitlistPosition = Waitlisted, &seq, &pos
+			}
+			if err := s.insert(ctx, tx, e); err != nil {
+				return err
+			}
+			return audit.Record(ctx, tx, e.CreatedAt, audit.Change{
+				ActorID: actorID, Action: "enrolment." + e.Status, Entity: "enrolment", EntityID: e.ID,
+				After: state{Status: e.Status},
+			})
+		})
+	}
+	var rid, actor *string
+	if r := audit.RequestID(ctx); r != "" {
+		rid = &r
+	}
+	if actorID != "" {
+		actor = &actorID
+	}
+	for {
+		var out []struct {
+			Status   string `bun:"status"`
+			Seq      *int64 `bun:"seq"`
+			Position *int   `bun:"position"`
+		}
+		err := db.Query(ctx, s.DB, &out, `WITH seat AS (
+    UPDATE cohorts SET seats_taken = seats_taken + 1, updated_at = ?0
+     WHERE id = ?1 AND seats_taken < capacity `+openAt+`
+    RETURNING id
+), line AS (
+    UPDATE cohorts SET waitlist_seq_last = waitlist_seq_last + 1
+     WHERE id = ?1 AND seats_taken >= capacity `+openAt+` AND NOT EXISTS (SELECT 1 FROM seat)
+    RETURNING waitlist_seq_last, waitlist_left
+), placed AS (
+    INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
+    SELECT ?2, ?1, ?3, CASE WHEN EXISTS (SELECT 1 FROM seat) THEN 'enrolled' ELSE 'waitlisted' END,
+           (SELECT waitlist_seq_last FROM line), ?0, ?0
+     WHERE EXISTS (SELECT 1 FROM seat) OR EXISTS (SELECT 1 FROM line)
+    RETURNING status, waitlist_seq
+), logged AS (
+    INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, after_json, request_id)
+    SELECT ?4, ?0, ?5, 'enrolment.' || placed.status, 'enrolment', ?2, '{"status":"' || placed.status || '"}', ?6
+      FROM placed
+)
+SELECT status, waitlist_seq AS seq, (SELECT waitlist_seq_last - waitlist_left FROM line) AS position FROM placed`,
+			e.CreatedAt, e.CohortID, e.ID, e.TraineeID, ids.New(), actor, rid)
+		if db.IsUniqueViolation(err) {
+			return apperr.Conflict("already_enrolled", "the trainee already holds an active enrolment in this cohort")
+		}
+		if err != nil {
+			return fmt.Errorf("place %s in %s: %w", e.ID, e.CohortID, err)
+		}
+		if len(out) == 1 {
+			e.Status, e.WaitlistSeq, e.WaitlistPosition = out[0].Status, out[0].Seq, out[0].Position
+			return nil
+		}
+		open, err := s.stillOpen(ctx, s.DB, e.CohortID, e.CreatedAt)
+		if err != nil {
+			return err
+		}
+		if !open {
+			return errWindowShut
+		}
+		// Otherwise a seat freed between the two conditions: decide again.
+	}
+}
+
+// openAt is the condition, on a cohorts row, that enrolment is open at ?0.
+const openAt = `AND cancelled_at IS NULL AND enrol_opens_at <= ?0 AND enrol_closes_at > ?0`
+
+func (Store) stillOpen(ctx context.Context, idb bun.IDB, cohortID string, at time.Time) (bool, error) {
+	n, err := idb.NewSelect().Table("cohorts").Where("id = ?", cohortID).
+		Where("cancelled_at IS NULL").Where("enrol_opens_at <= ?", at).Where("enrol_closes_at > ?", at).Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("is %s open: %w", cohortID, err)
+	}
+	return n == 1, nil
+}
+
 // claim decides, under the cohort's row lock, between a seat and the next
-// place in line. Each branch is one conditional statement that takes the
+// place in line (with its position: numbers are gapless, so it is the
+// numbers handed out less those that left the line). Each branch is one conditional statement that takes the
 // lock itself: a seat if one is free, else the next waitlist number if the
 // cohort is still full (a seat freed in between sends it round again).
-func (s Store) claim(ctx context.Context, idb bun.IDB, cohortID string, now time.Time) (seated bool, seq int64, err error) {
+func (s Store) claim(ctx context.Context, idb bun.IDB, cohortID string, now time.Time) (seated bool, seq int64, position int, err error) {
 	for {
 		if seated, err = s.takeSeat(ctx, idb, cohortID, now); err != nil || seated {
-			return seated, 0, err
+			return seated, 0, 0, err
 		}
-		var seqs []int64
+		var rows []struct {
+			Last int64 `bun:"waitlist_seq_last"`
+			Left int64 `bun:"waitlist_left"`
+		}
 		err = idb.NewUpdate().Table("cohorts").
 			Set("waitlist_seq_last = waitlist_seq_last + 1").
 			Where("id = ?", cohortID).Where("seats_taken >= capacity").
-			Returning("waitlist_seq_last").Scan(ctx, &seqs)
+			Where("cancelled_at IS NULL").Where("enrol_opens_at <= ?", now).Where("enrol_closes_at > ?", now).
+			Returning("waitlist_seq_last, waitlist_left").Scan(ctx, &rows)
 		if err != nil {
-			return false, 0, fmt.Errorf("take a waitlist number in %s: %w", cohortID, err)
+			return false, 0, 0, fmt.Errorf("take a waitlist number in %s: %w", cohortID, err)
 		}
-		if len(seqs) == 1 {
-			return false, seqs[0], nil
+		if len(rows) == 1 {
+			return false, rows[0].Last, int(rows[0].Last - rows[0].Left), nil
+		}
+		if open, err := s.stillOpen(ctx, idb, cohortID, now); err != nil {
+			return false, 0, 0, err
+		} else if !open {
+			return false, 0, 0, errWindowShut
 		}
 	}
 }
 
 // takeSeat takes one seat if one is free, in one conditional statement.
 func (Store) takeSeat(ctx context.Context, idb bun.IDB, cohortID string, now time.Time) (bool, error) {
-	res, err := idb.NewUpdate().Table("cohorts").
+	return takeSeatWhere(ctx, idb, cohortID, now, true)
+}
+
+// promoteSeat takes a seat for the head of the waitlist: open window or not.
+func (Store) promoteSeat(ctx context.Context, idb bun.IDB, cohortID string, now time.Time) (bool, error) {
+	return takeSeatWhere(ctx, idb, cohortID, now, false)
+}
+
+func takeSeatWhere(ctx context.Context, idb bun.IDB, cohortID string, now time.Time, mustBeOpen bool) (bool, error) {
+	q := idb.NewUpdate().Table("cohorts").
 		Set("seats_taken = seats_taken + 1").Set("updated_at = ?", now).
-		Where("id = ?", cohortID).Where("seats_taken < capacity").
-		Exec(ctx)
+		Where("id = ?", cohortID).Where("seats_taken < capacity")
+	if mustBeOpen {
+		q = q.Where("cancelled_at IS NULL").Where("enrol_opens_at <= ?", now).Where("enrol_closes_at > ?", now)
+	}
+	res, err := q.Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("take seat in %s: %w", cohortID, err)
 	}
@@ -107,9 +252,11 @@ func (Store) insert(ctx context.Context, idb bun.IDB, e *Enrolment) error {
 	return nil
 }
 
-// setStatus moves an enrolment from one status to another; it reports false
-// when the enrolment was no longer in the expected status.
-func (Store) setStatus(ctx context.Context, idb bun.IDB, id, from, to string, now time.Time) (bool, error) {
+// setStatus moves an enrolment of the cohort from one status to another;
+// it reports false when the enrolment was no longer in the expected
+// status. Leaving the waitlist is counted on the cohort, in the same
+// transaction, so that a newcomer's position needs no count.
+func (Store) setStatus(ctx context.Context, idb bun.IDB, cohortID, id, from, to string, now time.Time) (bool, error) {
 	res, err := idb.NewUpdate().Table("enrolments").
 		Set("status = ?", to).Set("waitlist_seq = NULL").Set("updated_at = ?", now).
 		Where("id = ?", id).Where("status = ?", from).Exec(ctx)
@@ -119,6 +266,12 @@ func (Store) setStatus(ctx context.Context, idb bun.IDB, id, from, to string, no
 	n, err := res.RowsAffected()
 	if err != nil {
 		return false, err
+	}
+	if n == 1 && from == Waitlisted {
+		_, err := idb.NewUpdate().Table("cohorts").Set("waitlist_left = waitlist_left + 1").Where("id = ?", cohortID).Exec(ctx)
+		if err != nil {
+			return false, fmt.Errorf("count a departure from the waitlist of %s: %w", cohortID, err)
+		}
 	}
 	return n == 1, nil
 }

@@ -71,6 +71,15 @@ func TestEnrolSeatsThenWaitlistsInOrder(t *testing.T) {
 		if taken, left, wl := cohortSeats(t, e, c.ID); taken != 2 || left != 0 || wl != 3 {
 			t.Fatalf("cohort seats %d/%d, waitlist %d", taken, left, wl)
 		}
+		// Each new enrolment is audited once, with its actor and state.
+		for i, v := range vs {
+			evs := auditEvents(t, e, v.ID)
+			want := "enrolment." + v.Status
+			if len(evs) != 1 || evs[0].Action != want || *evs[0].ActorID != us[i].ID ||
+				evs[0].After == nil || *evs[0].After != `{"status":"`+v.Status+`"}` || evs[0].RequestID == nil {
+				t.Fatalf("audit of %s: %+v", v, evs)
+			}
+		}
 		var mine struct {
 			Items []enrolmentView `json:"items"`
 		}

@@ -159,6 +159,35 @@ func checkRush(t *testing.T, e *testutil.Env, cohortID string, seats int, result
 	if held != seats || waiting != len(results)-seats {
 		t.Fatalf("stored: %d held, %d waiting", held, waiting)
 	}
+	// Nobody left the line, so each answer's position is still its rank.
+	now := map[string]int{}
+	for _, v := range rosterOf(t, e, cohortID, "waitlisted") {
+		now[v.ID] = *v.WaitlistPosition
+	}
+	for _, v := range created {
+		if v.Status == "waitlisted" && now[v.ID] != *v.WaitlistPosition {
+			t.Fatalf("%s was told position %d but is at %d", v.ID, *v.WaitlistPosition, now[v.ID])
+		}
+	}
+}
+
+// rosterOf reads a cohort's whole roster of one status, page by page.
+func rosterOf(t *testing.T, e *testutil.Env, cohortID, status string) []enrolmentView {
+	t.Helper()
+	var all []enrolmentView
+	cursor := ""
+	for {
+		var pg struct {
+			Items      []enrolmentView `json:"items"`
+			NextCursor *string         `json:"next_cursor"`
+		}
+		e.Get("/v1/cohorts/"+cohortID+"/enrolments?limit=100&status="+status+"&cursor="+cursor, e.AdminToken()).Want(t, http.StatusOK).JSON(t, &pg)
+		all = append(all, pg.Items...)
+		if pg.NextCursor == nil {
+			return all
+		}
+		cursor = *pg.NextCursor
+	}
 }
 
 func TestRushOf200AtTenSeats(t *testing.T) {

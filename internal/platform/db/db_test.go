@@ -1,0 +1,18 @@
+package db
+
+import "testing"
+
+func TestPgPlaceholders(t *testing.T) {
+	cases := map[string]string{
+		"SELECT 1":                          "SELECT 1",
+		"WHERE a = ?0 AND b = ?1 OR c = ?0": "WHERE a = $1 AND b = $2 OR c = $1",
+		"x = ?10, y = ?9":                   "x = $11, y = $10",
+		"'a?' || ?2":                        "'a?' || $3",
+		"trailing ?":                        "trailing ?",
+	}
+	for in, want := range cases {
+		if got := pgPlaceholders(in); got != want {
+			t.Errorf("pgPlaceholders(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
