@@ -15,11 +15,13 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/account"
+	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
+	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/migrations"
 	"github.com/skillgrid/skillgrid/openapi"
 )
@@ -78,6 +80,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, DB: d, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments,
+		Reports: &reports.Service{Store: reports.Store{DB: d}}, Audit: audit.Trail{DB: d},
 		Ready: func(ctx context.Context) error { return Ready(ctx, d) },
 	})
 	return a, nil

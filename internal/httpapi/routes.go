@@ -58,4 +58,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me/enrolments", signedIn, trainee, h.myEnrolments)
 	v1.Get("/enrolments/:id", signedIn, h.getEnrolment)
 	v1.Post("/enrolments/:id/withdraw", signedIn, only(auth.Trainee, auth.Admin), h.withdraw)
+
+	v1.Get("/reports/cohorts/:id", signedIn, only(auth.Instructor, auth.Admin), h.cohortReport)
+	v1.Get("/audit-events", signedIn, admin, h.auditEvents)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
+	"github.com/skillgrid/skillgrid/internal/reports"
 )
 
 // BodyLimit is the largest request body accepted (413 beyond).
@@ -36,6 +37,8 @@ type Deps struct {
 	Accounts   *account.Service
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
+	Reports    *reports.Service
+	Audit      audit.Trail
 	// Ready reports whether the database is reachable and migrated.
 	Ready func(ctx context.Context) error
 }

@@ -1,0 +1,62 @@
+package httpapi
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/audit"
+)
+
+func (h *Handlers) cohortReport(c *fiber.Ctx) error {
+	out, err := h.Reports.Cohort(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handlers) auditEvents(c *fiber.Ctx) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	f := audit.Filter{
+		Entity: c.Query("entity"), EntityID: c.Query("entity_id"),
+		ActorID: c.Query("actor"), Action: c.Query("action"),
+	}
+	var bad []apperr.FieldError
+	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
+		if !readInstant(c.Query(name), dst) {
+			bad = append(bad, apperr.Field(name, "must be an RFC 3339 timestamp or a YYYY-MM-DD date"))
+		}
+	}
+	if len(bad) > 0 {
+		sort.Slice(bad, func(i, j int) bool { return bad[i].Field < bad[j].Field })
+		return apperr.Invalid(bad...)
+	}
+	out, err := h.Audit.List(c.UserContext(), f, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// readInstant sets *dst from an optional RFC 3339 timestamp or date (its
+// start, UTC); it reports false for a value that is neither.
+func readInstant(v string, dst **time.Time) bool {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return true
+	}
+	for _, layout := range []string{time.RFC3339, time.DateOnly} {
+		if t, err := time.Parse(layout, v); err == nil {
+			*dst = &t
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,22 @@
+// Package reports answers the operators' questions about the programme's
+// outcomes, computed by aggregation in the database.
+package reports
+
+// CohortSummary is a cohort's roster outcome.
+type CohortSummary struct {
+	CohortID          string   `bun:"cohort_id" json:"cohort_id"`
+	CourseCode        string   `bun:"course_code" json:"course_code"`
+	CourseTitle       string   `bun:"course_title" json:"course_title"`
+	Label             string   `bun:"label" json:"label"`
+	Capacity          int      `bun:"capacity" json:"capacity"`
+	Enrolled          int      `bun:"enrolled" json:"enrolled"`
+	Waitlisted        int      `bun:"waitlisted" json:"waitlisted"`
+	Withdrawn         int      `bun:"withdrawn" json:"withdrawn"`
+	Completed         int      `bun:"completed" json:"completed"`
+	Failed            int      `bun:"failed" json:"failed"`
+	Cancelled         int      `bun:"cancelled" json:"cancelled"`
+	AverageAttendance *float64 `bun:"average_attendance" json:"average_attendance"`
+	AverageHours      *float64 `bun:"average_attended_hours" json:"average_attended_hours"`
+	AverageScore      *float64 `bun:"average_score" json:"average_score"`
+	InstructorID      string   `bun:"instructor_id" json:"-"`
+}
