@@ -38,27 +38,16 @@ func Migrator(d *bun.DB) (*migrate.Migrator, error) {
 // Up applies every pending step. Several processes may start at once on one
 // PostgreSQL database: the migration lock makes them take turns.
 func Up(ctx context.Context, d *bun.DB) (*migrate.MigrationGroup, error) {
-	m, err := Migrator(d)
-	if err != nil {
-		return nil, err
-	}
-	if err := m.Init(ctx); err != nil {
-		return nil, fmt.Errorf("init migrations: %w", err)
-	}
-	unlock, err := lock(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	g, err := m.Migrate(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("migrate up: %w", err)
-	}
-	return g, nil
+	return locked(ctx, d, "migrate up", func(m *migrate.Migrator) (*migrate.MigrationGroup, error) { return m.Migrate(ctx) })
 }
 
 // Down rolls back the last applied group.
 func Down(ctx context.Context, d *bun.DB) (*migrate.MigrationGroup, error) {
+	return locked(ctx, d, "migrate down", func(m *migrate.Migrator) (*migrate.MigrationGroup, error) { return m.Rollback(ctx) })
+}
+
+// locked runs one change of the schema under the migration lock.
+func locked(ctx context.Context, d *bun.DB, what string, change func(*migrate.Migrator) (*migrate.MigrationGroup, error)) (*migrate.MigrationGroup, error) {
 	m, err := Migrator(d)
 	if err != nil {
 		return nil, err
@@ -71,9 +60,9 @@ func Down(ctx context.Context, d *bun.DB) (*migrate.MigrationGroup, error) {
 		return nil, err
 	}
 	defer unlock()
-	g, err := m.Rollback(ctx)
+	g, err := change(m)
 	if err != nil {
-		return nil, fmt.Errorf("migrate down: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return g, nil
 }
