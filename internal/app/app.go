@@ -78,7 +78,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	cat.Enrolments = enrolments
 	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments}
 	a.HTTP = httpapi.New(httpapi.Deps{
-		Log: log, DB: d, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec,
+		Log: log, DB: d, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments,
 		Reports: &reports.Service{Store: reports.Store{DB: d}}, Audit: audit.Trail{DB: d},
 		Ready: func(ctx context.Context) error { return Ready(ctx, d) },

@@ -24,6 +24,9 @@ type Config struct {
 	AccessTokenTTL  time.Duration
 	RefreshTokenTTL time.Duration
 	LogLevel        slog.Level
+	// TrustedProxies are the load balancers (IPs or CIDRs) whose
+	// X-Forwarded-For names the client; from anyone else it is ignored.
+	TrustedProxies []string
 }
 
 // Error names the variable that is wrong and why, so that a bad start ends
@@ -94,6 +97,17 @@ func Load(getenv func(string) string) (Config, error) {
 			c.LogLevel = slog.LevelError
 		default:
 			return c, &Error{"SKILLGRID_LOG_LEVEL", fmt.Sprintf("%q is not one of debug, info, warn, error", v)}
+		}
+	}
+	if v := strings.TrimSpace(getenv("SKILLGRID_TRUSTED_PROXIES")); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			if net.ParseIP(p) == nil {
+				if _, _, err := net.ParseCIDR(p); err != nil {
+					return c, &Error{"SKILLGRID_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR", p)}
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
 	return c, nil

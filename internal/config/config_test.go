@@ -37,6 +37,7 @@ func TestEveryBadValueNamesItsVariable(t *testing.T) {
 		"SKILLGRID_ACCESS_TOKEN_TTL":  {"SKILLGRID_ACCESS_TOKEN_TTL": "15 minutes"},
 		"SKILLGRID_REFRESH_TOKEN_TTL": {"SKILLGRID_REFRESH_TOKEN_TTL": "-1h"},
 		"SKILLGRID_LOG_LEVEL":         {"SKILLGRID_LOG_LEVEL": "verbose"},
+		"SKILLGRID_TRUSTED_PROXIES":   {"SKILLGRID_TRUSTED_PROXIES": "10.0.0.0/8, lb.internal"},
 	}
 	for name, vars := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -61,12 +62,14 @@ func TestValuesAreRead(t *testing.T) {
 		"SKILLGRID_ACCESS_TOKEN_TTL":  "5m",
 		"SKILLGRID_REFRESH_TOKEN_TTL": "24h",
 		"SKILLGRID_LOG_LEVEL":         "debug",
+		"SKILLGRID_TRUSTED_PROXIES":   "10.0.0.0/8, 192.168.1.10",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Addr != "0.0.0.0:9000" || string(c.JWTSecret) != strings.Repeat("k", 32) || c.AccessTokenTTL != 5*time.Minute ||
-		c.RefreshTokenTTL != 24*time.Hour || c.LogLevel != slog.LevelDebug || c.AdminEmail != "root@city.go.kr" {
+		c.RefreshTokenTTL != 24*time.Hour || c.LogLevel != slog.LevelDebug || c.AdminEmail != "root@city.go.kr" ||
+		len(c.TrustedProxies) != 2 || c.TrustedProxies[1] != "192.168.1.10" {
 		t.Fatalf("loaded %+v", c)
 	}
 	if err := c.RequireSecret(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/testutil"
 )
 
@@ -229,4 +230,54 @@ func TestWrongEmailAndWrongPasswordAnswerAlike(t *testing.T) {
 			t.Fatalf("wrong email and wrong password answer differently (-password +email):\n%s", diff)
 		}
 	})
+}
+
+func loginFrom(t *testing.T, base, forwardedFor, email, password string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/v1/auth/login",
+		strings.NewReader(`{"email":"`+email+`","password":"`+password+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Forwarded-For", forwardedFor)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestClientAddressBehindATrustedProxy(t *testing.T) {
+	for _, d := range testutil.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			// The load balancer (here, loopback) is trusted: X-Forwarded-For
+			// names the client, so one client's guessing does not lock out the
+			// others behind the same balancer.
+			e := testutil.New(t, d, func(c *config.Config) { c.TrustedProxies = []string{"127.0.0.1"} })
+			u := e.NewUser(auth.Trainee)
+			base := e.Serve()
+			for i := 0; i < auth.DefaultLimiterPolicy.MaxPerAddress; i++ {
+				if s := loginFrom(t, base, "203.0.113.7", testutil.Name("nobody")+"@example.kr", "wrong-password"); s != http.StatusUnauthorized {
+					t.Fatalf("guess %d answered %d", i, s)
+				}
+			}
+			if s := loginFrom(t, base, "203.0.113.7", u.Email, testutil.Password); s != http.StatusTooManyRequests {
+				t.Fatalf("the guessing client got %d, want 429", s)
+			}
+			if s := loginFrom(t, base, "198.51.100.20", u.Email, testutil.Password); s != http.StatusOK {
+				t.Fatalf("another client behind the balancer got %d, want 200", s)
+			}
+
+			// Without trusted proxies the header is the client's own claim and
+			// is ignored: changing it does not dodge the limit.
+			plain := testutil.New(t, d)
+			v := plain.NewUser(auth.Trainee)
+			base = plain.Serve()
+			for i := 0; i < auth.DefaultLimiterPolicy.MaxPerAddress; i++ {
+				loginFrom(t, base, "203.0.113."+strconv.Itoa(i), testutil.Name("nobody")+"@example.kr", "wrong-password")
+			}
+			if s := loginFrom(t, base, "198.51.100.20", v.Email, testutil.Password); s != http.StatusTooManyRequests {
+				t.Fatalf("a spoofed X-Forwarded-For dodged the limit: %d", s)
+			}
+		})
+	}
 }

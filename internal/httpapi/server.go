@@ -39,6 +39,8 @@ type Deps struct {
 	Enrolments *enrolment.Service
 	Reports    *reports.Service
 	Audit      audit.Trail
+	// TrustedProxies may name the client in X-Forwarded-For (see config).
+	TrustedProxies []string
 	// Ready reports whether the database is reachable and migrated.
 	Ready func(ctx context.Context) error
 }
@@ -62,6 +64,13 @@ func New(d Deps) *fiber.App {
 		// Strings from the request stay valid after the handler returns.
 		Immutable:    true,
 		ErrorHandler: errorHandler(d.Log),
+		// Behind a load balancer every request would come from its address,
+		// and the per-address login limit would lock everyone out together:
+		// trusted proxies' X-Forwarded-For names the client instead.
+		ProxyHeader:             proxyHeader(d.TrustedProxies),
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.TrustedProxies,
+		EnableIPValidation:      true,
 	})
 	h := &Handlers{Deps: d, validator: newValidator(), docsHandler: newDocsHandler()}
 
@@ -75,6 +84,13 @@ func New(d Deps) *fiber.App {
 	app.Use(recover.New())
 	h.routes(app)
 	return app
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 // answerErrors runs the error handler inside the middleware chain, so that

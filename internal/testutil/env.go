@@ -81,15 +81,15 @@ func ForEachDB(t *testing.T, fn func(t *testing.T, e *Env)) {
 }
 
 // New starts the app on a fresh database of the dialect.
-func New(t testing.TB, dialect string) *Env {
+func New(t testing.TB, dialect string, opts ...func(*config.Config)) *Env {
 	t.Helper()
 	dsn := NewDSN(t, dialect)
-	return NewOn(t, dialect, dsn)
+	return NewOn(t, dialect, dsn, opts...)
 }
 
 // NewOn starts another app on an existing database: a second server
 // process sharing the first one's database.
-func NewOn(t testing.TB, dialect, dsn string) *Env {
+func NewOn(t testing.TB, dialect, dsn string, opts ...func(*config.Config)) *Env {
 	t.Helper()
 	clock := &Clock{}
 	clock.Set(time.Now())
@@ -98,6 +98,9 @@ func NewOn(t testing.TB, dialect, dsn string) *Env {
 		AccessTokenTTL:  15 * time.Minute,
 		RefreshTokenTTL: 720 * time.Hour,
 		DatabaseURL:     dsn,
+	}
+	for _, o := range opts {
+		o(&cfg)
 	}
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
