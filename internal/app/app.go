@@ -21,7 +21,9 @@ import (
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
+	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 	"github.com/skillgrid/skillgrid/internal/reports"
+	"github.com/skillgrid/skillgrid/internal/results"
 	"github.com/skillgrid/skillgrid/migrations"
 	"github.com/skillgrid/skillgrid/openapi"
 )
@@ -36,6 +38,11 @@ type Options struct {
 	Limits auth.LimiterPolicy
 }
 
+// CertificateLookupsPerMinute bounds public certificate checks per client
+// address: plenty for an employer checking a stack of CVs, far too few to
+// enumerate codes (which have 80 random bits anyway).
+const CertificateLookupsPerMinute = 60
+
 // App is the wired application.
 type App struct {
 	DB       *bun.DB
@@ -45,6 +52,7 @@ type App struct {
 	// sets its Enrolments hooks.
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
+	Results    *results.Service
 	HTTP       *fiber.App
 }
 
@@ -76,11 +84,15 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	accounts := &account.Service{DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now}
 	enrolments := &enrolment.Service{DB: d, Store: enrolment.Store{DB: d}, Eligibility: cat, Now: now}
 	cat.Enrolments = enrolments
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments}
+	res := &results.Service{
+		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,
+		Lookups: ratelimit.Limiter{DB: d, Max: CertificateLookupsPerMinute, Window: time.Minute},
+	}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, DB: d, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments,
-		Reports: &reports.Service{Store: reports.Store{DB: d}}, Audit: audit.Trail{DB: d},
+		Reports: &reports.Service{Store: reports.Store{DB: d}}, Audit: audit.Trail{DB: d}, Results: res,
 		Ready: func(ctx context.Context) error { return Ready(ctx, d) },
 	})
 	return a, nil

@@ -17,6 +17,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
+	"github.com/skillgrid/skillgrid/internal/results"
 )
 
 // Password is every demo account's password (documented in the README).
@@ -299,7 +300,7 @@ func seedCatalogue(ctx context.Context, a *app.App, admin auth.Actor, userIDs ma
 	}
 
 	for _, dc := range demoCompletions {
-		created, err := complete(ctx, a, cohortIDs[dc.Course+" "+pastRun], userIDs[dc.Email], now)
+		created, err := complete(ctx, a, admin, cohortIDs[dc.Course+" "+pastRun], courseIDs[dc.Course], userIDs[dc.Email], now)
 		if err != nil {
 			return made, fmt.Errorf("demo completion %s %s: %w", dc.Email, dc.Course, err)
 		}
@@ -334,11 +335,13 @@ func demoCohort(now time.Time, run string, i int) catalogue.NewCohort {
 	return c
 }
 
-// complete records a finished, passed enrolment in a past cohort, holding
-// a seat as the enrolment rules do. There is no service for back-filling
-// results yet, so this writes the row itself; it reports whether it did.
-func complete(ctx context.Context, a *app.App, cohortID, traineeID string, now time.Time) (bool, error) {
-	created := false
+// complete back-fills a finished, passed enrolment in a past cohort: the
+// enrolment (holding a seat, as the enrolment rules do; its window has long
+// closed, so it is written here) and then its result through the results
+// service, which completes it and issues its certificate. It reports
+// whether it did anything.
+func complete(ctx context.Context, a *app.App, admin auth.Actor, cohortID, courseID, traineeID string, now time.Time) (bool, error) {
+	var enrolmentID string
 	err := a.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		n, err := tx.NewSelect().Table("enrolments").
 			Where("cohort_id = ? AND trainee_id = ?", cohortID, traineeID).Count(ctx)
@@ -355,28 +358,34 @@ func complete(ctx context.Context, a *app.App, cohortID, traineeID string, now t
 		}
 		now := now.UTC()
 		e := completedEnrolment{
-			ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, Status: "completed",
-			AttendedHours: 40, Score: 85, ResultRecordedAt: now, CreatedAt: now, UpdatedAt: now,
+			ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, Status: "enrolled", CreatedAt: now, UpdatedAt: now,
 		}
 		if _, err := tx.NewInsert().Model(&e).Exec(ctx); err != nil {
 			return err
 		}
-		created = true
+		enrolmentID = e.ID
 		return nil
 	})
-	return created, err
+	if err != nil || enrolmentID == "" {
+		return false, err
+	}
+	course, err := a.Catalogue.Course(ctx, admin, courseID)
+	if err != nil {
+		return false, err
+	}
+	_, err = a.Results.Record(ctx, admin, cohortID, results.Batch{Rows: []results.Row{
+		{EnrolmentID: enrolmentID, AttendedHours: course.Hours, Score: 85},
+	}})
+	return err == nil, err
 }
 
 type completedEnrolment struct {
 	bun.BaseModel `bun:"table:enrolments"`
 
-	ID               string    `bun:"id,pk"`
-	CohortID         string    `bun:"cohort_id"`
-	TraineeID        string    `bun:"trainee_id"`
-	Status           string    `bun:"status"`
-	AttendedHours    float64   `bun:"attended_hours"`
-	Score            float64   `bun:"score"`
-	ResultRecordedAt time.Time `bun:"result_recorded_at"`
-	CreatedAt        time.Time `bun:"created_at"`
-	UpdatedAt        time.Time `bun:"updated_at"`
+	ID        string    `bun:"id,pk"`
+	CohortID  string    `bun:"cohort_id"`
+	TraineeID string    `bun:"trainee_id"`
+	Status    string    `bun:"status"`
+	CreatedAt time.Time `bun:"created_at"`
+	UpdatedAt time.Time `bun:"updated_at"`
 }

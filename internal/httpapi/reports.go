@@ -9,6 +9,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/reports"
 )
 
 func (h *Handlers) cohortReport(c *fiber.Ctx) error {
@@ -59,4 +60,23 @@ func readInstant(v string, dst **time.Time) bool {
 		}
 	}
 	return false
+}
+
+func (h *Handlers) programmeReport(c *fiber.Ctx) error {
+	csvWanted, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
+	rep, err := h.Reports.Programme(c.UserContext(), c.Query("from"), c.Query("to"))
+	if err != nil {
+		return err
+	}
+	if !csvWanted {
+		return c.JSON(rep)
+	}
+	records := make([][]string, len(rep.Rows))
+	for i, r := range rep.Rows {
+		records[i] = r.CSVRecord()
+	}
+	return sendCSV(c, "programme-report.csv", reports.CSVHeader, records)
 }

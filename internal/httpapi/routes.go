@@ -59,6 +59,13 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/enrolments/:id", signedIn, h.getEnrolment)
 	v1.Post("/enrolments/:id/withdraw", signedIn, only(auth.Trainee, auth.Admin), h.withdraw)
 
+	v1.Post("/cohorts/:id/results", signedIn, only(auth.Instructor, auth.Admin), h.recordResults)
+	v1.Get("/me/certificates", signedIn, trainee, h.myCertificates)
+	v1.Get("/me/transcript", signedIn, trainee, h.transcript)
+	v1.Get("/certificates/:code", h.verifyCertificate)
+	v1.Post("/certificates/:code/revoke", signedIn, admin, h.revokeCertificate)
+
+	v1.Get("/reports/programme", signedIn, admin, h.programmeReport)
 	v1.Get("/reports/cohorts/:id", signedIn, only(auth.Instructor, auth.Admin), h.cohortReport)
 	v1.Get("/audit-events", signedIn, admin, h.auditEvents)
 }

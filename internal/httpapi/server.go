@@ -22,6 +22,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/reports"
+	"github.com/skillgrid/skillgrid/internal/results"
 )
 
 // BodyLimit is the largest request body accepted (413 beyond).
@@ -38,6 +39,7 @@ type Deps struct {
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
 	Reports    *reports.Service
+	Results    *results.Service
 	Audit      audit.Trail
 	// TrustedProxies may name the client in X-Forwarded-For (see config).
 	TrustedProxies []string

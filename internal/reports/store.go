@@ -42,3 +42,65 @@ func (s Store) cohortSummary(ctx context.Context, cohortID string) (CohortSummar
 	}
 	return rows[0], nil
 }
+
+// programme aggregates, per track and level (every track of the catalogue
+// at every level, zeros included), the cohorts that start within
+// [from, to] (dates; "" leaves that end open) and are not cancelled:
+// their courses, cohorts and seats; their enrolments by outcome; their
+// graduates (distinct trainees who completed), those of them in the pool
+// now, and the contact requests and hires those graduates received.
+func (s Store) programme(ctx context.Context, from, to string) ([]ProgrammeRow, error) {
+	var rows []ProgrammeRow
+	err := s.DB.NewRaw(`WITH c AS (
+    SELECT ch.id, ch.capacity, co.id AS course_id, co.track, co.level
+      FROM cohorts AS ch JOIN courses AS co ON co.id = ch.course_id
+     WHERE ch.cancelled_at IS NULL AND (?0 = '' OR ch.starts_on >= ?0) AND (?1 = '' OR ch.starts_on <= ?1)
+), e AS (
+    SELECT c.track, c.level, en.status, en.trainee_id
+      FROM enrolments AS en JOIN c ON c.id = en.cohort_id
+), grads AS (
+    SELECT DISTINCT track, level, trainee_id FROM e WHERE status = 'completed'
+), levels AS (
+    SELECT 1 AS level UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5
+), grid AS (
+    SELECT t.code AS track, l.level FROM tracks AS t CROSS JOIN levels AS l
+), cs AS (
+    SELECT track, level, COUNT(DISTINCT course_id) AS courses, COUNT(*) AS cohorts, SUM(capacity) AS seats
+      FROM c GROUP BY track, level
+), es AS (
+    SELECT track, level,
+           SUM(CASE WHEN status IN ('enrolled', 'completed', 'failed') THEN 1 ELSE 0 END) AS enrolled,
+           SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END) AS waitlisted,
+           SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed,
+           SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed
+      FROM e GROUP BY track, level
+), gs AS (
+    SELECT g.track, g.level, COUNT(*) AS graduates,
+           SUM(CASE WHEN u.pool_opt_in AND u.active THEN 1 ELSE 0 END) AS graduates_in_pool
+      FROM grads AS g JOIN users AS u ON u.id = g.trainee_id GROUP BY g.track, g.level
+), crs AS (
+    SELECT g.track, g.level, COUNT(*) AS contact_requests
+      FROM grads AS g JOIN contact_requests AS cr ON cr.trainee_id = g.trainee_id GROUP BY g.track, g.level
+), hs AS (
+    SELECT g.track, g.level, COUNT(*) AS hires, COUNT(DISTINCT h.trainee_id) AS hired_graduates
+      FROM grads AS g JOIN hires AS h ON h.trainee_id = g.trainee_id GROUP BY g.track, g.level
+)
+SELECT grid.track, grid.level,
+       COALESCE(cs.courses, 0) AS courses, COALESCE(cs.cohorts, 0) AS cohorts, COALESCE(cs.seats, 0) AS seats,
+       COALESCE(es.enrolled, 0) AS enrolled, COALESCE(es.waitlisted, 0) AS waitlisted,
+       COALESCE(es.completed, 0) AS completed, COALESCE(es.failed, 0) AS failed,
+       COALESCE(gs.graduates, 0) AS graduates, COALESCE(gs.graduates_in_pool, 0) AS graduates_in_pool,
+       COALESCE(crs.contact_requests, 0) AS contact_requests,
+       COALESCE(hs.hires, 0) AS hires, COALESCE(hs.hired_graduates, 0) AS hired_graduates
+  FROM grid
+  LEFT JOIN cs ON cs.track = grid.track AND cs.level = grid.level
+  LEFT JOIN es ON es.track = grid.track AND es.level = grid.level
+  LEFT JOIN gs ON gs.track = grid.track AND gs.level = grid.level
+  LEFT JOIN crs ON crs.track = grid.track AND crs.level = grid.level
+  LEFT JOIN hs ON hs.track = grid.track AND hs.level = grid.level
+ ORDER BY grid.track, grid.level`, from, to).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("programme report: %w", err)
+	}
+	return rows, nil
+}

@@ -1,0 +1,345 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/testutil"
+)
+
+type resultView struct {
+	EnrolmentID     string  `json:"enrolment_id"`
+	Status          string  `json:"status"`
+	CertificateCode *string `json:"certificate_code"`
+	Corrected       bool    `json:"corrected"`
+}
+
+// startedCohort makes a cohort of a 40-hour course (pass 60, attendance
+// 0.8), enrols n trainees (seats for all) and moves the clock past its
+// start.
+func startedCohort(t *testing.T, e *testutil.Env, n int, spec testutil.CohortSpec) (testutil.Cohort, []testutil.User, []enrolmentView) {
+	t.Helper()
+	if spec.Capacity == 0 {
+		spec.Capacity = n
+	}
+	c := e.OpenCohort(spec)
+	us := e.Trainees(n)
+	vs := make([]enrolmentView, n)
+	for i, u := range us {
+		vs[i] = enrol(t, e, c.ID, u, http.StatusCreated)
+	}
+	e.Clock.Advance(8 * 24 * time.Hour)
+	return c, us, vs
+}
+
+func row(id string, hours, score float64) map[string]any {
+	return map[string]any{"enrolment_id": id, "attended_hours": hours, "score": score}
+}
+
+func record(t *testing.T, e *testutil.Env, cohortID, token string, rows ...map[string]any) []resultView {
+	t.Helper()
+	var out struct {
+		Results []resultView `json:"results"`
+	}
+	e.Post("/v1/cohorts/"+cohortID+"/results", token, map[string]any{"results": rows}).Want(t, http.StatusOK).JSON(t, &out)
+	return out.Results
+}
+
+func countRows(t *testing.T, e *testutil.Env, table, where string, args ...any) int {
+	t.Helper()
+	n, err := e.DB.NewSelect().Table(table).Where(where, args...).Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
+}
+
+func TestResultsPassFailBoundaries(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c, _, vs := startedCohort(t, e, 5, testutil.CohortSpec{})
+		got := record(t, e, c.ID, c.Instructor.Token,
+			row(vs[0].ID, 32, 60),    // exactly 80% and exactly the pass score
+			row(vs[1].ID, 31.99, 60), // just under the attendance
+			row(vs[2].ID, 32, 59.99), // just under the pass score
+			row(vs[3].ID, 40, 100),
+			row(vs[4].ID, 0, 0),
+		)
+		var statuses []string
+		for _, r := range got {
+			statuses = append(statuses, r.Status)
+			if (r.Status == "completed") != (r.CertificateCode != nil) {
+				t.Errorf("%s: certificate %v", r.Status, r.CertificateCode)
+			}
+		}
+		if diff := cmp.Diff([]string{"completed", "failed", "failed", "completed", "failed"}, statuses); diff != "" {
+			t.Fatalf("(-want +got):\n%s", diff)
+		}
+		if n := countRows(t, e, "certificates", "status = 'valid'"); n != 2 {
+			t.Fatalf("%d certificates", n)
+		}
+		// Completed and failed trainees keep their seats.
+		if taken, _, _ := cohortSeats(t, e, c.ID); taken != 5 {
+			t.Fatalf("seats taken %d", taken)
+		}
+	})
+}
+
+func TestResultsBatchIsAllOrNothing(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c := e.OpenCohort(testutil.CohortSpec{Capacity: 2})
+		us := e.Trainees(4)
+		var vs []enrolmentView
+		for _, u := range us {
+			vs = append(vs, enrol(t, e, c.ID, u, http.StatusCreated)) // 2 enrolled, 2 waitlisted
+		}
+		e.Post("/v1/enrolments/"+vs[3].ID+"/withdraw", us[3].Token, nil).Want(t, http.StatusOK)
+		other := e.OpenCohort(testutil.CohortSpec{})
+		foreign := enrol(t, e, other.ID, e.NewUser(auth.Trainee), http.StatusCreated)
+
+		// Before the start: not yet.
+		e.Post("/v1/cohorts/"+c.ID+"/results", c.Instructor.Token, map[string]any{"results": []any{row(vs[0].ID, 40, 90)}}).
+			WantProblem(t, http.StatusConflict, "cohort_not_started")
+		e.Clock.Advance(8 * 24 * time.Hour)
+
+		p := e.Post("/v1/cohorts/"+c.ID+"/results", c.Instructor.Token, map[string]any{"results": []any{
+			row(vs[0].ID, 40, 90),                               // good
+			row(vs[1].ID, 41, 90),                               // more hours than the course has
+			row(vs[2].ID, 30, 90),                               // waitlisted
+			row(vs[3].ID, 30, 90),                               // withdrawn
+			row(foreign.ID, 30, 90),                             // another cohort's
+			row("01937a4e-5b7c-7d2a-9f10-3c4d5e6f7a8b", 30, 90), // no such enrolment
+			row(vs[0].ID, 40, 90),                               // repeated
+		}}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		want := []string{"results[1].attended_hours", "results[2].enrolment_id", "results[3].enrolment_id",
+			"results[4].enrolment_id", "results[5].enrolment_id", "results[6].enrolment_id"}
+		if diff := cmp.Diff(want, p.Fields()); diff != "" {
+			t.Fatalf("bad rows (-want +got):\n%s", diff)
+		}
+		// Out-of-range values are refused at the edge, each row named.
+		p = e.Post("/v1/cohorts/"+c.ID+"/results", c.Instructor.Token, map[string]any{"results": []any{
+			row(vs[0].ID, -1, 90), row(vs[1].ID, 10, 100.5),
+		}}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		if diff := cmp.Diff([]string{"results[0].attended_hours", "results[1].score"}, p.Fields()); diff != "" {
+			t.Fatalf("edge validation (-want +got):\n%s", diff)
+		}
+		e.Post("/v1/cohorts/"+c.ID+"/results", c.Instructor.Token, map[string]any{"results": []any{}}).
+			WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		e.Post("/v1/cohorts/"+c.ID+"/results", c.Instructor.Token, `{"results":[{"enrolment_id":"x","attended_hours":"ten","score":1}]}`).
+			WantProblem(t, http.StatusBadRequest, "wrong_type")
+		// Nothing was applied.
+		if n := countRows(t, e, "enrolments", "result_recorded_at IS NOT NULL"); n != 0 {
+			t.Fatalf("%d results recorded by refused batches", n)
+		}
+		if n := countRows(t, e, "certificates", "1 = 1"); n != 0 {
+			t.Fatalf("%d certificates issued by refused batches", n)
+		}
+		// Who may record.
+		e.Post("/v1/cohorts/"+c.ID+"/results", e.NewUser(auth.Instructor).Token, map[string]any{"results": []any{row(vs[0].ID, 40, 90)}}).
+			WantProblem(t, http.StatusNotFound, "not_found")
+		e.Post("/v1/cohorts/"+c.ID+"/results", us[0].Token, map[string]any{"results": []any{row(vs[0].ID, 40, 90)}}).
+			WantProblem(t, http.StatusForbidden, "role_not_allowed")
+		record(t, e, c.ID, e.AdminToken(), row(vs[0].ID, 40, 90), row(vs[1].ID, 10, 90))
+	})
+}
+
+func TestResultsAreFinalAndCorrectionsAreAudited(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c, us, vs := startedCohort(t, e, 2, testutil.CohortSpec{})
+		first := record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 40, 90), row(vs[1].ID, 10, 90))
+		code := *first[0].CertificateCode
+
+		p := e.Post("/v1/cohorts/"+c.ID+"/results", c.Instructor.Token, map[string]any{"results": []any{row(vs[0].ID, 40, 95)}}).
+			WantProblem(t, http.StatusConflict, "result_final")
+		if !strings.Contains(p.Detail, "results[0]") {
+			t.Errorf("detail %q does not name the row", p.Detail)
+		}
+		admin := e.NewUser(auth.Admin)
+		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, map[string]any{"results": []any{row(vs[0].ID, 10, 95)}}).
+			WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+
+		// Correct the first to failed (its certificate is revoked) and the
+		// second to completed (it gets one).
+		var out struct {
+			Results []resultView `json:"results"`
+		}
+		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, map[string]any{
+			"results":           []any{row(vs[0].ID, 10, 95), row(vs[1].ID, 38, 70)},
+			"correction_reason": "출석부 재확인 (attendance sheets re-checked)",
+		}).Want(t, http.StatusOK).JSON(t, &out)
+		if out.Results[0].Status != "failed" || !out.Results[0].Corrected || out.Results[1].Status != "completed" || out.Results[1].CertificateCode == nil {
+			t.Fatalf("corrections %+v", out.Results)
+		}
+		var v map[string]any
+		e.Get("/v1/certificates/"+code, "").Want(t, http.StatusOK).JSON(t, &v)
+		if v["status"] != "revoked" || v["revoked_on"] == nil {
+			t.Fatalf("corrected-to-failed certificate shows %v", v)
+		}
+		evs := auditEvents(t, e, vs[0].ID)
+		var actions []string
+		for _, ev := range evs {
+			actions = append(actions, ev.Action)
+		}
+		if diff := cmp.Diff([]string{"enrolment.enrolled", "result.recorded", "result.corrected"}, actions); diff != "" {
+			t.Fatalf("audit (-want +got):\n%s", diff)
+		}
+		last := evs[2]
+		if *last.ActorID != admin.ID || !strings.Contains(*last.Before, `"status":"completed"`) ||
+			!strings.Contains(*last.After, `"status":"failed"`) || !strings.Contains(*last.After, "attendance sheets re-checked") {
+			t.Fatalf("correction event %+v before=%s after=%s", last, *last.Before, *last.After)
+		}
+		var mine struct {
+			Items []map[string]any `json:"items"`
+		}
+		e.Get("/v1/me/certificates", us[1].Token).Want(t, http.StatusOK).JSON(t, &mine)
+		if len(mine.Items) != 1 || mine.Items[0]["status"] != "valid" {
+			t.Fatalf("second trainee's certificates %v", mine.Items)
+		}
+	})
+}
+
+func TestPublicVerifierShowsOnlyWhatAVerifierNeeds(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c, us, vs := startedCohort(t, e, 1, testutil.CohortSpec{})
+		e.Patch("/v1/me", us[0].Token, map[string]any{"phone": "010-9999-8888"}).Want(t, http.StatusOK)
+		code := *record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 40, 88))[0].CertificateCode
+		res := e.Get("/v1/certificates/"+code, "").Want(t, http.StatusOK)
+		var v map[string]any
+		res.JSON(t, &v)
+		var keys []string
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		want := []string{"code", "course_code", "course_title", "hours", "issued_on", "level", "revoked_on", "status", "track", "trainee_name"}
+		if diff := cmp.Diff(want, keys); diff != "" {
+			t.Fatalf("verifier keys (-want +got):\n%s", diff)
+		}
+		body := string(res.Body)
+		for _, secret := range []string{us[0].Email, "010-9999-8888", us[0].ID, vs[0].ID, "88"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("the verifier shows %q", secret)
+			}
+		}
+		// People type codes loosely.
+		loose := strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(code, "SG-"), "-", ""))
+		e.Get("/v1/certificates/"+loose, "").Want(t, http.StatusOK)
+		e.Get("/v1/certificates/SG-0000-0000-0000-0000", "").WantProblem(t, http.StatusNotFound, "not_found")
+		e.Get("/v1/certificates/not-a-code", "").WantProblem(t, http.StatusNotFound, "not_found")
+
+		// Admin revocation, once.
+		e.Post("/v1/certificates/"+code+"/revoke", us[0].Token, map[string]any{"reason": "x"}).WantProblem(t, http.StatusForbidden, "role_not_allowed")
+		e.Post("/v1/certificates/"+code+"/revoke", e.AdminToken(), map[string]any{"reason": "위조 확인 (forged)"}).Want(t, http.StatusOK)
+		e.Post("/v1/certificates/"+code+"/revoke", e.AdminToken(), map[string]any{"reason": "again"}).WantProblem(t, http.StatusConflict, "certificate_revoked")
+		e.Get("/v1/certificates/"+code, "").Want(t, http.StatusOK).JSON(t, &v)
+		if v["status"] != "revoked" {
+			t.Fatalf("revoked certificate shows %v", v)
+		}
+	})
+}
+
+func TestCertificateLookupsAreRateLimited(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		for i := 0; i < 60; i++ {
+			e.Get("/v1/certificates/SG-0000-0000-0000-000"+string(rune('0'+i%10)), "").Want(t, http.StatusNotFound)
+		}
+		res := e.Get("/v1/certificates/SG-0000-0000-0000-0000", "")
+		res.WantProblem(t, http.StatusTooManyRequests, "rate_limited")
+		if res.Header.Get("Retry-After") == "" {
+			t.Fatal("429 without Retry-After")
+		}
+		e.Clock.Advance(time.Minute)
+		e.Get("/v1/certificates/SG-0000-0000-0000-0000", "").Want(t, http.StatusNotFound)
+	})
+}
+
+func TestCompletionRaisesTheLevelAndOpensTheNext(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c, us, vs := startedCohort(t, e, 1, testutil.CohortSpec{Track: "materials", Level: 1})
+		u := us[0]
+		next := e.OpenCohort(testutil.CohortSpec{Track: "materials", Level: 2})
+		e.Post("/v1/cohorts/"+next.ID+"/enrolments", u.Token, nil).WantProblem(t, http.StatusUnprocessableEntity, "level_too_low")
+		record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 40, 75))
+		me := e.Get("/v1/me", u.Token).Want(t, http.StatusOK).Map(t)
+		if lv := me["levels"].(map[string]any)["materials"]; lv != 1.0 {
+			t.Fatalf("level after completion %v", me["levels"])
+		}
+		enrol(t, e, next.ID, u, http.StatusCreated)
+	})
+}
+
+func TestTranscript(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c, us, vs := startedCohort(t, e, 1, testutil.CohortSpec{})
+		code := *record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 36, 82))[0].CertificateCode
+		var tr struct {
+			Levels  map[string]int `json:"levels"`
+			Entries []struct {
+				Status          string   `json:"status"`
+				Score           *float64 `json:"score"`
+				CertificateCode *string  `json:"certificate_code"`
+			} `json:"entries"`
+		}
+		e.Get("/v1/me/transcript", us[0].Token).Want(t, http.StatusOK).JSON(t, &tr)
+		if len(tr.Entries) != 1 || tr.Entries[0].Status != "completed" || *tr.Entries[0].Score != 82 ||
+			*tr.Entries[0].CertificateCode != code || tr.Levels["bms"] != 1 {
+			t.Fatalf("transcript %+v", tr)
+		}
+		res := e.Do(testutil.Req{Method: http.MethodGet, Path: "/v1/me/transcript", Token: us[0].Token, Header: map[string]string{"Accept": "text/csv"}}).
+			Want(t, http.StatusOK)
+		if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(string(res.Body), "\ufeff") {
+			t.Fatalf("CSV %q %q", res.Header.Get("Content-Type"), res.Body[:min(20, len(res.Body))])
+		}
+		records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(res.Body), "\ufeff"))).ReadAll()
+		if err != nil || len(records) != 2 || records[0][0] != "course_code" || records[1][8] != "completed" || records[1][11] != code {
+			t.Fatalf("CSV records %v %v", records, err)
+		}
+		e.Do(testutil.Req{Method: http.MethodGet, Path: "/v1/me/transcript", Token: us[0].Token, Header: map[string]string{"Accept": "application/xml"}}).
+			WantProblem(t, http.StatusNotAcceptable, "not_acceptable")
+	})
+}
+
+func TestConcurrentSubmissionsCannotDoubleIssue(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c, _, vs := startedCohort(t, e, 10, testutil.CohortSpec{})
+		var rows []map[string]any
+		for _, v := range vs {
+			rows = append(rows, row(v.ID, 40, 90))
+		}
+		body := map[string]any{"results": rows, "correction_reason": "re-sent"}
+		base := e.Serve()
+		admin := e.NewUser(auth.Admin)
+		tokens := []string{c.Instructor.Token, admin.Token, c.Instructor.Token, admin.Token}
+		var wg sync.WaitGroup
+		statuses := make([]int, len(tokens))
+		for i, tok := range tokens {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses[i] = postJSON(t, base, "/v1/cohorts/"+c.ID+"/results", tok, body)
+			}()
+		}
+		wg.Wait()
+		for i, s := range statuses {
+			if s != http.StatusOK && s != http.StatusConflict {
+				t.Fatalf("submission %d answered %d", i, s)
+			}
+		}
+		for _, v := range vs {
+			if n := countRows(t, e, "certificates", "enrolment_id = ? AND status = 'valid'", v.ID); n != 1 {
+				t.Fatalf("enrolment %s has %d valid certificates", v.ID, n)
+			}
+		}
+		if n := countRows(t, e, "certificates", "1 = 1"); n != len(vs) {
+			t.Fatalf("%d certificates for %d completions", n, len(vs))
+		}
+	})
+}

@@ -1,0 +1,42 @@
+// Package ratelimit is a fixed-window request limiter kept in the database,
+// so that several server processes share one count per key.
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+)
+
+// Limiter allows Max hits per key in each Window.
+type Limiter struct {
+	DB     *bun.DB
+	Max    int
+	Window time.Duration
+}
+
+// Hit counts one hit for key at now, in one atomic statement, and answers
+// apperr.RateLimited (429 with Retry-After) once the key is past its limit.
+func (l Limiter) Hit(ctx context.Context, key string, now time.Time) error {
+	since := now.Add(-l.Window)
+	var rows []struct {
+		Hits        int       `bun:"hits"`
+		WindowStart time.Time `bun:"window_start"`
+	}
+	err := l.DB.NewRaw(`INSERT INTO rate_counters (key, window_start, hits) VALUES (?, ?, 1)
+ON CONFLICT (key) DO UPDATE SET
+  hits = CASE WHEN rate_counters.window_start <= ? THEN 1 ELSE rate_counters.hits + 1 END,
+  window_start = CASE WHEN rate_counters.window_start <= ? THEN excluded.window_start ELSE rate_counters.window_start END
+RETURNING hits, window_start`, key, now, since, since).Scan(ctx, &rows)
+	if err != nil {
+		return fmt.Errorf("count hit for %s: %w", key, err)
+	}
+	if len(rows) == 1 && rows[0].Hits > l.Max {
+		return apperr.RateLimited("too many requests; try again later", rows[0].WindowStart.Add(l.Window).Sub(now))
+	}
+	return nil
+}

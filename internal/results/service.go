@@ -1,0 +1,309 @@
+package results
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
+	"github.com/skillgrid/skillgrid/internal/platform/page"
+	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
+)
+
+// Levels reads a trainee's level per track (the catalogue provides it).
+type Levels interface {
+	TraineeLevels(ctx context.Context, idb bun.IDB, traineeID string) (map[string]int, error)
+}
+
+// Service holds the rules of results and certificates.
+type Service struct {
+	DB      *bun.DB
+	Store   Store
+	Levels  Levels
+	Lookups ratelimit.Limiter // public certificate lookups per client address
+	Now     func() time.Time
+}
+
+// epsilon absorbs floating-point error at the attendance boundary, so that
+// exactly 80% of 40 hours (32) passes a 0.8 requirement.
+const epsilon = 1e-9
+
+// Record applies a batch of results to a cohort's enrolments: all of them
+// or none. Every bad row is named at once. The cohort's instructor records
+// results once; an admin may correct them with a reason. Completion issues
+// a certificate in the same transaction; a correction to failed revokes it.
+func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string, b Batch) (Summary, error) {
+	if !ids.Valid(cohortID) {
+		return Summary{}, apperr.NotFound("cohort")
+	}
+	out := Summary{CohortID: cohortID, Results: []Outcome{}}
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := s.Now()
+		c, err := s.Store.lockCohort(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		if actor.Role != auth.Admin && c.InstructorID != actor.ID {
+			return apperr.NotFound("cohort")
+		}
+		if c.CancelledAt != nil {
+			return apperr.Conflict("cohort_cancelled", "the cohort was cancelled; it has no results")
+		}
+		if catalogue.Today(now) < c.StartsOn {
+			return apperr.Conflict("cohort_not_started", "results can be recorded once the cohort starts on %s", c.StartsOn)
+		}
+		idsIn := make([]string, len(b.Rows))
+		for i, r := range b.Rows {
+			idsIn[i] = r.EnrolmentID
+		}
+		es, err := s.Store.enrolments(ctx, tx, idsIn)
+		if err != nil {
+			return err
+		}
+		if err := s.check(actor, c, b, es); err != nil {
+			return err
+		}
+		out.Results = out.Results[:0]
+		for _, r := range b.Rows {
+			o, err := s.apply(ctx, tx, actor, c, es[r.EnrolmentID], r, b.CorrectionReason, now)
+			if err != nil {
+				return err
+			}
+			out.Results = append(out.Results, o)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// check validates the whole batch before anything is applied.
+func (s *Service) check(actor auth.Actor, c cohortCourse, b Batch, es map[string]enrolment) error {
+	var bad []apperr.FieldError
+	var final []string
+	seen := map[string]int{}
+	corrects := false
+	for i, r := range b.Rows {
+		at := func(f string) string { return fmt.Sprintf("results[%d].%s", i, f) }
+		if j, dup := seen[r.EnrolmentID]; dup {
+			bad = append(bad, apperr.Field(at("enrolment_id"), fmt.Sprintf("repeats results[%d]", j)))
+			continue
+		}
+		seen[r.EnrolmentID] = i
+		e, ok := es[r.EnrolmentID]
+		switch {
+		case !ok || e.CohortID != c.ID:
+			bad = append(bad, apperr.Field(at("enrolment_id"), "is not an enrolment of this cohort"))
+			continue
+		case e.Status == "completed" || e.Status == "failed":
+			corrects = true
+			if actor.Role != auth.Admin {
+				final = append(final, fmt.Sprintf("results[%d]", i))
+			}
+		case e.Status != "enrolled":
+			bad = append(bad, apperr.Field(at("enrolment_id"), "is "+e.Status+"; only enrolled trainees get results"))
+		}
+		if r.AttendedHours > c.Hours+epsilon {
+			bad = append(bad, apperr.Field(at("attended_hours"), fmt.Sprintf("must be at most %g, the course's hours", c.Hours)))
+		}
+	}
+	if len(final) > 0 {
+		return apperr.Conflict("result_final", "results are final once recorded; %s already have results (an admin may correct them)", strings.Join(final, ", "))
+	}
+	if corrects && strings.TrimSpace(b.CorrectionReason) == "" {
+		bad = append(bad, apperr.Field("correction_reason", "is required to change results already recorded"))
+	}
+	if len(bad) > 0 {
+		return apperr.Invalid(bad...)
+	}
+	return nil
+}
+
+func (s *Service) apply(ctx context.Context, tx bun.Tx, actor auth.Actor, c cohortCourse, e enrolment, r Row, reason string, now time.Time) (Outcome, error) {
+	status := "failed"
+	if r.AttendedHours+epsilon >= c.MinAttendance*c.Hours && r.Score+epsilon >= c.PassScore {
+		status = "completed"
+	}
+	o := Outcome{EnrolmentID: e.ID, TraineeID: e.TraineeID, Status: status, AttendedHours: r.AttendedHours, Score: r.Score}
+	before := outcome{Status: e.Status, AttendedHours: e.AttendedHours, Score: e.Score}
+	o.Corrected = e.Status == "completed" || e.Status == "failed"
+	if err := s.Store.setResult(ctx, tx, e.ID, status, r.AttendedHours, r.Score, now); err != nil {
+		return o, err
+	}
+	after := outcome{Status: status, AttendedHours: &r.AttendedHours, Score: &r.Score}
+	action := "result.recorded"
+	if o.Corrected {
+		action, after.Reason = "result.corrected", reason
+	}
+	var beforeState any
+	if o.Corrected {
+		beforeState = before
+	}
+	if err := audit.Record(ctx, tx, now, audit.Change{
+		ActorID: actor.ID, Action: action, Entity: "enrolment", EntityID: e.ID, Before: beforeState, After: after,
+	}); err != nil {
+		return o, err
+	}
+	cert, has, err := s.Store.validCertificateOf(ctx, tx, e.ID)
+	if err != nil {
+		return o, err
+	}
+	switch {
+	case status == "completed" && !has:
+		code, err := newCode()
+		if err != nil {
+			return o, err
+		}
+		cert = Certificate{ID: ids.New(), Code: code, EnrolmentID: e.ID, TraineeID: e.TraineeID, CourseID: c.CourseID, IssuedAt: now, Status: Valid}
+		if err := s.Store.insertCertificate(ctx, tx, &cert); err != nil {
+			return o, err
+		}
+		if err := audit.Record(ctx, tx, now, audit.Change{
+			ActorID: actor.ID, Action: "certificate.issued", Entity: "certificate", EntityID: cert.ID,
+			After: map[string]any{"code": cert.Code, "status": Valid, "enrolment_id": e.ID},
+		}); err != nil {
+			return o, err
+		}
+		o.CertificateCode = &cert.Code
+	case status == "completed":
+		o.CertificateCode = &cert.Code
+	case has: // corrected to failed
+		why := "result corrected to failed: " + strings.TrimSpace(reason)
+		if err := s.revoke(ctx, tx, actor, cert, why, now); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+func (s *Service) revoke(ctx context.Context, tx bun.IDB, actor auth.Actor, c Certificate, reason string, now time.Time) error {
+	ok, err := s.Store.revoke(ctx, tx, c.ID, reason, actor.ID, now)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.Conflict("certificate_revoked", "the certificate is already revoked")
+	}
+	return audit.Record(ctx, tx, now, audit.Change{
+		ActorID: actor.ID, Action: "certificate.revoked", Entity: "certificate", EntityID: c.ID,
+		Before: map[string]any{"status": Valid}, After: map[string]any{"status": Revoked, "reason": reason},
+	})
+}
+
+// Revoke is an admin revoking a certificate, with a reason.
+func (s *Service) Revoke(ctx context.Context, actor auth.Actor, code, reason string) (Certificate, error) {
+	canon, ok := NormaliseCode(code)
+	if !ok {
+		return Certificate{}, apperr.NotFound("certificate")
+	}
+	var out Certificate
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		c, err := s.Store.byCode(ctx, tx, canon)
+		if err != nil {
+			return err
+		}
+		if err := s.revoke(ctx, tx, actor, c, strings.TrimSpace(reason), s.Now()); err != nil {
+			return err
+		}
+		out, err = s.Store.byCode(ctx, tx, canon)
+		return err
+	})
+	return out, err
+}
+
+// Verify is the public check of a certificate, limited per client address.
+func (s *Service) Verify(ctx context.Context, code, addr string) (Verification, error) {
+	if err := s.Lookups.Hit(ctx, "certificate-lookup:"+addr, s.Now()); err != nil {
+		return Verification{}, err
+	}
+	canon, ok := NormaliseCode(code)
+	if !ok {
+		return Verification{}, apperr.NotFound("certificate")
+	}
+	c, err := s.Store.byCode(ctx, s.DB, canon)
+	if err != nil {
+		return Verification{}, err
+	}
+	v := Verification{
+		Code: c.Code, TraineeName: c.TraineeName, CourseCode: c.CourseCode, CourseTitle: c.CourseTitle,
+		Track: c.Track, Level: c.Level, Hours: c.Hours, IssuedOn: catalogue.Today(c.IssuedAt), Status: c.Status,
+	}
+	if c.RevokedAt != nil {
+		d := catalogue.Today(*c.RevokedAt)
+		v.RevokedOn = &d
+	}
+	return v, nil
+}
+
+// Mine pages the trainee's certificates, newest first.
+func (s *Service) Mine(ctx context.Context, actor auth.Actor, p page.Params) (page.Page[Certificate], error) {
+	if _, err := page.Key(p.After, 1); err != nil {
+		return page.Page[Certificate]{}, err
+	}
+	cs, err := s.Store.certificatesOf(ctx, actor.ID, p)
+	if err != nil {
+		return page.Page[Certificate]{}, err
+	}
+	for i := range cs {
+		cs[i].IssuedAt = cs[i].IssuedAt.UTC()
+	}
+	return page.Build(cs, p.Limit, func(c Certificate) []string { return []string{c.ID} }), nil
+}
+
+// Transcript is the trainee's whole record and the levels it reached.
+func (s *Service) Transcript(ctx context.Context, actor auth.Actor) (Transcript, error) {
+	name, err := s.Store.traineeName(ctx, s.DB, actor.ID)
+	if err != nil {
+		return Transcript{}, err
+	}
+	entries, err := s.Store.transcript(ctx, actor.ID)
+	if err != nil {
+		return Transcript{}, err
+	}
+	levels, err := s.Levels.TraineeLevels(ctx, s.DB, actor.ID)
+	if err != nil {
+		return Transcript{}, err
+	}
+	return Transcript{TraineeID: actor.ID, Name: name, Levels: levels, Entries: entries}, nil
+}
+
+// TranscriptCSVHeader is the header row of the transcript's CSV.
+var TranscriptCSVHeader = []string{"course_code", "course_title", "track", "level", "hours", "cohort", "starts_on", "ends_on",
+	"status", "attended_hours", "score", "certificate_code", "certificate_status"}
+
+// CSVRecord is one transcript entry in TranscriptCSVHeader's order.
+func (t TranscriptEntry) CSVRecord() []string {
+	num := func(f *float64) string {
+		if f == nil {
+			return ""
+		}
+		return fmt.Sprintf("%g", *f)
+	}
+	str := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	return []string{t.CourseCode, t.CourseTitle, t.Track, fmt.Sprint(t.Level), fmt.Sprintf("%g", t.Hours), t.CohortLabel,
+		t.StartsOn, t.EndsOn, t.Status, num(t.AttendedHours), num(t.Score), str(t.CertificateCode), str(t.CertificateStatus)}
+}
+
+const maxAttempts = 5
+
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	var err error
+	for i := 0; i < maxAttempts; i++ {
+		if err = s.DB.RunInTx(ctx, nil, fn); err == nil || !db.IsRetryable(err) {
+			return err
+		}
+	}
+	return err
+}
