@@ -210,7 +210,7 @@ func TestPublicVerifierShowsOnlyWhatAVerifierNeeds(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c, us, vs := startedCohort(t, e, 1, testutil.CohortSpec{})
 		e.Patch("/v1/me", us[0].Token, map[string]any{"phone": "010-9999-8888"}).Want(t, http.StatusOK)
-		code := *record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 40, 88))[0].CertificateCode
+		code := *record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 40, 87.25))[0].CertificateCode
 		res := e.Get("/v1/certificates/"+code, "").Want(t, http.StatusOK)
 		var v map[string]any
 		res.JSON(t, &v)
@@ -224,7 +224,7 @@ func TestPublicVerifierShowsOnlyWhatAVerifierNeeds(t *testing.T) {
 			t.Fatalf("verifier keys (-want +got):\n%s", diff)
 		}
 		body := string(res.Body)
-		for _, secret := range []string{us[0].Email, "010-9999-8888", us[0].ID, vs[0].ID, "88"} {
+		for _, secret := range []string{us[0].Email, "010-9999-8888", us[0].ID, vs[0].ID, "87.25"} {
 			if strings.Contains(body, secret) {
 				t.Errorf("the verifier shows %q", secret)
 			}
