@@ -11,10 +11,12 @@ type resultsRequest struct {
 	CorrectionReason string      `json:"correction_reason" validate:"max=1000"`
 }
 
+// resultRow is checked for presence here; its values are checked by the
+// results service, which names every bad row of a batch in one answer.
 type resultRow struct {
 	EnrolmentID   string   `json:"enrolment_id" validate:"required,max=64"`
-	AttendedHours *float64 `json:"attended_hours" validate:"required,gte=0"`
-	Score         *float64 `json:"score" validate:"required,gte=0,lte=100"`
+	AttendedHours *float64 `json:"attended_hours" validate:"required"`
+	Score         *float64 `json:"score" validate:"required"`
 }
 
 type revokeRequest struct {

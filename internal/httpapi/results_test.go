@@ -93,6 +93,34 @@ func TestResultsPassFailBoundaries(t *testing.T) {
 	})
 }
 
+// TestResultsBoundariesAreExact: the required attendance is min_attendance
+// × hours even where that product is inexact in binary (0.55 × 12 is
+// 6.6000000000000005), and nothing below the line is rounded up to it.
+func TestResultsBoundariesAreExact(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c := e.OpenCohort(testutil.CohortSpec{Capacity: 4})
+		e.Patch("/v1/courses/"+c.CourseID, e.AdminToken(), map[string]any{"hours": 12, "min_attendance": 0.55}).Want(t, http.StatusOK)
+		var vs []enrolmentView
+		for _, u := range e.Trainees(4) {
+			vs = append(vs, enrol(t, e, c.ID, u, http.StatusCreated))
+		}
+		e.Clock.Advance(8 * 24 * time.Hour)
+		got := record(t, e, c.ID, c.Instructor.Token,
+			row(vs[0].ID, 6.6, 60),             // exactly 55% of 12 hours, exactly the pass score
+			row(vs[1].ID, 6.5999999999, 60),    // a hair under the attendance
+			row(vs[2].ID, 12, 59.9999999999),   // a hair under the pass score
+			row(vs[3].ID, 6.6000000001, 60.01), // a hair over both
+		)
+		var statuses []string
+		for _, r := range got {
+			statuses = append(statuses, r.Status)
+		}
+		if diff := cmp.Diff([]string{"completed", "failed", "failed", "completed"}, statuses); diff != "" {
+			t.Fatalf("(-want +got):\n%s", diff)
+		}
+	})
+}
+
 func TestResultsBatchIsAllOrNothing(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 2})
@@ -124,12 +152,15 @@ func TestResultsBatchIsAllOrNothing(t *testing.T) {
 		if diff := cmp.Diff(want, p.Fields()); diff != "" {
 			t.Fatalf("bad rows (-want +got):\n%s", diff)
 		}
-		// Out-of-range values are refused at the edge, each row named.
+		// Out-of-range values are named in the same answer as the rows only
+		// the database can judge, every bad field of every row.
 		p = e.Post("/v1/cohorts/"+c.ID+"/results", c.Instructor.Token, map[string]any{"results": []any{
-			row(vs[0].ID, -1, 90), row(vs[1].ID, 10, 100.5),
+			row(vs[0].ID, -1, 90), row(vs[1].ID, 10, 100.5), row(foreign.ID, 50, -3), row(vs[1].ID, 10, 90),
 		}}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
-		if diff := cmp.Diff([]string{"results[0].attended_hours", "results[1].score"}, p.Fields()); diff != "" {
-			t.Fatalf("edge validation (-want +got):\n%s", diff)
+		want = []string{"results[0].attended_hours", "results[1].score",
+			"results[2].enrolment_id", "results[2].attended_hours", "results[2].score", "results[3].enrolment_id"}
+		if diff := cmp.Diff(want, p.Fields()); diff != "" {
+			t.Fatalf("value validation (-want +got):\n%s", diff)
 		}
 		e.Post("/v1/cohorts/"+c.ID+"/results", c.Instructor.Token, map[string]any{"results": []any{}}).
 			WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
@@ -195,6 +226,19 @@ func TestResultsAreFinalAndCorrectionsAreAudited(t *testing.T) {
 		if *last.ActorID != admin.ID || !strings.Contains(*last.Before, `"status":"completed"`) ||
 			!strings.Contains(*last.After, `"status":"failed"`) || !strings.Contains(*last.After, "attendance sheets re-checked") {
 			t.Fatalf("correction event %+v before=%s after=%s", last, *last.Before, *last.After)
+		}
+		// An admin re-sending results exactly as recorded (a retry) needs
+		// no reason and changes nothing, so the trail has no new entry.
+		again := record(t, e, c.ID, admin.Token, row(vs[0].ID, 10, 95), row(vs[1].ID, 38, 70))
+		if again[0].Corrected || again[1].Corrected || again[0].Status != "failed" || again[1].CertificateCode == nil ||
+			*again[1].CertificateCode != *out.Results[1].CertificateCode {
+			t.Fatalf("unchanged re-send %+v", again)
+		}
+		if n := len(auditEvents(t, e, vs[0].ID)); n != 3 {
+			t.Fatalf("an unchanged re-send left %d audit events, want 3", n)
+		}
+		if n := countRows(t, e, "certificates", "enrolment_id = ?", vs[1].ID); n != 1 {
+			t.Fatalf("an unchanged re-send left %d certificates, want 1", n)
 		}
 		var mine struct {
 			Items []map[string]any `json:"items"`

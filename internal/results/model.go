@@ -26,14 +26,13 @@ type Batch struct {
 
 // Outcome is what a batch did to one enrolment.
 type Outcome struct {
-	EnrolmentID     string   `json:"enrolment_id"`
-	TraineeID       string   `json:"trainee_id"`
-	Status          string   `json:"status"`
-	AttendedHours   float64  `json:"attended_hours"`
-	Score           float64  `json:"score"`
-	CertificateCode *string  `json:"certificate_code"`
-	Corrected       bool     `json:"corrected"`
-	Before          *outcome `json:"-"`
+	EnrolmentID     string  `json:"enrolment_id"`
+	TraineeID       string  `json:"trainee_id"`
+	Status          string  `json:"status"`
+	AttendedHours   float64 `json:"attended_hours"`
+	Score           float64 `json:"score"`
+	CertificateCode *string `json:"certificate_code"`
+	Corrected       bool    `json:"corrected"`
 }
 
 // Summary answers a batch.

@@ -3,6 +3,7 @@ package results
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -32,9 +33,29 @@ type Service struct {
 	Now     func() time.Time
 }
 
-// epsilon absorbs floating-point error at the attendance boundary, so that
-// exactly 80% of 40 hours (32) passes a 0.8 requirement.
-const epsilon = 1e-9
+// required is the attendance a course asks for, min_attendance × hours,
+// rounded to a millionth of an hour: the product of two decimals is not
+// exact in binary (0.55 × 12 is 6.6000000000000005), and a trainee who
+// attended exactly the required hours passes. Only the product is rounded;
+// the submitted hours and score are compared as given, so any value below
+// the line fails.
+func required(minAttendance, hours float64) float64 {
+	return math.Round(minAttendance*hours*1e6) / 1e6
+}
+
+// decide is the outcome that attendance and score earn in a course.
+func decide(c cohortCourse, hours, score float64) string {
+	if hours >= required(c.MinAttendance, c.Hours) && score >= c.PassScore {
+		return "completed"
+	}
+	return "failed"
+}
+
+// same reports whether the enrolment already holds exactly this result.
+func (e enrolment) same(r Row, status string) bool {
+	return e.Status == status && e.AttendedHours != nil && *e.AttendedHours == r.AttendedHours &&
+		e.Score != nil && *e.Score == r.Score
+}
 
 // Record applies a batch of results to a cohort's enrolments: all of them
 // or none. Every bad row is named at once. The cohort's instructor records
@@ -68,12 +89,17 @@ func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string,
 		if err != nil {
 			return err
 		}
-		if err := s.check(actor, c, b, es); err != nil {
+		unchanged, err := s.check(actor, c, b, es)
+		if err != nil {
 			return err
 		}
 		out.Results = out.Results[:0]
-		for _, r := range b.Rows {
-			o, err := s.apply(ctx, tx, actor, c, es[r.EnrolmentID], r, b.CorrectionReason, now)
+		for i, r := range b.Rows {
+			apply := s.apply
+			if unchanged[i] {
+				apply = s.keep
+			}
+			o, err := apply(ctx, tx, actor, c, es[r.EnrolmentID], r, b.CorrectionReason, now)
 			if err != nil {
 				return err
 			}
@@ -84,53 +110,79 @@ func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string,
 	return out, err
 }
 
-// check validates the whole batch before anything is applied.
-func (s *Service) check(actor auth.Actor, c cohortCourse, b Batch, es map[string]enrolment) error {
+// check validates the whole batch before anything is applied, naming every
+// bad field of every row at once (the values are checked here rather than
+// at the HTTP edge so that one 422 names them together with the rows only
+// the database can judge). It reports the rows an admin re-sent exactly as
+// recorded: those are left alone, need no correction reason and are not
+// audited, so a retried submission is harmless.
+func (s *Service) check(actor auth.Actor, c cohortCourse, b Batch, es map[string]enrolment) (map[int]bool, error) {
 	var bad []apperr.FieldError
 	var final []string
 	seen := map[string]int{}
+	unchanged := map[int]bool{}
 	corrects := false
 	for i, r := range b.Rows {
 		at := func(f string) string { return fmt.Sprintf("results[%d].%s", i, f) }
-		if j, dup := seen[r.EnrolmentID]; dup {
-			bad = append(bad, apperr.Field(at("enrolment_id"), fmt.Sprintf("repeats results[%d]", j)))
-			continue
-		}
-		seen[r.EnrolmentID] = i
 		e, ok := es[r.EnrolmentID]
+		j, dup := seen[r.EnrolmentID]
 		switch {
+		case dup:
+			bad = append(bad, apperr.Field(at("enrolment_id"), fmt.Sprintf("repeats results[%d]", j)))
 		case !ok || e.CohortID != c.ID:
 			bad = append(bad, apperr.Field(at("enrolment_id"), "is not an enrolment of this cohort"))
-			continue
 		case e.Status == "completed" || e.Status == "failed":
-			corrects = true
-			if actor.Role != auth.Admin {
+			switch {
+			case actor.Role != auth.Admin:
 				final = append(final, fmt.Sprintf("results[%d]", i))
+			case e.same(r, decide(c, r.AttendedHours, r.Score)):
+				unchanged[i] = true
+			default:
+				corrects = true
 			}
 		case e.Status != "enrolled":
 			bad = append(bad, apperr.Field(at("enrolment_id"), "is "+e.Status+"; only enrolled trainees get results"))
 		}
-		if r.AttendedHours > c.Hours+epsilon {
+		if !dup {
+			seen[r.EnrolmentID] = i
+		}
+		switch {
+		case r.AttendedHours < 0:
+			bad = append(bad, apperr.Field(at("attended_hours"), "must be at least 0"))
+		case r.AttendedHours > c.Hours:
 			bad = append(bad, apperr.Field(at("attended_hours"), fmt.Sprintf("must be at most %g, the course's hours", c.Hours)))
+		}
+		if r.Score < 0 || r.Score > 100 {
+			bad = append(bad, apperr.Field(at("score"), "must be from 0 to 100"))
 		}
 	}
 	if len(final) > 0 {
-		return apperr.Conflict("result_final", "results are final once recorded; %s already have results (an admin may correct them)", strings.Join(final, ", "))
+		return nil, apperr.Conflict("result_final", "results are final once recorded; %s already have results (an admin may correct them)", strings.Join(final, ", "))
 	}
 	if corrects && strings.TrimSpace(b.CorrectionReason) == "" {
 		bad = append(bad, apperr.Field("correction_reason", "is required to change results already recorded"))
 	}
 	if len(bad) > 0 {
-		return apperr.Invalid(bad...)
+		return nil, apperr.Invalid(bad...)
 	}
-	return nil
+	return unchanged, nil
+}
+
+// keep answers a row an admin re-sent unchanged: nothing is written.
+func (s *Service) keep(ctx context.Context, tx bun.Tx, _ auth.Actor, _ cohortCourse, e enrolment, r Row, _ string, _ time.Time) (Outcome, error) {
+	o := Outcome{EnrolmentID: e.ID, TraineeID: e.TraineeID, Status: e.Status, AttendedHours: r.AttendedHours, Score: r.Score}
+	cert, has, err := s.Store.validCertificateOf(ctx, tx, e.ID)
+	if err != nil {
+		return o, err
+	}
+	if has {
+		o.CertificateCode = &cert.Code
+	}
+	return o, nil
 }
 
 func (s *Service) apply(ctx context.Context, tx bun.Tx, actor auth.Actor, c cohortCourse, e enrolment, r Row, reason string, now time.Time) (Outcome, error) {
-	status := "failed"
-	if r.AttendedHours+epsilon >= c.MinAttendance*c.Hours && r.Score+epsilon >= c.PassScore {
-		status = "completed"
-	}
+	status := decide(c, r.AttendedHours, r.Score)
 	o := Outcome{EnrolmentID: e.ID, TraineeID: e.TraineeID, Status: status, AttendedHours: r.AttendedHours, Score: r.Score}
 	before := outcome{Status: e.Status, AttendedHours: e.AttendedHours, Score: e.Score}
 	o.Corrected = e.Status == "completed" || e.Status == "failed"

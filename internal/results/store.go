@@ -175,4 +175,3 @@ func (Store) traineeName(ctx context.Context, idb bun.IDB, id string) (string, e
 	}
 	return name, nil
 }
-
