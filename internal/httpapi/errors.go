@@ -36,15 +36,16 @@ var statusOfKind = map[apperr.Kind]int{
 }
 
 var codeOfStatus = map[int]string{
-	http.StatusBadRequest:            "bad_request",
-	http.StatusNotFound:              "not_found",
-	http.StatusMethodNotAllowed:      "method_not_allowed",
-	http.StatusRequestEntityTooLarge: "body_too_large",
-	http.StatusRequestTimeout:        "request_timeout",
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
-	http.StatusNotAcceptable:         "not_acceptable",
-	http.StatusTooManyRequests:       "rate_limited",
-	http.StatusServiceUnavailable:    "unavailable",
+	http.StatusBadRequest:                  "bad_request",
+	http.StatusNotFound:                    "not_found",
+	http.StatusMethodNotAllowed:            "method_not_allowed",
+	http.StatusRequestEntityTooLarge:       "body_too_large",
+	http.StatusRequestTimeout:              "request_timeout",
+	http.StatusUnsupportedMediaType:        "unsupported_media_type",
+	http.StatusNotAcceptable:               "not_acceptable",
+	http.StatusTooManyRequests:             "rate_limited",
+	http.StatusRequestHeaderFieldsTooLarge: "headers_too_large",
+	http.StatusServiceUnavailable:          "unavailable",
 }
 
 // errorHandler is the one place that turns an error into a response. It

@@ -133,3 +133,20 @@ func TestPanicsBecomeProblemsAndAreLogged(t *testing.T) {
 		e.Get("/healthz", "").Want(t, http.StatusOK)
 	})
 }
+
+func TestOversizedHeadersGetAProblem(t *testing.T) {
+	e := testutil.New(t, testutil.SQLite)
+	base := e.Serve()
+	res, err := http.Get(base + "/v1/certificates/" + strings.Repeat("A", 6000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var p testutil.Problem
+	if err := json.NewDecoder(res.Body).Decode(&p); err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge || p.Code != "headers_too_large" {
+		t.Fatalf("got %d %+v", res.StatusCode, p)
+	}
+}
