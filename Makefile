@@ -8,7 +8,7 @@ REDOCLY       := .tools/redocly-$(REDOCLY_VER)/node_modules/.bin/redocly
 PG_TEST_URL   ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 DEV_DB        ?= sqlite://./data/skillgrid.db
 
-.PHONY: build run test lint fmt bench-rush
+.PHONY: build run test lint fmt bench-rush bench-pool
 
 build:
 	$(GO) build -o $(BIN) ./cmd/skillgrid
@@ -50,3 +50,14 @@ RUSH_C     ?= 64
 bench-rush: build
 	$(GO) run ./cmd/bench-rush -bin $(BIN) -db sqlite -n $(RUSH_N) -seats $(RUSH_SEATS) -c $(RUSH_C)
 	$(GO) run ./cmd/bench-rush -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -n $(RUSH_N) -seats $(RUSH_SEATS) -c $(RUSH_C)
+
+## bench-pool: 100,000 trainees and 300,000 completions bulk-loaded, then a
+## real serve process searched over HTTP as an approved company (p50/p95/p99
+## of filtered first pages) and CSV exports with the server's RSS sampled, on
+## SQLite and on PostgreSQL. E.g. `make bench-pool POOL_TRAINEES=20000 POOL_COMPLETIONS=60000`.
+POOL_TRAINEES    ?= 100000
+POOL_COMPLETIONS ?= 300000
+POOL_N           ?= 200
+bench-pool: build
+	$(GO) run ./cmd/bench-pool -bin $(BIN) -db sqlite -trainees $(POOL_TRAINEES) -completions $(POOL_COMPLETIONS) -n $(POOL_N)
+	$(GO) run ./cmd/bench-pool -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -trainees $(POOL_TRAINEES) -completions $(POOL_COMPLETIONS) -n $(POOL_N)

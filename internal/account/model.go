@@ -3,6 +3,7 @@
 package account
 
 import (
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -18,6 +19,7 @@ type User struct {
 	Email              string     `bun:"email"`
 	PasswordHash       string     `bun:"password_hash"`
 	Name               string     `bun:"name"`
+	SearchName         string     `bun:"search_name"` // Name as SearchName folds it
 	Role               auth.Role  `bun:"role"`
 	Active             bool       `bun:"active"`
 	Phone              *string    `bun:"phone"`
@@ -28,6 +30,10 @@ type User struct {
 	CreatedAt          time.Time  `bun:"created_at"`
 	UpdatedAt          time.Time  `bun:"updated_at"`
 }
+
+// SearchName is the lower-cased form of a name that name searches match:
+// folded in Go because SQLite's LOWER folds ASCII letters only.
+func SearchName(name string) string { return strings.ToLower(name) }
 
 // Company is an employer's account: it uses the graduate pool once approved.
 type Company struct {

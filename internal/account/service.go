@@ -89,6 +89,7 @@ func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profi
 		Name: strings.TrimSpace(in.Name), Role: in.Role, Active: true,
 		CreatedAt: now, UpdatedAt: now,
 	}
+	u.SearchName = SearchName(u.Name)
 	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.Store.insertUser(ctx, tx, &u); err != nil {
 			return err
@@ -167,7 +168,8 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 		cols := []string{"updated_at"}
 		if p.Name != nil {
 			u.Name = strings.TrimSpace(*p.Name)
-			cols = append(cols, "name")
+			u.SearchName = SearchName(u.Name)
+			cols = append(cols, "name", "search_name")
 		}
 		if p.Phone != nil {
 			u.Phone = emptyToNil(*p.Phone)
@@ -245,7 +247,8 @@ func (s *Service) UpdateUser(ctx context.Context, actor auth.Actor, id string, p
 		cols := []string{"updated_at"}
 		if p.Name != nil {
 			u.Name = strings.TrimSpace(*p.Name)
-			cols = append(cols, "name")
+			u.SearchName = SearchName(u.Name)
+			cols = append(cols, "name", "search_name")
 		}
 		if p.Active != nil && *p.Active != u.Active {
 			u.Active = *p.Active

@@ -22,6 +22,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
+	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
 	"github.com/skillgrid/skillgrid/migrations"
@@ -89,9 +90,10 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		Lookups: ratelimit.Limiter{DB: d, Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
 	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res}
+	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Now: now}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, DB: d, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies,
-		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments,
+		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
 		Reports: &reports.Service{Store: reports.Store{DB: d}}, Audit: audit.Trail{DB: d}, Results: res,
 		Ready: func(ctx context.Context) error { return Ready(ctx, d) },
 	})

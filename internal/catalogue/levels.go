@@ -25,6 +25,28 @@ func (s *Service) TraineeLevels(ctx context.Context, idb bun.IDB, traineeID stri
 	return st.levels, nil
 }
 
+// LevelsOf is TraineeLevels for many trainees in two queries, keyed by
+// trainee id; a trainee with no level anywhere maps to an empty map. The
+// graduate pool reads a page (or an export chunk) of graduates with it.
+func (s *Service) LevelsOf(ctx context.Context, idb bun.IDB, traineeIDs []string) (map[string]map[string]int, error) {
+	out := make(map[string]map[string]int, len(traineeIDs))
+	if len(traineeIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.Store.standings(ctx, idb, traineeIDs)
+	if err != nil {
+		return nil, err
+	}
+	byTrainee := map[string][]standingRow{}
+	for _, r := range rows {
+		byTrainee[r.TraineeID] = append(byTrainee[r.TraineeID], r.standingRow)
+	}
+	for _, id := range traineeIDs {
+		out[id] = standingOf(byTrainee[id]).levels
+	}
+	return out, nil
+}
+
 // Place records an admin's placement of a trainee at a level in a track,
 // audited as placement.created. A later placement replaces an earlier one
 // in the same track, so a placement can be corrected downwards; completed

@@ -465,6 +465,32 @@ func (s Store) standing(ctx context.Context, idb bun.IDB, traineeID string) ([]s
 	return out, nil
 }
 
+// traineeStandingRow is a standingRow of one of several trainees.
+type traineeStandingRow struct {
+	TraineeID string `bun:"trainee_id"`
+	standingRow
+}
+
+// standings is standing for several trainees at once, in one query.
+func (s Store) standings(ctx context.Context, idb bun.IDB, traineeIDs []string) ([]traineeStandingRow, error) {
+	var out []traineeStandingRow
+	err := idb.NewRaw(`SELECT e.trainee_id AS trainee_id, 'c' AS kind, c.id AS course_id, NULL AS code, c.track AS track, c.level AS level
+  FROM enrolments AS e
+  JOIN cohorts AS ch ON ch.id = e.cohort_id
+  JOIN courses AS c ON c.id = ch.course_id
+ WHERE e.trainee_id IN (?0) AND e.status = 'completed'
+UNION ALL
+SELECT p.trainee_id AS trainee_id, 'p' AS kind, NULL AS course_id, NULL AS code, p.track AS track, p.level AS level
+  FROM placements AS p
+ WHERE p.trainee_id IN (?0)
+   AND p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)`,
+		bun.In(traineeIDs)).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("read standings of %d trainees: %w", len(traineeIDs), err)
+	}
+	return out, nil
+}
+
 // gate is what eligibility needs of a course: its track, level and
 // prerequisites with their codes, in one query.
 type gate struct {

@@ -68,4 +68,14 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/reports/programme", signedIn, admin, h.programmeReport)
 	v1.Get("/reports/cohorts/:id", signedIn, only(auth.Instructor, auth.Admin), h.cohortReport)
 	v1.Get("/audit-events", signedIn, admin, h.auditEvents)
+
+	company := only(auth.Company)
+	v1.Get("/graduates", signedIn, only(auth.Company, auth.Admin), h.listGraduates)
+	v1.Get("/graduates/:id", signedIn, only(auth.Company, auth.Admin), h.getGraduate)
+	v1.Post("/graduates/:id/contact-requests", signedIn, company, h.sendContactRequest)
+	v1.Get("/contact-requests", signedIn, company, h.sentContactRequests)
+	v1.Post("/contact-requests/:id/hire", signedIn, company, h.hire)
+	v1.Get("/me/contact-requests", signedIn, trainee, h.receivedContactRequests)
+	v1.Post("/contact-requests/:id/accept", signedIn, trainee, h.acceptContactRequest)
+	v1.Post("/contact-requests/:id/decline", signedIn, trainee, h.declineContactRequest)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
+	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
 )
@@ -38,6 +39,7 @@ type Deps struct {
 	Accounts   *account.Service
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
+	Pool       *pool.Service
 	Reports    *reports.Service
 	Results    *results.Service
 	Audit      audit.Trail

@@ -1,0 +1,630 @@
+// Command bench-pool measures the graduate pool at scale: it bulk-loads
+// trainees, completions (each with a valid certificate), profiles and
+// skills straight into a fresh SQLite or PostgreSQL database, starts a real
+// `skillgrid serve` process on it, and measures over HTTP, as an approved
+// company, the latency of filtered first pages and a CSV export of the
+// whole matching set, sampling the server's resident memory (VmRSS) while
+// the export streams.
+//
+//	go run ./cmd/bench-pool -bin bin/skillgrid -db postgres -trainees 100000 -completions 300000
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/account"
+	"github.com/skillgrid/skillgrid/internal/app"
+	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
+	"github.com/skillgrid/skillgrid/migrations"
+)
+
+const secret = "bench-secret-bench-secret-bench-secret-00"
+
+type options struct {
+	bin, dialect, pgURL   string
+	trainees, completions int
+	requests, conc        int
+	optIn                 float64
+	keep                  bool
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.bin, "bin", "bin/skillgrid", "the skillgrid binary to serve with")
+	flag.StringVar(&o.dialect, "db", "sqlite", "sqlite or postgres")
+	flag.StringVar(&o.pgURL, "pg", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL server to make a throwaway database on")
+	flag.IntVar(&o.trainees, "trainees", 100_000, "trainees to load")
+	flag.IntVar(&o.completions, "completions", 300_000, "completed enrolments to load (spread over the trainees)")
+	flag.IntVar(&o.requests, "n", 200, "requests per search scenario")
+	flag.IntVar(&o.conc, "c", 1, "search requests in flight at once (1: latency of one client)")
+	flag.Float64Var(&o.optIn, "optin", 0.8, "fraction of trainees who opted in to the pool")
+	flag.BoolVar(&o.keep, "keep", false, "keep the database afterwards (its URL is printed) for a closer look")
+	flag.Parse()
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench-pool:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	ctx := context.Background()
+	dsn, cleanup, err := freshDatabase(ctx, o.dialect, o.pgURL)
+	if err != nil {
+		return err
+	}
+	if o.keep {
+		fmt.Println("database kept:", dsn)
+	} else {
+		defer cleanup()
+	}
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if _, err := migrations.Up(ctx, d); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	token, err := load(ctx, d, o)
+	if err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	fmt.Printf("db=%s trainees=%d completions=%d opted-in=%.0f%%: loaded in %v\n",
+		o.dialect, o.trainees, o.completions, o.optIn*100, time.Since(t0).Round(time.Second))
+
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	srv := exec.Command(o.bin, "serve")
+	srv.Env = append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_JWT_SECRET="+secret,
+		"SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
+	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
+	if err := srv.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", o.bin, err)
+	}
+	defer func() {
+		_ = srv.Process.Signal(syscall.SIGTERM)
+		_ = srv.Wait()
+	}()
+	base := "http://" + addr
+	if err := waitReady(base + "/readyz"); err != nil {
+		return err
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.conc, MaxConnsPerHost: o.conc}, Timeout: 120 * time.Second}
+
+	fmt.Printf("  first pages (limit 20), %d requests each, %d in flight:\n", o.requests, o.conc)
+	fmt.Printf("  %-44s %8s %8s %8s %8s %6s\n", "filter", "p50", "p95", "p99", "max", "items")
+	failed := 0
+	for _, q := range []string{
+		"",
+		"track=bms&min_level=3",
+		"track=safety-testing&min_level=5",
+		"min_level=4",
+		"skill=soc-estimation",
+		"skill=cell-balancing,thermal-runaway,hydrometallurgy",
+		"q=" + url.QueryEscape("BMS-3"),
+		"q=" + url.QueryEscape("민준"),
+		"q=" + url.QueryEscape("재활용"),
+		"track=manufacturing&min_level=2&region=" + url.QueryEscape("충청북도") + "&career_stage=job_seeker",
+		"completed_after=" + time.Now().AddDate(0, -1, 0).Format(time.DateOnly) + "&skill=bms",
+	} {
+		lat, items, errs := measure(client, base+"/v1/graduates?"+q, token, o.requests, o.conc)
+		failed += errs
+		label := q
+		if label == "" {
+			label = "(none)"
+		}
+		if u, err := url.QueryUnescape(label); err == nil {
+			label = u
+		}
+		fmt.Printf("  %-44s %8v %8v %8v %8v %6d\n", trunc(label, 44), pct(lat, 50), pct(lat, 95), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond), items)
+	}
+	// A deep page: the walk starts from a cursor far down the pool.
+	cursor, err := cursorAfter(client, base, token, 50)
+	if err != nil {
+		return err
+	}
+	lat, _, errs := measure(client, base+"/v1/graduates?track=bms&min_level=1&cursor="+url.QueryEscape(cursor), token, o.requests, o.conc)
+	failed += errs
+	fmt.Printf("  %-44s %8v %8v %8v %8v\n", "track=bms&min_level=1, page 51", pct(lat, 50), pct(lat, 95), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond))
+
+	fmt.Println("  CSV exports (Accept: text/csv), server RSS sampled every 20 ms:")
+	for _, q := range []string{"track=cell-design&min_level=3", "track=bms", ""} {
+		if err := export(client, base, token, q, srv.Process.Pid); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d requests failed", failed)
+	}
+	return nil
+}
+
+// --- the data
+
+var (
+	families = []string{"김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황", "안", "송", "류", "홍"}
+	givens   = []string{"민준", "서연", "도윤", "서윤", "하준", "지우", "시우", "하은", "주원", "지호", "예준", "수아", "지민", "유진", "현우", "다은", "건우", "채원", "우진", "지아"}
+	latin    = []string{"Élodie Martin", "Nguyen Van An", "Olga Ivanova", "Maria Santos", "John Smith", "Aigerim Bekova"}
+	regions  = []string{"서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시", "울산광역시", "세종특별자치시",
+		"경기도", "강원도", "충청북도", "충청남도", "전라북도", "전라남도", "경상북도", "경상남도", "제주특별자치도"}
+	skills = []string{"bms", "soc-estimation", "cell-balancing", "thermal-runaway", "electrode-coating", "calendering", "slitting",
+		"stacking", "winding", "formation", "aging", "degassing", "cathode-synthesis", "anode-materials", "electrolyte",
+		"separator", "hydrometallurgy", "pyrometallurgy", "black-mass", "cell-design", "module-design", "pack-design",
+		"abuse-testing", "nail-penetration", "crush-testing", "iso-26262", "plc", "mes", "spc", "quality-control"}
+	trackTitles = map[string]string{"cell-design": "셀 설계", "materials": "소재", "manufacturing": "제조 공정",
+		"bms": "BMS", "safety-testing": "안전성 시험", "recycling": "재활용"}
+	careerStages = []string{"student", "job_seeker", "incumbent"}
+)
+
+type enrolmentRow struct {
+	bun.BaseModel `bun:"table:enrolments"`
+
+	ID               string    `bun:"id"`
+	CohortID         string    `bun:"cohort_id"`
+	TraineeID        string    `bun:"trainee_id"`
+	Status           string    `bun:"status"`
+	AttendedHours    float64   `bun:"attended_hours"`
+	Score            float64   `bun:"score"`
+	ResultRecordedAt time.Time `bun:"result_recorded_at"`
+	CreatedAt        time.Time `bun:"created_at"`
+	UpdatedAt        time.Time `bun:"updated_at"`
+}
+
+type certificateRow struct {
+	bun.BaseModel `bun:"table:certificates"`
+
+	ID          string    `bun:"id"`
+	Code        string    `bun:"code"`
+	EnrolmentID string    `bun:"enrolment_id"`
+	TraineeID   string    `bun:"trainee_id"`
+	CourseID    string    `bun:"course_id"`
+	IssuedAt    time.Time `bun:"issued_at"`
+	Status      string    `bun:"status"`
+}
+
+type skillRow struct {
+	bun.BaseModel `bun:"table:user_skills"`
+
+	UserID string `bun:"user_id"`
+	Skill  string `bun:"skill"`
+}
+
+// load makes the catalogue (two courses per track and level, one cohort
+// each) and an approved company through the services, then bulk-inserts
+// the trainees, their skills, completions and certificates in batches. It
+// returns the company's access token.
+func load(ctx context.Context, d *bun.DB, o options) (string, error) {
+	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: 4 * time.Hour, RefreshTokenTTL: 4 * time.Hour}
+	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{BcryptCost: 4})
+	if err != nil {
+		return "", err
+	}
+	admin, err := a.Accounts.CreateAccount(ctx, account.NewUser{Email: "ops@bench.kr", Password: "bench-password", Name: "Ops", Role: auth.Admin})
+	if err != nil {
+		return "", err
+	}
+	ins, err := a.Accounts.CreateAccount(ctx, account.NewUser{Email: "ins@bench.kr", Password: "bench-password", Name: "Ins", Role: auth.Instructor})
+	if err != nil {
+		return "", err
+	}
+	actor := auth.Actor{ID: admin.ID, Role: auth.Admin}
+	type offer struct{ courseID, cohortID string }
+	var offers []offer
+	now := time.Now().UTC()
+	tracks := []string{"cell-design", "materials", "manufacturing", "bms", "safety-testing", "recycling"}
+	for ti, track := range tracks {
+		for level := 1; level <= catalogue.MaxLevel; level++ {
+			for k := 1; k <= 2; k++ {
+				prefix := strings.ToUpper(strings.SplitN(track, "-", 2)[0])
+				if len(prefix) > 4 {
+					prefix = prefix[:4]
+				}
+				c, err := a.Catalogue.CreateCourse(ctx, actor, catalogue.NewCourse{
+					Code: fmt.Sprintf("%s-%d%02d", prefix, level, k), Title: fmt.Sprintf("%s %d단계 과정 %d (%s level %d)", trackTitles[track], level, k, track, level),
+					Description: "bench", Track: track, Level: level, Hours: 40, Status: "published",
+					Skills: []string{skills[(ti*5+level+k)%len(skills)]},
+				})
+				if err != nil {
+					return "", err
+				}
+				ch, err := a.Catalogue.CreateCohort(ctx, actor, c.ID, catalogue.NewCohort{
+					Label: "bench", InstructorID: ins.ID, Capacity: 100_000,
+					StartsOn: catalogue.Today(now.AddDate(-2, 0, 0)), EndsOn: catalogue.Today(now.AddDate(-2, 1, 0)),
+					EnrolOpensAt: now.AddDate(-2, -1, 0), EnrolClosesAt: now.AddDate(-2, 0, -1), Mode: "onsite",
+				})
+				if err != nil {
+					return "", err
+				}
+				offers = append(offers, offer{c.ID, ch.ID})
+			}
+		}
+	}
+	co, err := a.Accounts.Register(ctx, account.NewUser{Email: "hr@bench.kr", Password: "bench-password", Name: "HR", Role: auth.Company, CompanyName: "벤치 배터리"})
+	if err != nil {
+		return "", err
+	}
+	company, err := a.Accounts.CompanyOf(ctx, co.ID)
+	if err != nil {
+		return "", err
+	}
+	if _, err := a.Accounts.DecideCompany(ctx, actor, company.ID, account.CompanyApproved, ""); err != nil {
+		return "", err
+	}
+	token, err := a.Auth.Tokens.Issue(co.ID, auth.Company)
+	if err != nil {
+		return "", err
+	}
+
+	rng := mrand.New(mrand.NewPCG(20261125, 7))
+	hash, err := a.Accounts.Hasher.Hash("bench-password")
+	if err != nil {
+		return "", err
+	}
+	const batch = 2000
+	users := make([]account.User, 0, batch)
+	var skillRows []skillRow
+	traineeIDs := make([]string, 0, o.trainees)
+	flushUsers := func() error {
+		if len(users) > 0 {
+			if _, err := d.NewInsert().Model(&users).Exec(ctx); err != nil {
+				return fmt.Errorf("insert users: %w", err)
+			}
+		}
+		if len(skillRows) > 0 {
+			if _, err := d.NewInsert().Model(&skillRows).Exec(ctx); err != nil {
+				return fmt.Errorf("insert skills: %w", err)
+			}
+		}
+		users, skillRows = users[:0], skillRows[:0]
+		return nil
+	}
+	for i := 0; i < o.trainees; i++ {
+		name := families[rng.IntN(len(families))] + givens[rng.IntN(len(givens))]
+		if rng.IntN(20) == 0 {
+			name = latin[rng.IntN(len(latin))]
+		}
+		stage, region := careerStages[rng.IntN(3)], regions[rng.IntN(len(regions))]
+		u := account.User{
+			ID: ids.New(), Email: fmt.Sprintf("trainee%06d@bench.kr", i), PasswordHash: hash, Name: name,
+			SearchName: account.SearchName(name), Role: auth.Trainee, Active: true,
+			CareerStage: &stage, Region: &region, PoolOptIn: rng.Float64() < o.optIn, CreatedAt: now, UpdatedAt: now,
+		}
+		users = append(users, u)
+		traineeIDs = append(traineeIDs, u.ID)
+		for _, k := range rng.Perm(len(skills))[:rng.IntN(4)] {
+			skillRows = append(skillRows, skillRow{UserID: u.ID, Skill: skills[k]})
+		}
+		if len(users) == batch {
+			if err := flushUsers(); err != nil {
+				return "", err
+			}
+		}
+	}
+	if err := flushUsers(); err != nil {
+		return "", err
+	}
+
+	// Completions: every trainee at least one while they last, the rest
+	// spread at random; never the same course twice for one trainee.
+	enrols := make([]enrolmentRow, 0, batch)
+	certs := make([]certificateRow, 0, batch)
+	flushCompletions := func() error {
+		if len(enrols) == 0 {
+			return nil
+		}
+		if _, err := d.NewInsert().Model(&enrols).Exec(ctx); err != nil {
+			return fmt.Errorf("insert enrolments: %w", err)
+		}
+		if _, err := d.NewInsert().Model(&certs).Exec(ctx); err != nil {
+			return fmt.Errorf("insert certificates: %w", err)
+		}
+		enrols, certs = enrols[:0], certs[:0]
+		return nil
+	}
+	taken := map[[2]int]bool{}
+	code := make([]byte, 10)
+	for i := 0; i < o.completions; i++ {
+		t := i
+		if i >= len(traineeIDs) {
+			t = rng.IntN(len(traineeIDs))
+		}
+		k := rng.IntN(len(offers))
+		for taken[[2]int{t, k}] {
+			k = rng.IntN(len(offers))
+		}
+		taken[[2]int{t, k}] = true
+		at := now.Add(-time.Duration(rng.Int64N(int64(730 * 24 * time.Hour)))).Truncate(time.Microsecond)
+		e := enrolmentRow{
+			ID: ids.New(), CohortID: offers[k].cohortID, TraineeID: traineeIDs[t], Status: "completed",
+			AttendedHours: 40, Score: 80, ResultRecordedAt: at, CreatedAt: at, UpdatedAt: at,
+		}
+		_, _ = rand.Read(code)
+		enrols = append(enrols, e)
+		certs = append(certs, certificateRow{
+			ID: ids.New(), Code: "SG-" + strings.ToUpper(hex.EncodeToString(code)), EnrolmentID: e.ID, TraineeID: e.TraineeID,
+			CourseID: offers[k].courseID, IssuedAt: at, Status: "valid",
+		})
+		if len(enrols) == batch {
+			if err := flushCompletions(); err != nil {
+				return "", err
+			}
+		}
+	}
+	if err := flushCompletions(); err != nil {
+		return "", err
+	}
+	// Keep the seat counters true to the rows, as the enrolment rules would.
+	if _, err := d.ExecContext(ctx, `UPDATE cohorts SET seats_taken = (SELECT COUNT(*) FROM enrolments AS e WHERE e.cohort_id = cohorts.id)`); err != nil {
+		return "", err
+	}
+	// PostgreSQL's autovacuum would analyse tables this size on its own
+	// soon after; do it now so the plans are the steady state's. SQLite
+	// keeps no statistics unless asked, and is measured without them.
+	if db.IsPostgres(d) {
+		if _, err := d.ExecContext(ctx, "ANALYZE"); err != nil {
+			return "", err
+		}
+	}
+	return token, nil
+}
+
+// --- measuring
+
+func measure(client *http.Client, target, token string, n, conc int) ([]time.Duration, int, int) {
+	lat := make([]time.Duration, n)
+	var (
+		mu    sync.Mutex
+		errs  int
+		items int
+	)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				req, _ := http.NewRequest(http.MethodGet, target, nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				t0 := time.Now()
+				res, err := client.Do(req)
+				if err != nil {
+					mu.Lock()
+					errs++
+					mu.Unlock()
+					lat[i] = time.Since(t0)
+					continue
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				lat[i] = time.Since(t0)
+				mu.Lock()
+				if res.StatusCode != http.StatusOK {
+					errs++
+				} else if i == 0 {
+					items = strings.Count(string(body), `"last_completed_at"`)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	return lat, items, errs
+}
+
+// cursorAfter pages through `pages` pages of track=bms and returns the
+// cursor of the next one.
+func cursorAfter(client *http.Client, base, token string, pages int) (string, error) {
+	cursor := ""
+	for i := 0; i < pages; i++ {
+		u := base + "/v1/graduates?track=bms&min_level=1"
+		if cursor != "" {
+			u += "&cursor=" + url.QueryEscape(cursor)
+		}
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := client.Do(req)
+		if err != nil {
+			return "", err
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		_, after, ok := strings.Cut(string(body), `"next_cursor":"`)
+		if !ok {
+			return "", fmt.Errorf("page %d has no next cursor", i+1)
+		}
+		cursor, _, _ = strings.Cut(after, `"`)
+	}
+	return cursor, nil
+}
+
+// export downloads the CSV of the filter and reports its size, its time
+// and the server's RSS before, at peak and after.
+func export(client *http.Client, base, token, q string, pid int) error {
+	before, err := rss(pid)
+	if err != nil {
+		return err
+	}
+	peak := before
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if r, err := rss(pid); err == nil && r > peak {
+					peak = r
+				}
+			}
+		}
+	}()
+	req, _ := http.NewRequest(http.MethodGet, base+"/v1/graduates?"+q, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "text/csv")
+	t0 := time.Now()
+	res, err := client.Do(req)
+	if err != nil {
+		close(stop)
+		return err
+	}
+	var rows, bytes int
+	var firstByte time.Duration
+	br := bufio.NewReaderSize(res.Body, 64<<10)
+	for {
+		line, err := br.ReadSlice('\n')
+		if firstByte == 0 && len(line) > 0 {
+			firstByte = time.Since(t0)
+		}
+		bytes += len(line)
+		if len(line) > 0 && line[len(line)-1] == '\n' {
+			rows++
+		}
+		if err == bufio.ErrBufferFull {
+			rows-- // a long line continues
+			continue
+		}
+		if err != nil {
+			break
+		}
+	}
+	res.Body.Close()
+	wall := time.Since(t0)
+	close(stop)
+	<-done
+	after, _ := rss(pid)
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("export ?%s: status %d", q, res.StatusCode)
+	}
+	label := q
+	if label == "" {
+		label = "(whole pool)"
+	}
+	fmt.Printf("  %-32s %7d graduates, %6.1f MiB in %6v (first byte %v); RSS before %3d MiB, peak %3d MiB, after %3d MiB\n",
+		label, rows-1, float64(bytes)/(1<<20), wall.Round(time.Millisecond), firstByte.Round(time.Millisecond),
+		before>>10, peak>>10, after>>10)
+	return nil
+}
+
+// rss reads a process's resident set size in KiB from /proc.
+func rss(pid int) (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			return strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+		}
+	}
+	return 0, errors.New("no VmRSS in /proc status")
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	i := (len(sorted)*p+99)/100 - 1
+	return sorted[max(i, 0)].Round(time.Microsecond)
+}
+
+func trunc(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func freshDatabase(ctx context.Context, dialect, pgURL string) (string, func(), error) {
+	suffix := make([]byte, 4)
+	_, _ = rand.Read(suffix)
+	switch dialect {
+	case "sqlite":
+		dir, err := os.MkdirTemp("", "bench-pool")
+		if err != nil {
+			return "", nil, err
+		}
+		return "sqlite://" + filepath.Join(dir, "bench.db"), func() { _ = os.RemoveAll(dir) }, nil
+	case "postgres":
+		admin, err := db.Open(ctx, pgURL)
+		if err != nil {
+			return "", nil, err
+		}
+		name := "skillgrid_bench_" + hex.EncodeToString(suffix)
+		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+			_ = admin.Close()
+			return "", nil, err
+		}
+		u, err := url.Parse(pgURL)
+		if err != nil {
+			_ = admin.Close()
+			return "", nil, err
+		}
+		u.Path = "/" + name
+		return u.String(), func() {
+			_, _ = admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)")
+			_ = admin.Close()
+		}, nil
+	}
+	return "", nil, fmt.Errorf("-db must be sqlite or postgres, not %q", dialect)
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func waitReady(u string) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(u); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return errors.New("the server never became ready")
+}

@@ -1,0 +1,174 @@
+// Package pool is the graduate pool: trainees who completed a course and
+// agreed to be found, searched by approved companies and operators; the
+// contact requests companies send them, which only the graduate can accept;
+// and the hires that follow an accepted request. A pool answer never holds
+// a graduate's email or phone: a company learns them only from its own
+// contact request, once the graduate has accepted it.
+package pool
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Graduate is one entry of the pool: a trainee with at least one completed
+// course who has opted in. It has no email and no phone, by design.
+type Graduate struct {
+	ID               string            `json:"id"`
+	Name             string            `json:"name"`
+	Levels           map[string]int    `json:"levels"`
+	Skills           []string          `json:"skills"`
+	CareerStage      *string           `json:"career_stage"`
+	Region           *string           `json:"region"`
+	LastCompletedAt  time.Time         `json:"last_completed_at"`
+	CompletedCourses []CompletedCourse `json:"completed_courses"`
+}
+
+// CompletedCourse is a course a graduate completed, with the code of its
+// certificate while that certificate is valid.
+type CompletedCourse struct {
+	Code            string    `json:"code"`
+	Title           string    `json:"title"`
+	Track           string    `json:"track"`
+	Level           int       `json:"level"`
+	CompletedAt     time.Time `json:"completed_at"`
+	CertificateCode *string   `json:"certificate_code"`
+}
+
+// Filter narrows the pool; zero values do not filter. Several skills match
+// a graduate who has any of them.
+type Filter struct {
+	// Track and MinLevel: a level of at least MinLevel in Track. Track alone
+	// means a level of at least 1 in it; MinLevel alone, in any track.
+	Track    string
+	MinLevel int
+	Skills   []string
+	// CompletedAfter is a date (YYYY-MM-DD): a completion on or after it.
+	CompletedAfter string
+	Region         string
+	CareerStage    string
+	// Q is a case-insensitive substring of the name or of the code or title
+	// of a completed course.
+	Q string
+}
+
+// MaxSkills bounds the skills one search may ask for.
+const MaxSkills = 20
+
+// CSVHeader is the header row of the pool's CSV export; CSVRecord fills it.
+var CSVHeader = []string{"id", "name", "levels", "skills", "career_stage", "region",
+	"last_completed_at", "completed_courses", "certificate_codes"}
+
+// CSVRecord is the graduate as one CSV row, in CSVHeader's order. Lists
+// are joined with "; " (levels as track=level, by track). Text that a
+// spreadsheet would run as a formula is prefixed with an apostrophe.
+func (g Graduate) CSVRecord() []string {
+	tracks := make([]string, 0, len(g.Levels))
+	for t := range g.Levels {
+		tracks = append(tracks, t)
+	}
+	sort.Strings(tracks)
+	levels := make([]string, len(tracks))
+	for i, t := range tracks {
+		levels[i] = fmt.Sprintf("%s=%d", t, g.Levels[t])
+	}
+	var courses, certs []string
+	for _, c := range g.CompletedCourses {
+		courses = append(courses, fmt.Sprintf("%s %s (%s)", c.Code, c.Title, c.CompletedAt.Format(time.DateOnly)))
+		if c.CertificateCode != nil {
+			certs = append(certs, *c.CertificateCode)
+		}
+	}
+	return []string{
+		g.ID, cell(g.Name), strings.Join(levels, "; "), cell(strings.Join(g.Skills, "; ")),
+		deref(g.CareerStage), cell(deref(g.Region)), g.LastCompletedAt.Format(time.RFC3339Nano),
+		cell(strings.Join(courses, "; ")), strings.Join(certs, "; "),
+	}
+}
+
+// cell defuses text a spreadsheet would otherwise evaluate as a formula.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// Contact request statuses. Only a pending request is open.
+const (
+	Pending  = "pending"
+	Accepted = "accepted"
+	Declined = "declined"
+)
+
+// ContactRequest is a company's request to contact a graduate, as stored.
+type ContactRequest struct {
+	bun.BaseModel `bun:"table:contact_requests,alias:cr"`
+
+	ID        string     `bun:"id,pk"`
+	CompanyID string     `bun:"company_id"`
+	TraineeID string     `bun:"trainee_id"`
+	SentBy    string     `bun:"sent_by"`
+	Message   string     `bun:"message"`
+	Status    string     `bun:"status"`
+	CreatedAt time.Time  `bun:"created_at"`
+	DecidedAt *time.Time `bun:"decided_at"`
+}
+
+// Received is a contact request as the graduate it was sent to sees it.
+type Received struct {
+	ID          string     `bun:"id" json:"id"`
+	CompanyID   string     `bun:"company_id" json:"company_id"`
+	CompanyName string     `bun:"company_name" json:"company_name"`
+	Message     string     `bun:"message" json:"message"`
+	Status      string     `bun:"status" json:"status"`
+	CreatedAt   time.Time  `bun:"created_at" json:"created_at"`
+	DecidedAt   *time.Time `bun:"decided_at" json:"decided_at"`
+}
+
+// Sent is a contact request as the company that sent it sees it: the
+// graduate's email and phone appear only once they have accepted.
+type Sent struct {
+	ID           string     `bun:"id" json:"id"`
+	TraineeID    string     `bun:"trainee_id" json:"trainee_id"`
+	TraineeName  string     `bun:"trainee_name" json:"trainee_name"`
+	TraineeEmail *string    `bun:"trainee_email" json:"trainee_email"`
+	TraineePhone *string    `bun:"trainee_phone" json:"trainee_phone"`
+	Message      string     `bun:"message" json:"message"`
+	Status       string     `bun:"status" json:"status"`
+	CreatedAt    time.Time  `bun:"created_at" json:"created_at"`
+	DecidedAt    *time.Time `bun:"decided_at" json:"decided_at"`
+	HireID       *string    `bun:"hire_id" json:"hire_id"`
+}
+
+// Hire is a company's hire of a graduate, recorded after the graduate
+// accepted its contact request; at most one per request.
+type Hire struct {
+	bun.BaseModel `bun:"table:hires,alias:h"`
+
+	ID               string    `bun:"id,pk" json:"id"`
+	CompanyID        string    `bun:"company_id" json:"company_id"`
+	TraineeID        string    `bun:"trainee_id" json:"trainee_id"`
+	ContactRequestID string    `bun:"contact_request_id" json:"contact_request_id"`
+	Position         string    `bun:"position" json:"position"`
+	HiredOn          string    `bun:"hired_on" json:"hired_on"`
+	RecordedBy       string    `bun:"recorded_by" json:"-"`
+	CreatedAt        time.Time `bun:"created_at" json:"created_at"`
+}
+
+// NewHire is what a company gives to record a hire.
+type NewHire struct {
+	Position string
+	HiredOn  string // YYYY-MM-DD
+}
