@@ -150,3 +150,16 @@ func TestOversizedHeadersGetAProblem(t *testing.T) {
 		t.Fatalf("got %d %+v", res.StatusCode, p)
 	}
 }
+
+func TestNULCharactersAreBadInput(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		e.Get("/v1/courses?q=%00", "").WantProblem(t, http.StatusBadRequest, "nul_character")
+		e.Get("/v1/cohorts/%00", "").WantProblem(t, http.StatusNotFound, "not_found") // path ids are never decoded into SQL text
+		e.Patch("/v1/me", u.Token, `{"name":"a\u0000b"}`).WantProblem(t, http.StatusBadRequest, "nul_character")
+		e.Post("/v1/auth/register", "", "{\"email\":\"a\x00@b.kr\"}").WantProblem(t, http.StatusBadRequest, "nul_character")
+		if me := e.Get("/v1/me", u.Token).Want(t, http.StatusOK).Map(t); strings.Contains(me["name"].(string), "b") {
+			t.Fatalf("a refused patch changed the name: %v", me["name"])
+		}
+	})
+}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/csv"
 	"sort"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,26 +51,7 @@ func graduateFilter(c *fiber.Ctx) (pool.Filter, error) {
 		sort.Slice(bad, func(i, j int) bool { return bad[i].Field < bad[j].Field })
 		return pool.Filter{}, apperr.Invalid(bad...)
 	}
-	return f, refuseNUL(map[string]string{"track": f.Track, "region": f.Region, "q": f.Q, "skill": strings.Join(f.Skills, ",")})
-}
-
-// noNUL is the complaint about text holding a NUL character, which neither
-// database can store or compare.
-const noNUL = "must not contain NUL characters"
-
-// refuseNUL is a 422 naming each of the fields whose text holds a NUL.
-func refuseNUL(fields map[string]string) error {
-	var bad []apperr.FieldError
-	for name, v := range fields {
-		if strings.ContainsRune(v, 0) {
-			bad = append(bad, apperr.Field(name, noNUL))
-		}
-	}
-	if len(bad) == 0 {
-		return nil
-	}
-	sort.Slice(bad, func(i, j int) bool { return bad[i].Field < bad[j].Field })
-	return apperr.Invalid(bad...)
+	return f, nil
 }
 
 func (h *Handlers) listGraduates(c *fiber.Ctx) error {
@@ -150,9 +130,6 @@ func (h *Handlers) sendContactRequest(c *fiber.Ctx) error {
 	if err := h.bind(c, &in); err != nil {
 		return err
 	}
-	if err := refuseNUL(map[string]string{"message": in.Message}); err != nil {
-		return err
-	}
 	out, err := h.Pool.SendContactRequest(c.UserContext(), actor(c), c.Params("id"), in.Message)
 	if err != nil {
 		return err
@@ -211,9 +188,6 @@ func (h *Handlers) declineContactRequest(c *fiber.Ctx) error {
 func (h *Handlers) hire(c *fiber.Ctx) error {
 	var in hireRequest
 	if err := h.bind(c, &in); err != nil {
-		return err
-	}
-	if err := refuseNUL(map[string]string{"position": in.Position}); err != nil {
 		return err
 	}
 	out, err := h.Pool.Hire(c.UserContext(), actor(c), c.Params("id"), pool.NewHire{Position: in.Position, HiredOn: in.HiredOn})

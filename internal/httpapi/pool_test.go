@@ -370,7 +370,7 @@ func TestPoolFilters(t *testing.T) {
 			"min_level=0": 422, "min_level=6": 422, "limit=0": 422, "limit=101": 422,
 			"completed_after=yesterday": 422, "completed_after=2026-02-30": 422, "career_stage=retired": 422,
 			"q=" + strings.Repeat("가", 101): 422, "skill=" + manySkills(21): 422,
-			"q=a%00b": 422, "region=%00": 422, "skill=bms&skill=%00": 422, "track=%00": 422, "q=%ff%fe": 200,
+			"q=a%00b": 400, "region=%00": 400, "skill=bms&skill=%00": 400, "track=%00": 400, "q=%ff%fe": 200,
 		} {
 			res := e.Get("/v1/graduates?"+q, co.Token)
 			if res.Status != want {
@@ -456,7 +456,7 @@ func TestContactRequestsHiresAndWhoMaySeeThem(t *testing.T) {
 
 		e.Post(path, co.Token, map[string]any{"message": "  "}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
 		e.Post(path, co.Token, map[string]any{"message": 5}).WantProblem(t, http.StatusBadRequest, "wrong_type")
-		e.Post(path, co.Token, map[string]any{"message": "a\u0000b"}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		e.Post(path, co.Token, map[string]any{"message": "a\u0000b"}).WantProblem(t, http.StatusBadRequest, "nul_character")
 		var sv sentView
 		e.Post(path, co.Token, map[string]any{"message": "배터리 셀 엔지니어 채용 관련 연락드립니다."}).Want(t, http.StatusCreated).JSON(t, &sv)
 		if sv.Status != "pending" || sv.TraineeID != g.ID || sv.HireID != nil {
@@ -513,7 +513,7 @@ func TestContactRequestsHiresAndWhoMaySeeThem(t *testing.T) {
 		e.Post("/v1/contact-requests/"+sv.ID+"/hire", co.Token, map[string]any{"position": "x", "hired_on": "2026-13-01"}).
 			WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
 		e.Post("/v1/contact-requests/"+sv.ID+"/hire", co.Token, map[string]any{"position": "x\u0000", "hired_on": "2026-12-01"}).
-			WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+			WantProblem(t, http.StatusBadRequest, "nul_character")
 		var h struct {
 			ID               string `json:"id"`
 			CompanyID        string `json:"company_id"`

@@ -4,8 +4,10 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/ansrivas/fiberprometheus/v2"
@@ -17,6 +19,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/account"
+	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
@@ -86,8 +89,26 @@ func New(d Deps) *fiber.App {
 	app.Use(prom.Middleware)
 	app.Use(answerErrors)
 	app.Use(recover.New())
+	app.Use(refuseNUL)
 	h.routes(app)
 	return app
+}
+
+// refuseNUL answers 400 for a NUL character anywhere in the path, the query
+// or a JSON body: no text SkillGrid keeps may hold one (PostgreSQL refuses
+// it in text, and bun cannot quote it), so it is bad input, not a 500.
+func refuseNUL(c *fiber.Ctx) error {
+	bad := strings.ContainsRune(c.Path(), 0)
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
+		bad = bad || bytes.IndexByte(k, 0) >= 0 || bytes.IndexByte(v, 0) >= 0
+	})
+	if body := c.Body(); bytes.IndexByte(body, 0) >= 0 || bytes.Contains(body, []byte(`\u0000`)) {
+		bad = true
+	}
+	if bad {
+		return apperr.BadRequest("nul_character", "text may not contain the NUL character")
+	}
+	return c.Next()
 }
 
 func proxyHeader(trusted []string) string {
