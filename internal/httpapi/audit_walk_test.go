@@ -101,5 +101,23 @@ func TestEveryAuditedActionLeavesOneEvent(t *testing.T) {
 		one("result.corrected", v2.ID, admin.ID, true)
 		e.Post("/v1/certificates/"+*res[0].CertificateCode+"/revoke", admin.Token, map[string]any{"reason": "확인 필요"}).Want(t, http.StatusOK)
 		one("certificate.revoked", cert.ID, admin.ID, true)
+
+		// Contact requests and hires (w completed above; now opts in).
+		e.Patch("/v1/me", w.Token, map[string]any{"pool_opt_in": true}).Want(t, http.StatusOK)
+		var cr, cr2, hire struct {
+			ID string `json:"id"`
+		}
+		e.Post("/v1/graduates/"+w.ID+"/contact-requests", co.Token, map[string]any{"message": "채용 면담 요청"}).
+			Want(t, http.StatusCreated).JSON(t, &cr)
+		one("contact_request.created", cr.ID, co.ID, false)
+		e.Post("/v1/contact-requests/"+cr.ID+"/decline", w.Token, nil).Want(t, http.StatusOK)
+		one("contact_request.declined", cr.ID, w.ID, true)
+		e.Post("/v1/graduates/"+w.ID+"/contact-requests", co.Token, map[string]any{"message": "다시 연락드립니다"}).
+			Want(t, http.StatusCreated).JSON(t, &cr2)
+		e.Post("/v1/contact-requests/"+cr2.ID+"/accept", w.Token, nil).Want(t, http.StatusOK)
+		one("contact_request.accepted", cr2.ID, w.ID, true)
+		e.Post("/v1/contact-requests/"+cr2.ID+"/hire", co.Token, map[string]any{"position": "품질 엔지니어", "hired_on": "2027-01-04"}).
+			Want(t, http.StatusCreated).JSON(t, &hire)
+		one("hire.created", hire.ID, co.ID, false)
 	})
 }
