@@ -54,6 +54,7 @@ type App struct {
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
 	Results    *results.Service
+	Pool       *pool.Service
 	HTTP       *fiber.App
 }
 
@@ -89,8 +90,8 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,
 		Lookups: ratelimit.Limiter{DB: d, Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res}
 	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Now: now}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, DB: d, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,

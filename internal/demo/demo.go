@@ -72,7 +72,57 @@ func Seed(ctx context.Context, a *app.App) (int, error) {
 		}
 	}
 	n, err := seedCatalogue(ctx, a, admin, userIDs)
-	return made + n, err
+	if err != nil {
+		return made + n, err
+	}
+	m, err := seedPool(ctx, a, userIDs)
+	return made + n + m, err
+}
+
+// poolProfiles are the demo graduates who opted in to the graduate pool.
+var poolProfiles = []struct {
+	Email, Stage, Region, Phone string
+	Skills                      []string
+}{
+	{"trainee.choi@demo.skillgrid.kr", "job_seeker", "충청북도 청주시", "010-2345-6789", []string{"bms", "cell-balancing", "safety-testing"}},
+	{"trainee.jung@demo.skillgrid.kr", "incumbent", "충청북도 오창읍", "010-3456-7890", []string{"cell-design", "electrochemistry"}},
+}
+
+// seedPool opts two demo graduates in to the pool with their profiles, and
+// has the approved demo company ask one of them for contact, so that the
+// pool endpoints answer with something on a fresh demo.
+func seedPool(ctx context.Context, a *app.App, userIDs map[string]string) (int, error) {
+	made := 0
+	for _, p := range poolProfiles {
+		actor := auth.Actor{ID: userIDs[p.Email], Role: auth.Trainee}
+		me, err := a.Accounts.Me(ctx, actor)
+		if err != nil {
+			return made, err
+		}
+		if me.TraineeProfile != nil && me.PoolOptIn {
+			continue
+		}
+		optIn := true
+		if _, err := a.Accounts.UpdateMe(ctx, actor, account.ProfilePatch{
+			Skills: &p.Skills, CareerStage: &p.Stage, Region: &p.Region, Phone: &p.Phone, PoolOptIn: &optIn,
+		}); err != nil {
+			return made, fmt.Errorf("demo pool profile %s: %w", p.Email, err)
+		}
+		made++
+	}
+	company := auth.Actor{ID: userIDs["hr@cellmaker.demo.skillgrid.kr"], Role: auth.Company}
+	sent, err := a.Pool.Sent(ctx, company, "", page.Params{Limit: 1})
+	if err != nil {
+		return made, err
+	}
+	if len(sent.Items) == 0 {
+		msg := "안녕하세요, 한빛셀 채용팀입니다. 셀 설계 직무로 면담을 제안드립니다. (Hanbit Cell would like to talk about a cell-design role.)"
+		if _, err := a.Pool.SendContactRequest(ctx, company, userIDs["trainee.jung@demo.skillgrid.kr"], msg); err != nil {
+			return made, fmt.Errorf("demo contact request: %w", err)
+		}
+		made++
+	}
+	return made, nil
 }
 
 func ensureAccount(ctx context.Context, a *app.App, acc Account) (string, bool, error) {
