@@ -37,6 +37,8 @@ type Options struct {
 	Now func() time.Time
 	// Limits bounds failed logins; the zero value means the default policy.
 	Limits auth.LimiterPolicy
+	// ReadTimeout bounds reading one request; 0 means the HTTP layer's default.
+	ReadTimeout time.Duration
 }
 
 // CertificateLookupsPerMinute bounds public certificate checks per client
@@ -93,7 +95,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Now: now}
 	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates}
 	a.HTTP = httpapi.New(httpapi.Deps{
-		Log: log, DB: d, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies,
+		Log: log, DB: d, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
 		Reports: &reports.Service{Store: reports.Store{DB: d}}, Audit: audit.Trail{DB: d}, Results: res,
 		Ready: func(ctx context.Context) error { return Ready(ctx, d) },

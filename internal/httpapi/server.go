@@ -46,6 +46,9 @@ type Deps struct {
 	Reports    *reports.Service
 	Results    *results.Service
 	Audit      audit.Trail
+	// ReadTimeout bounds reading a request, headers and body (default 15 s),
+	// so a client that trickles bytes cannot hold a connection forever.
+	ReadTimeout time.Duration
 	// TrustedProxies may name the client in X-Forwarded-For (see config).
 	TrustedProxies []string
 	// Ready reports whether the database is reachable and migrated.
@@ -61,10 +64,13 @@ type Handlers struct {
 
 // New builds the Fiber app with its middleware and every route.
 func New(d Deps) *fiber.App {
+	if d.ReadTimeout == 0 {
+		d.ReadTimeout = 15 * time.Second
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "skillgrid",
 		BodyLimit:             BodyLimit,
-		ReadTimeout:           15 * time.Second,
+		ReadTimeout:           d.ReadTimeout,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           60 * time.Second,
 		DisableStartupMessage: true,

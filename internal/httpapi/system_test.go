@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"regexp"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/app"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/testutil"
 	"github.com/skillgrid/skillgrid/migrations"
 	"github.com/skillgrid/skillgrid/openapi"
@@ -191,4 +193,46 @@ func TestRoutesMatchTheSpec(t *testing.T) {
 	if diff := cmp.Diff(inSpec, inApp); diff != "" {
 		t.Fatalf("routes differ from openapi.yaml (-spec +app):\n%s", diff)
 	}
+}
+
+func TestSlowClientsAreCutOff(t *testing.T) {
+	d := testutil.NewDB(t, testutil.SQLite)
+	cfg := config.Config{JWTSecret: []byte(testutil.Secret), AccessTokenTTL: time.Minute, RefreshTokenTTL: time.Hour}
+	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{BcryptCost: 4, ReadTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = app.Serve(ctx, a.HTTP, ln, time.Second); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Half a request, then silence: the server must give up on it.
+	if _, err := conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(3 * time.Second))
+	start := time.Now()
+	_, err = io.ReadAll(conn)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("the server kept a trickling connection open")
+	}
+	if waited := time.Since(start); waited > 2*time.Second {
+		t.Fatalf("the server took %v to drop a trickling connection", waited)
+	}
+	// A prompt client is served as usual.
+	res, err := http.Get("http://" + ln.Addr().String() + "/healthz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("healthz after a dropped client: %v %v", res, err)
+	}
+	res.Body.Close()
 }
