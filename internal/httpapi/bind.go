@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
@@ -23,6 +24,16 @@ func newValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	// notblank is one of the library's non-standard validators.
 	_ = v.RegisterValidation("notblank", validators.NotBlank)
+	// date and instant: a YYYY-MM-DD date and an RFC 3339 timestamp that
+	// both databases can store (years 1 to 9999).
+	_ = v.RegisterValidation("date", func(fl validator.FieldLevel) bool {
+		_, ok := dates.Day(fl.Field().String())
+		return ok
+	})
+	_ = v.RegisterValidation("instant", func(fl validator.FieldLevel) bool {
+		_, ok := dates.Instant(fl.Field().String())
+		return ok
+	})
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
@@ -160,8 +171,10 @@ func message(fe validator.FieldError) string {
 		return "must be less than " + p
 	case "uuid", "uuid4", "uuid_rfc4122":
 		return "must be an id"
-	case "datetime":
-		return "must be a date or time in the form " + p
+	case "date":
+		return "must be a date, YYYY-MM-DD, in years 1 to 9999"
+	case "instant":
+		return "must be an RFC 3339 timestamp (e.g. 2026-03-02T09:00:00+09:00) in years 1 to 9999"
 	case "notblank":
 		return "must not be blank"
 	case "dive":

@@ -3,19 +3,16 @@ package httpapi
 import (
 	"fmt"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
-
-// datetimeLayout is the form of request timestamps (RFC 3339).
-const datetimeLayout = time.RFC3339
 
 type createTrackRequest struct {
 	Code string `json:"code" validate:"required,notblank,max=40"`
@@ -54,10 +51,10 @@ type createCohortRequest struct {
 	Label         string  `json:"label" validate:"required,notblank,max=200"`
 	InstructorID  string  `json:"instructor_id" validate:"required,max=36"`
 	Capacity      *int    `json:"capacity" validate:"required,gte=1,lte=100000"`
-	StartsOn      string  `json:"starts_on" validate:"required,datetime=2006-01-02"`
-	EndsOn        string  `json:"ends_on" validate:"required,datetime=2006-01-02"`
-	EnrolOpensAt  string  `json:"enrol_opens_at" validate:"required,datetime=2006-01-02T15:04:05Z07:00"`
-	EnrolClosesAt string  `json:"enrol_closes_at" validate:"required,datetime=2006-01-02T15:04:05Z07:00"`
+	StartsOn      string  `json:"starts_on" validate:"required,date"`
+	EndsOn        string  `json:"ends_on" validate:"required,date"`
+	EnrolOpensAt  string  `json:"enrol_opens_at" validate:"required,instant"`
+	EnrolClosesAt string  `json:"enrol_closes_at" validate:"required,instant"`
 	Mode          string  `json:"mode" validate:"required,oneof=onsite online hybrid"`
 	Location      *string `json:"location" validate:"omitnil,max=300"`
 }
@@ -66,10 +63,10 @@ type updateCohortRequest struct {
 	Label         *string `json:"label" validate:"omitnil,notblank,max=200"`
 	InstructorID  *string `json:"instructor_id" validate:"omitnil,max=36"`
 	Capacity      *int    `json:"capacity" validate:"omitnil,gte=1,lte=100000"`
-	StartsOn      *string `json:"starts_on" validate:"omitnil,datetime=2006-01-02"`
-	EndsOn        *string `json:"ends_on" validate:"omitnil,datetime=2006-01-02"`
-	EnrolOpensAt  *string `json:"enrol_opens_at" validate:"omitnil,datetime=2006-01-02T15:04:05Z07:00"`
-	EnrolClosesAt *string `json:"enrol_closes_at" validate:"omitnil,datetime=2006-01-02T15:04:05Z07:00"`
+	StartsOn      *string `json:"starts_on" validate:"omitnil,date"`
+	EndsOn        *string `json:"ends_on" validate:"omitnil,date"`
+	EnrolOpensAt  *string `json:"enrol_opens_at" validate:"omitnil,instant"`
+	EnrolClosesAt *string `json:"enrol_closes_at" validate:"omitnil,instant"`
 	Mode          *string `json:"mode" validate:"omitnil,oneof=onsite online hybrid"`
 	Location      *string `json:"location" validate:"omitnil,max=300"`
 }
@@ -187,8 +184,8 @@ func (h *Handlers) createCohort(c *fiber.Ctx) error {
 		return err
 	}
 	// Validated above, so the timestamps parse.
-	opens, _ := time.Parse(datetimeLayout, in.EnrolOpensAt)
-	closes, _ := time.Parse(datetimeLayout, in.EnrolClosesAt)
+	opens, _ := dates.Instant(in.EnrolOpensAt)
+	closes, _ := dates.Instant(in.EnrolClosesAt)
 	out, err := h.Catalogue.CreateCohort(c.UserContext(), actor(c), c.Params("id"), catalogue.NewCohort{
 		Label: in.Label, InstructorID: in.InstructorID, Capacity: *in.Capacity,
 		StartsOn: in.StartsOn, EndsOn: in.EndsOn, EnrolOpensAt: opens, EnrolClosesAt: closes,
@@ -249,11 +246,11 @@ func (h *Handlers) updateCohort(c *fiber.Ctx) error {
 		StartsOn: in.StartsOn, EndsOn: in.EndsOn, Mode: in.Mode, Location: in.Location,
 	}
 	if in.EnrolOpensAt != nil {
-		t, _ := time.Parse(datetimeLayout, *in.EnrolOpensAt)
+		t, _ := dates.Instant(*in.EnrolOpensAt)
 		p.EnrolOpensAt = &t
 	}
 	if in.EnrolClosesAt != nil {
-		t, _ := time.Parse(datetimeLayout, *in.EnrolClosesAt)
+		t, _ := dates.Instant(*in.EnrolClosesAt)
 		p.EnrolClosesAt = &t
 	}
 	out, err := h.Catalogue.UpdateCohort(c.UserContext(), actor(c), c.Params("id"), p)

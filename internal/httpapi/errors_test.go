@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/platform/page"
 	"github.com/skillgrid/skillgrid/internal/testutil"
 )
 
@@ -160,6 +162,55 @@ func TestNULCharactersAreBadInput(t *testing.T) {
 		e.Post("/v1/auth/register", "", "{\"email\":\"a\x00@b.kr\"}").WantProblem(t, http.StatusBadRequest, "nul_character")
 		if me := e.Get("/v1/me", u.Token).Want(t, http.StatusOK).Map(t); strings.Contains(me["name"].(string), "b") {
 			t.Fatalf("a refused patch changed the name: %v", me["name"])
+		}
+	})
+}
+
+// TestValuesNoColumnCanHoldAreBadInput sends text and times that Go parses
+// but PostgreSQL refuses (invalid UTF-8, year 0 once in UTC, a NUL inside a
+// forged cursor): each is a 4xx problem on both databases, never a 500.
+func TestValuesNoColumnCanHoldAreBadInput(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		admin := e.AdminToken()
+		ch := e.OpenCohort(testutil.CohortSpec{})
+
+		e.Get("/v1/graduates?region=%ff", admin).WantProblem(t, http.StatusBadRequest, "invalid_utf8")
+		e.Get("/v1/audit-events?entity=%c3%28", admin).WantProblem(t, http.StatusBadRequest, "invalid_utf8")
+
+		if p := e.Get("/v1/graduates?completed_after=0000-01-01", admin).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed"); !slices.Equal(p.Fields(), []string{"completed_after"}) {
+			t.Errorf("fields = %v", p.Fields())
+		}
+		if p := e.Get("/v1/audit-events?from=0000-06-01&to=0001-01-01T00:00:00%2B09:00", admin).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed"); !slices.Equal(p.Fields(), []string{"from", "to"}) {
+			t.Errorf("fields = %v", p.Fields())
+		}
+		if p := e.Get("/v1/reports/programme?from=0000-01-01", admin).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed"); !slices.Equal(p.Fields(), []string{"from"}) {
+			t.Errorf("fields = %v", p.Fields())
+		}
+
+		forged := []string{
+			page.Encode("\x00"),
+			page.Encode("0000-12-31T00:00:00Z", ch.ID), // a graduates cursor in year 0
+		}
+		for _, cur := range forged {
+			e.Get("/v1/courses?cursor="+cur, "").WantProblem(t, http.StatusBadRequest, "invalid_cursor")
+			e.Get("/v1/cohorts/"+ch.ID+"/enrolments?cursor="+cur, admin).WantProblem(t, http.StatusBadRequest, "invalid_cursor")
+			e.Get("/v1/graduates?cursor="+cur, admin).WantProblem(t, http.StatusBadRequest, "invalid_cursor")
+		}
+
+		cohort := map[string]any{
+			"label": "자정 1기", "instructor_id": ch.Instructor.ID, "capacity": 5,
+			"starts_on": "0000-03-01", "ends_on": "2027-04-01",
+			"enrol_opens_at": "0001-01-01T00:00:00+09:00", "enrol_closes_at": "2027-02-01T00:00:00+09:00",
+			"mode": "onsite",
+		}
+		p := e.Post("/v1/courses/"+ch.CourseID+"/cohorts", admin, cohort).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		if got, want := p.Fields(), []string{"starts_on", "enrol_opens_at"}; !slices.Equal(got, want) {
+			t.Errorf("fields = %v, want %v", got, want)
+		}
+		e.Patch("/v1/cohorts/"+ch.ID, admin, map[string]any{"enrol_closes_at": "9999-12-31T23:00:00-05:00"}).
+			WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		if n := countRows(t, e, "cohorts", "1 = 1"); n != 1 {
+			t.Fatalf("cohorts = %d, want only the one made before", n)
 		}
 	})
 }

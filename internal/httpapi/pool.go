@@ -20,7 +20,7 @@ type contactRequestRequest struct {
 
 type hireRequest struct {
 	Position string `json:"position" validate:"required,notblank,max=200"`
-	HiredOn  string `json:"hired_on" validate:"required,datetime=2006-01-02"`
+	HiredOn  string `json:"hired_on" validate:"required,date"`
 }
 
 // graduateFilter reads the pool's search parameters. skill may repeat and

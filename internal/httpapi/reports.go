@@ -9,6 +9,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/reports"
 )
 
@@ -53,13 +54,14 @@ func readInstant(v string, dst **time.Time) bool {
 	if v == "" {
 		return true
 	}
-	for _, layout := range []string{time.RFC3339, time.DateOnly} {
-		if t, err := time.Parse(layout, v); err == nil {
-			*dst = &t
-			return true
-		}
+	t, ok := dates.Instant(v)
+	if !ok {
+		t, ok = dates.Day(v)
 	}
-	return false
+	if ok {
+		*dst = &t
+	}
+	return ok
 }
 
 func (h *Handlers) programmeReport(c *fiber.Ctx) error {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ansrivas/fiberprometheus/v2"
 	"github.com/go-playground/validator/v10"
@@ -95,24 +96,31 @@ func New(d Deps) *fiber.App {
 	app.Use(prom.Middleware)
 	app.Use(answerErrors)
 	app.Use(recover.New())
-	app.Use(refuseNUL)
+	app.Use(refuseBadText)
 	h.routes(app)
 	return app
 }
 
-// refuseNUL answers 400 for a NUL character anywhere in the path, the query
-// or a JSON body: no text SkillGrid keeps may hold one (PostgreSQL refuses
-// it in text, and bun cannot quote it), so it is bad input, not a 500.
-func refuseNUL(c *fiber.Ctx) error {
-	bad := strings.ContainsRune(c.Path(), 0)
+// refuseBadText answers 400 for text no column can hold: a NUL character
+// anywhere in the path, the query or a JSON body (PostgreSQL refuses it in
+// text, and bun cannot quote it), or a query value that is not UTF-8
+// (PostgreSQL refuses that too). Bad input, not a 500. JSON bodies need no
+// UTF-8 check: the decoder turns invalid bytes into U+FFFD.
+func refuseBadText(c *fiber.Ctx) error {
+	nul := strings.ContainsRune(c.Path(), 0)
+	notUTF8 := false
 	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
-		bad = bad || bytes.IndexByte(k, 0) >= 0 || bytes.IndexByte(v, 0) >= 0
+		nul = nul || bytes.IndexByte(k, 0) >= 0 || bytes.IndexByte(v, 0) >= 0
+		notUTF8 = notUTF8 || !utf8.Valid(k) || !utf8.Valid(v)
 	})
 	if body := c.Body(); bytes.IndexByte(body, 0) >= 0 || bytes.Contains(body, []byte(`\u0000`)) {
-		bad = true
+		nul = true
 	}
-	if bad {
+	switch {
+	case nul:
 		return apperr.BadRequest("nul_character", "text may not contain the NUL character")
+	case notUTF8:
+		return apperr.BadRequest("invalid_utf8", "query parameters must be UTF-8 text")
 	}
 	return c.Next()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
@@ -230,7 +231,7 @@ func normalise(f Filter) (Filter, error) {
 		bad = append(bad, apperr.Field("min_level", "must be between 1 and 5"))
 	}
 	if f.CompletedAfter != "" {
-		if _, err := time.Parse(time.DateOnly, f.CompletedAfter); err != nil {
+		if _, ok := dates.Day(f.CompletedAfter); !ok {
 			bad = append(bad, apperr.Field("completed_after", "must be a date, YYYY-MM-DD"))
 		}
 	}
@@ -261,8 +262,8 @@ func cursorKey(after []string) (*key, error) {
 	if err != nil || after == nil {
 		return nil, err
 	}
-	at, err := time.Parse(time.RFC3339Nano, after[0])
-	if err != nil || !ids.Valid(after[1]) {
+	at, ok := dates.Instant(after[0])
+	if !ok || !ids.Valid(after[1]) {
 		return nil, apperr.BadRequest("invalid_cursor", "cursor is not one this API returned")
 	}
 	return &key{ID: after[1], LastCompletedAt: at.UTC()}, nil

@@ -5,10 +5,10 @@ import (
 	"math"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
 
@@ -44,7 +44,7 @@ func (s *Service) Programme(ctx context.Context, from, to string) (Programme, er
 		if v == "" {
 			continue
 		}
-		if _, err := time.Parse(time.DateOnly, v); err != nil {
+		if _, ok := dates.Day(v); !ok {
 			bad = append(bad, apperr.Field(name, "must be a date, YYYY-MM-DD"))
 		}
 	}

@@ -5,6 +5,7 @@ package page
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 )
@@ -39,11 +40,26 @@ func Decode(cursor string) ([]string, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &key)
 	}
-	if err != nil || len(key) == 0 {
+	if err != nil || len(key) == 0 || !plain(key) {
 		return nil, apperr.BadRequest("invalid_cursor", "cursor is not one this API returned")
 	}
 	return key, nil
 }
+
+// plain reports whether every part of a key is short text without control
+// characters: every key SkillGrid makes is (ids, codes, timestamps), and a
+// NUL in a forged one would otherwise reach the database.
+func plain(key []string) bool {
+	for _, k := range key {
+		if len(k) > maxKeyPart || strings.IndexFunc(k, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// maxKeyPart bounds one part of a cursor's key.
+const maxKeyPart = 200
 
 // Encode makes the opaque cursor for a key.
 func Encode(key ...string) string {
