@@ -40,26 +40,31 @@ var errBadLogin = apperr.Unauthorized("email or password is wrong")
 // Login checks email and password from client address addr and returns a new
 // token pair in a new refresh family. Past the failure limit for the account
 // or the address it answers apperr.RateLimited, even for the right password.
+//
+// The account's attempt is counted before the password is checked (and
+// forgotten on success), so concurrent guesses at one account cannot pass
+// the limit together. The address's failures are counted after, so that
+// many good logins at once from one shared network are never throttled;
+// a burst of concurrent failures may overshoot the address limit by the
+// requests in flight, while each account stays held to its own limit.
 func (s *Service) Login(ctx context.Context, email, password, addr string) (TokenPair, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.Now().UTC()
-	keys := []struct {
-		key string
-		max int
-	}{
-		{"account:" + email, s.Limits.MaxPerAccount},
-		{"address:" + addr, s.Limits.MaxPerAddress},
-	}
 	since := now.Add(-s.Limits.Window)
-	for _, k := range keys {
-		n, start, err := s.store.failures(ctx, s.DB, k.key, since)
-		if err != nil {
+	account, address := "account:"+email, "address:"+addr
+	if err := s.underLimit(ctx, address, s.Limits.MaxPerAddress, now); err != nil {
+		return TokenPair{}, err
+	}
+	reserved, err := s.store.reserveAttempt(ctx, s.DB, account, now, since, s.Limits.MaxPerAccount)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if !reserved {
+		if err := s.underLimit(ctx, account, s.Limits.MaxPerAccount, now); err != nil {
 			return TokenPair{}, err
 		}
-		if n >= k.max {
-			wait := start.Add(s.Limits.Window).Sub(now)
-			return TokenPair{}, apperr.RateLimited("too many failed logins; try again later", wait)
-		}
+		// The window passed between the two statements: one more try.
+		return s.Login(ctx, email, password, addr)
 	}
 	cred, err := s.Users.CredentialsByEmail(ctx, email)
 	ok := false
@@ -72,17 +77,28 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Toke
 		ok = s.Hasher.Check(cred.PasswordHash, password) && cred.Active
 	}
 	if !ok {
-		for _, k := range keys {
-			if err := s.store.addFailure(ctx, s.DB, k.key, now, since); err != nil {
-				return TokenPair{}, err
-			}
+		if err := s.store.addFailure(ctx, s.DB, address, now, since); err != nil {
+			return TokenPair{}, err
 		}
 		return TokenPair{}, errBadLogin
 	}
-	if err := s.store.clearFailures(ctx, s.DB, keys[0].key); err != nil {
+	if err := s.store.clearFailures(ctx, s.DB, account); err != nil {
 		return TokenPair{}, err
 	}
 	return s.issue(ctx, s.DB, cred.UserID, cred.Role, ids.New(), now)
+}
+
+// underLimit answers apperr.RateLimited, with the wait until the window
+// passes, when key has max or more failures in its live window.
+func (s *Service) underLimit(ctx context.Context, key string, max int, now time.Time) error {
+	n, start, err := s.store.failures(ctx, s.DB, key, now.Add(-s.Limits.Window))
+	if err != nil {
+		return err
+	}
+	if n >= max {
+		return apperr.RateLimited("too many failed logins; try again later", start.Add(s.Limits.Window).Sub(now))
+	}
+	return nil
 }
 
 // Refresh spends a refresh token and returns a new pair in the same family.

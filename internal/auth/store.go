@@ -124,6 +124,27 @@ ON CONFLICT (key) DO UPDATE SET
 	return nil
 }
 
+// reserveAttempt counts one attempt for key before its password is checked,
+// in one statement and only while fewer than max are counted in the live
+// window (a new window starts when the stored one began at or before
+// since). It reports false when the limit is reached. Counting first is
+// what holds the limit under concurrency: parallel guesses cannot all pass
+// a check made before any of them is recorded.
+func (Store) reserveAttempt(ctx context.Context, idb bun.IDB, key string, now, since time.Time, max int) (bool, error) {
+	var counted []int
+	err := idb.NewRaw(`INSERT INTO login_failures (key, window_start, failures) VALUES (?, ?, 1)
+ON CONFLICT (key) DO UPDATE SET
+  failures = CASE WHEN login_failures.window_start <= ? THEN 1 ELSE login_failures.failures + 1 END,
+  window_start = CASE WHEN login_failures.window_start <= ? THEN excluded.window_start ELSE login_failures.window_start END
+WHERE login_failures.window_start <= ? OR login_failures.failures < ?
+RETURNING failures`,
+		key, now, since, since, since, max).Scan(ctx, &counted)
+	if err != nil {
+		return false, fmt.Errorf("count login attempt: %w", err)
+	}
+	return len(counted) == 1, nil
+}
+
 func (Store) clearFailures(ctx context.Context, idb bun.IDB, key string) error {
 	if _, err := idb.NewDelete().Model((*loginFailures)(nil)).Where("key = ?", key).Exec(ctx); err != nil {
 		return fmt.Errorf("clear login failures: %w", err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,6 +191,34 @@ func TestFailedLoginsAreLimited(t *testing.T) {
 		e.Post("/v1/auth/login", "", good).WantProblem(t, http.StatusTooManyRequests, "rate_limited")
 		e.Clock.Advance(auth.DefaultLimiterPolicy.Window + time.Second)
 		e.Post("/v1/auth/login", "", good).Want(t, http.StatusOK)
+	})
+}
+
+func TestConcurrentGuessesCannotPassTheAccountLimit(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		base := e.Serve()
+		const guesses = 12
+		statuses := make(chan int, guesses)
+		var wg sync.WaitGroup
+		for i := 0; i < guesses; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses <- loginFrom(t, base, "", u.Email, "wrong-password")
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		got := map[int]int{}
+		for s := range statuses {
+			got[s]++
+		}
+		max := auth.DefaultLimiterPolicy.MaxPerAccount
+		want := map[int]int{http.StatusUnauthorized: max, http.StatusTooManyRequests: guesses - max}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%d concurrent guesses at one account (-want +got):\n%s", guesses, diff)
+		}
 	})
 }
 
