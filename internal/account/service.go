@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -63,8 +62,8 @@ func (s *Service) CreateAccount(ctx context.Context, in NewUser) (Profile, error
 	if e := normaliseEmail(in.Email); !strings.Contains(e, "@") || strings.ContainsAny(e, " \t") {
 		bad = append(bad, apperr.Field("email", "must be an email address"))
 	}
-	if utf8.RuneCountInString(in.Password) < auth.MinPasswordLength || len(in.Password) > auth.MaxPasswordBytes {
-		bad = append(bad, apperr.Field("password", fmt.Sprintf("must be %d to %d characters", auth.MinPasswordLength, auth.MaxPasswordBytes)))
+	if msg := auth.PasswordProblem(in.Password); msg != "" {
+		bad = append(bad, apperr.Field("password", msg))
 	}
 	if strings.TrimSpace(in.Name) == "" {
 		bad = append(bad, apperr.Field("name", "is required"))

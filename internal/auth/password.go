@@ -1,8 +1,8 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -55,5 +55,15 @@ func (h *Hasher) Waste(password string) {
 	_ = bcrypt.CompareHashAndPassword(h.dummy, []byte(password))
 }
 
-// ErrPasswordTooLong is returned for passwords over MaxPasswordBytes.
-var ErrPasswordTooLong = errors.New("password too long")
+// PasswordProblem says what is wrong with a new password, or "" when it is
+// acceptable: at least MinPasswordLength characters and at most
+// MaxPasswordBytes bytes of UTF-8 (bcrypt's limit, so 24 Hangul syllables).
+func PasswordProblem(p string) string {
+	switch {
+	case utf8.RuneCountInString(p) < MinPasswordLength:
+		return fmt.Sprintf("must be at least %d characters", MinPasswordLength)
+	case len(p) > MaxPasswordBytes:
+		return fmt.Sprintf("must be at most %d bytes in UTF-8, got %d", MaxPasswordBytes, len(p))
+	}
+	return ""
+}

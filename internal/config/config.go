@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"strings"
 	"time"
+
+	"github.com/skillgrid/skillgrid/internal/auth"
 )
 
 // MinSecretBytes is the shortest HMAC key accepted for signing access tokens.
@@ -77,6 +80,14 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, &Error{"SKILLGRID_ADMIN_EMAIL", "must be set when SKILLGRID_ADMIN_PASSWORD is"}
 		}
 		return c, &Error{"SKILLGRID_ADMIN_PASSWORD", "must be set when SKILLGRID_ADMIN_EMAIL is"}
+	}
+	if c.AdminEmail != "" {
+		if a, err := mail.ParseAddress(c.AdminEmail); err != nil || a.Address != c.AdminEmail {
+			return c, &Error{"SKILLGRID_ADMIN_EMAIL", "must be a plain email address, e.g. ops@city.go.kr"}
+		}
+		if msg := auth.PasswordProblem(c.AdminPassword); msg != "" {
+			return c, &Error{"SKILLGRID_ADMIN_PASSWORD", msg}
+		}
 	}
 	var err error
 	if c.AccessTokenTTL, err = duration(getenv, "SKILLGRID_ACCESS_TOKEN_TTL", c.AccessTokenTTL); err != nil {

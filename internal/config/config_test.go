@@ -52,6 +52,23 @@ func TestEveryBadValueNamesItsVariable(t *testing.T) {
 	}
 }
 
+func TestBootstrapAdminIsCheckedAtStart(t *testing.T) {
+	for _, tc := range []struct{ email, password, variable string }{
+		{"ops@city.go.kr", "short", "SKILLGRID_ADMIN_PASSWORD"},
+		{"ops@city.go.kr", strings.Repeat("배터리", 9), "SKILLGRID_ADMIN_PASSWORD"}, // 27 characters, 81 bytes: over bcrypt's 72
+		{"not-an-email", "long-enough-password", "SKILLGRID_ADMIN_EMAIL"},
+		{"Ops <ops@city.go.kr>", "long-enough-password", "SKILLGRID_ADMIN_EMAIL"},
+	} {
+		_, err := config.Load(env(map[string]string{"SKILLGRID_ADMIN_EMAIL": tc.email, "SKILLGRID_ADMIN_PASSWORD": tc.password}))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.variable+": ") {
+			t.Errorf("%q / %q: error %v, want one naming %s", tc.email, tc.password, err, tc.variable)
+		}
+	}
+	if _, err := config.Load(env(map[string]string{"SKILLGRID_ADMIN_EMAIL": "ops@city.go.kr", "SKILLGRID_ADMIN_PASSWORD": strings.Repeat("배터리", 8)})); err != nil {
+		t.Errorf("24 Hangul characters (72 bytes) refused: %v", err)
+	}
+}
+
 func TestValuesAreRead(t *testing.T) {
 	c, err := config.Load(env(map[string]string{
 		"SKILLGRID_ADDR":              "0.0.0.0:9000",

@@ -9,7 +9,7 @@ import (
 
 type registerRequest struct {
 	Email       string `json:"email" validate:"required,email,max=254"`
-	Password    string `json:"password" validate:"required,min=10,max=72"`
+	Password    string `json:"password" validate:"required,password"`
 	Name        string `json:"name" validate:"required,notblank,max=200"`
 	Role        string `json:"role" validate:"required,oneof=trainee company"`
 	CompanyName string `json:"company_name" validate:"required_if=Role company,max=200"`
@@ -35,7 +35,7 @@ type updateMeRequest struct {
 
 type createUserRequest struct {
 	Email    string `json:"email" validate:"required,email,max=254"`
-	Password string `json:"password" validate:"required,min=10,max=72"`
+	Password string `json:"password" validate:"required,password"`
 	Name     string `json:"name" validate:"required,notblank,max=200"`
 	Role     string `json:"role" validate:"required,oneof=instructor admin"`
 }

@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -83,6 +85,30 @@ func TestAdminManagesUsers(t *testing.T) {
 		e.Get("/v1/users?cursor=garbage!", admin).WantProblem(t, http.StatusBadRequest, "invalid_cursor")
 		e.Patch("/v1/users/not-a-uuid", admin, map[string]any{"active": false}).WantProblem(t, http.StatusNotFound, "not_found")
 		e.Patch("/v1/users/01937a4e-5b7c-7d2a-9f10-3c4d5e6f7a8b", admin, map[string]any{"active": false}).WantProblem(t, http.StatusNotFound, "not_found")
+	})
+}
+
+func TestPasswordsAreMeasuredInBcryptBytes(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		tooLong := strings.Repeat("배터리", 9) // 27 characters but 81 bytes: bcrypt would refuse it
+		p := e.Post("/v1/auth/register", "", map[string]any{
+			"email": "hangul@example.kr", "password": tooLong, "name": "한글", "role": "trainee",
+		}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		if !slices.Equal(p.Fields(), []string{"password"}) || !strings.Contains(p.Errors[0].Message, "72 bytes") {
+			t.Fatalf("problem %+v", p)
+		}
+		e.Post("/v1/users", e.AdminToken(), map[string]any{
+			"email": "staff@example.kr", "password": tooLong, "name": "한글", "role": "instructor",
+		}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		if n := countRows(t, e, "users", "email IN (?, ?)", "hangul@example.kr", "staff@example.kr"); n != 0 {
+			t.Fatalf("%d refused accounts were stored", n)
+		}
+		// 24 syllables are exactly 72 bytes: accepted, and they sign in.
+		fits := strings.Repeat("배터리", 8)
+		e.Post("/v1/auth/register", "", map[string]any{
+			"email": "hangul@example.kr", "password": fits, "name": "한글", "role": "trainee",
+		}).Want(t, http.StatusCreated)
+		e.Post("/v1/auth/login", "", map[string]any{"email": "hangul@example.kr", "password": fits}).Want(t, http.StatusOK)
 	})
 }
 

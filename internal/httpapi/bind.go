@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
@@ -29,6 +30,9 @@ func newValidator() *validator.Validate {
 	_ = v.RegisterValidation("date", func(fl validator.FieldLevel) bool {
 		_, ok := dates.Day(fl.Field().String())
 		return ok
+	})
+	_ = v.RegisterValidation("password", func(fl validator.FieldLevel) bool {
+		return auth.PasswordProblem(fl.Field().String()) == ""
 	})
 	_ = v.RegisterValidation("instant", func(fl validator.FieldLevel) bool {
 		_, ok := dates.Instant(fl.Field().String())
@@ -171,6 +175,9 @@ func message(fe validator.FieldError) string {
 		return "must be less than " + p
 	case "uuid", "uuid4", "uuid_rfc4122":
 		return "must be an id"
+	case "password":
+		s, _ := fe.Value().(string)
+		return auth.PasswordProblem(s)
 	case "date":
 		return "must be a date, YYYY-MM-DD, in years 1 to 9999"
 	case "instant":
