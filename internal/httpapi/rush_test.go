@@ -201,7 +201,9 @@ func TestRushOf200AtTenSeats(t *testing.T) {
 
 func TestRushAcrossTwoServersOnOnePostgres(t *testing.T) {
 	if !contains(testutil.Dialects(t), testutil.Postgres) {
-		t.Fatal("this test needs PostgreSQL; set SKILLGRID_TEST_POSTGRES_URL")
+		// Only when PostgreSQL was switched off on purpose (make test says so
+		// loudly); CI requires it, and an unreachable one fails in Dialects.
+		t.Skip("PostgreSQL is off (SKILLGRID_TEST_POSTGRES_URL=off): two servers share one PostgreSQL only")
 	}
 	e := testutil.New(t, testutil.Postgres)
 	second := testutil.NewOn(t, testutil.Postgres, e.DSN) // another process's pool on the same database
