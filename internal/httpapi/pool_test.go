@@ -370,7 +370,7 @@ func TestPoolFilters(t *testing.T) {
 			"min_level=0": 422, "min_level=6": 422, "limit=0": 422, "limit=101": 422,
 			"completed_after=yesterday": 422, "completed_after=2026-02-30": 422, "career_stage=retired": 422,
 			"q=" + strings.Repeat("가", 101): 422, "skill=" + manySkills(21): 422,
-			"q=a%00b": 400, "region=%00": 400, "skill=bms&skill=%00": 400, "track=%00": 400, "q=%ff%fe": 200,
+			"q=a%00b": 400, "region=%00": 400, "skill=bms&skill=%00": 400, "track=%00": 400, "q=%ff%fe": 400, "region=%ff": 400,
 		} {
 			res := e.Get("/v1/graduates?"+q, co.Token)
 			if res.Status != want {
