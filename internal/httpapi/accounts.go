@@ -68,7 +68,7 @@ func (h *Handlers) login(c *fiber.Ctx) error {
 	if err := h.bind(c, &in); err != nil {
 		return err
 	}
-	pair, err := h.Auth.Login(c.UserContext(), in.Email, in.Password, c.IP())
+	pair, err := h.Auth.Login(c.UserContext(), in.Email, in.Password, h.clientAddress(c))
 	if err != nil {
 		return err
 	}

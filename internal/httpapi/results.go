@@ -52,7 +52,7 @@ func (h *Handlers) myCertificates(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) verifyCertificate(c *fiber.Ctx) error {
-	v, err := h.Results.Verify(c.UserContext(), c.Params("code"), c.IP())
+	v, err := h.Results.Verify(c.UserContext(), c.Params("code"), h.clientAddress(c))
 	if err != nil {
 		return err
 	}

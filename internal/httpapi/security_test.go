@@ -295,6 +295,26 @@ func TestClientAddressBehindATrustedProxy(t *testing.T) {
 			if s := loginFrom(t, base, "198.51.100.20", u.Email, testutil.Password); s != http.StatusOK {
 				t.Fatalf("another client behind the balancer got %d, want 200", s)
 			}
+			// The balancer appends the address it saw; what stands to its left
+			// is the client's own claim. A client that writes a fresh address
+			// there for every guess is still counted by its real one, also
+			// through a second trusted hop.
+			w := e.NewUser(auth.Trainee)
+			for i := 0; i < auth.DefaultLimiterPolicy.MaxPerAddress; i++ {
+				hops := "10.9.8." + strconv.Itoa(i) + ", 192.0.2.50"
+				if i%2 == 1 {
+					hops += ", 127.0.0.1"
+				}
+				if s := loginFrom(t, base, hops, testutil.Name("nobody")+"@example.kr", "wrong-password"); s != http.StatusUnauthorized {
+					t.Fatalf("guess %d answered %d", i, s)
+				}
+			}
+			if s := loginFrom(t, base, "10.9.9.9, 192.0.2.50", w.Email, testutil.Password); s != http.StatusTooManyRequests {
+				t.Fatalf("a client that spoofs the left of X-Forwarded-For dodged the limit: %d", s)
+			}
+			if s := loginFrom(t, base, "192.0.2.50, 198.51.100.21", w.Email, testutil.Password); s != http.StatusOK {
+				t.Fatalf("a client whose spoofed claim names the guesser got %d, want 200", s)
+			}
 
 			// Without trusted proxies the header is the client's own claim and
 			// is ignored: changing it does not dodge the limit.

@@ -61,6 +61,7 @@ type Handlers struct {
 	Deps
 	validator   *validator.Validate
 	docsHandler fiber.Handler
+	proxies     proxies
 }
 
 // New builds the Fiber app with its middleware and every route.
@@ -78,15 +79,11 @@ func New(d Deps) *fiber.App {
 		// Strings from the request stay valid after the handler returns.
 		Immutable:    true,
 		ErrorHandler: errorHandler(d.Log),
-		// Behind a load balancer every request would come from its address,
-		// and the per-address login limit would lock everyone out together:
-		// trusted proxies' X-Forwarded-For names the client instead.
-		ProxyHeader:             proxyHeader(d.TrustedProxies),
-		EnableTrustedProxyCheck: true,
-		TrustedProxies:          d.TrustedProxies,
-		EnableIPValidation:      true,
 	})
-	h := &Handlers{Deps: d, validator: newValidator(), docsHandler: newDocsHandler()}
+	// Behind a load balancer every request would come from its address, and
+	// the per-address limits would lock everyone out together: trusted
+	// proxies' X-Forwarded-For names the client instead (clientAddress).
+	h := &Handlers{Deps: d, validator: newValidator(), docsHandler: newDocsHandler(), proxies: parseProxies(d.TrustedProxies)}
 
 	prom := fiberprometheus.NewWithRegistry(prometheus.NewRegistry(), "skillgrid", "http", "", nil)
 	prom.RegisterAt(app, "/metrics")
@@ -123,13 +120,6 @@ func refuseBadText(c *fiber.Ctx) error {
 		return apperr.BadRequest("invalid_utf8", "query parameters must be UTF-8 text")
 	}
 	return c.Next()
-}
-
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
 }
 
 // answerErrors runs the error handler inside the middleware chain, so that
