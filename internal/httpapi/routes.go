@@ -17,7 +17,7 @@ func (h *Handlers) routes(app *fiber.App) {
 
 	signedIn := h.authenticate()
 	admin := only(auth.Admin)
-	v1 := app.Group("/v1")
+	v1 := app.Group("/v1", refuseBadText)
 
 	v1.Post("/auth/register", h.register)
 	v1.Post("/auth/login", h.login)

@@ -93,7 +93,6 @@ func New(d Deps) *fiber.App {
 	app.Use(prom.Middleware)
 	app.Use(answerErrors)
 	app.Use(recover.New())
-	app.Use(refuseBadText)
 	h.routes(app)
 	return app
 }

@@ -195,6 +195,26 @@ func TestRoutesMatchTheSpec(t *testing.T) {
 	}
 }
 
+// TestEveryV1OperationAnswersBadTextWithADocumentedProblem sends a NUL and
+// a non-UTF-8 byte in the query of every /v1 operation of the document: each
+// is a 400 problem, and the document lists that answer (Do checks it).
+func TestEveryV1OperationAnswersBadTextWithADocumentedProblem(t *testing.T) {
+	e := testutil.New(t, testutil.SQLite)
+	doc, _ := testutil.Spec(t)
+	param := regexp.MustCompile(`\{[a-z_]+\}`)
+	for path, item := range doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/v1/") {
+			continue
+		}
+		concrete := param.ReplaceAllString(path, "0190f3a2-7c1e-7b3d-9a4f-2b6c8d0e1f23")
+		for method := range item.Operations() {
+			for probe, code := range map[string]string{"%00": "nul_character", "%ff": "invalid_utf8"} {
+				e.Do(testutil.Req{Method: method, Path: concrete + "?probe=" + probe}).WantProblem(t, http.StatusBadRequest, code)
+			}
+		}
+	}
+}
+
 func TestSlowClientsAreCutOff(t *testing.T) {
 	d := testutil.NewDB(t, testutil.SQLite)
 	cfg := config.Config{JWTSecret: []byte(testutil.Secret), AccessTokenTTL: time.Minute, RefreshTokenTTL: time.Hour}
