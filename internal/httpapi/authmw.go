@@ -51,6 +51,16 @@ func only(roles ...auth.Role) fiber.Handler {
 	}
 }
 
+// poolOpen lets through operators and approved companies only (after only
+// has checked the role), before a handler reads the request: a pending or
+// rejected company gets 403 from every pool endpoint, whatever it sent.
+func (h *Handlers) poolOpen(c *fiber.Ctx) error {
+	if err := h.Pool.MayUse(c.UserContext(), actor(c)); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
 // actor is the signed-in user; authenticate must have run.
 func actor(c *fiber.Ctx) auth.Actor {
 	a, _ := c.Locals(actorKey).(auth.Actor)

@@ -132,6 +132,11 @@ func TestPoolRefusesCompaniesNotApprovedAndOtherRoles(t *testing.T) {
 				{Method: http.MethodPost, Path: "/v1/graduates/" + g.ID + "/contact-requests", Body: map[string]any{"message": "hello"}},
 				{Method: http.MethodGet, Path: "/v1/contact-requests"},
 				{Method: http.MethodPost, Path: "/v1/contact-requests/" + sent.ID + "/hire", Body: map[string]any{"position": "engineer", "hired_on": "2026-12-01"}},
+				// Bad input too: the answer is about approval, not the request.
+				{Method: http.MethodGet, Path: "/v1/graduates?min_level=9&cursor=bogus"},
+				{Method: http.MethodPost, Path: "/v1/graduates/" + g.ID + "/contact-requests", Body: map[string]any{"message": ""}},
+				{Method: http.MethodGet, Path: "/v1/contact-requests?limit=0"},
+				{Method: http.MethodPost, Path: "/v1/contact-requests/" + sent.ID + "/hire", Body: `{"position": 7}`},
 			} {
 				r.Token = co.Token
 				e.Do(r).WantProblem(t, http.StatusForbidden, "company_not_approved")

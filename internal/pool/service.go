@@ -54,6 +54,14 @@ func (s *Service) approvedCompany(ctx context.Context, actor auth.Actor) (compan
 	return c, nil
 }
 
+// MayUse answers 403 unless the actor is an operator or an approved
+// company. The HTTP layer asks it before reading a request's filters or
+// body, so an unapproved company learns nothing but that it is not
+// approved; each service method checks again for the company it needs.
+func (s *Service) MayUse(ctx context.Context, actor auth.Actor) error {
+	return s.maySearch(ctx, actor)
+}
+
 // maySearch lets operators and approved companies search the pool.
 func (s *Service) maySearch(ctx context.Context, actor auth.Actor) error {
 	if actor.Role == auth.Admin {
