@@ -107,6 +107,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err != nil {
 		return fmt.Errorf("SKILLGRID_ADDR: %w", err)
 	}
+	go a.PruneEvery(ctx, 10*time.Minute, log)
 	log.Info("serving", "addr", ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs/")
 	err = app.Serve(ctx, a.HTTP, ln, 30*time.Second)
 	log.Info("stopped")

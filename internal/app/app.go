@@ -103,6 +103,33 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	return a, nil
 }
 
+// Prune deletes the rate-limit and failed-login counters whose windows have
+// passed. Any process may run it at any time: it only removes rows that no
+// longer count.
+func (a *App) Prune(ctx context.Context) error {
+	if _, err := a.Auth.PruneFailures(ctx); err != nil {
+		return err
+	}
+	_, err := a.Results.Lookups.Prune(ctx, a.Auth.Now())
+	return err
+}
+
+// PruneEvery runs Prune every interval until ctx ends, logging failures.
+func (a *App) PruneEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.Prune(ctx); err != nil && ctx.Err() == nil {
+				log.Error("prune counters", "err", err.Error())
+			}
+		}
+	}
+}
+
 // Ready reports whether d answers and has every migration applied.
 func Ready(ctx context.Context, d *bun.DB) error {
 	if err := d.PingContext(ctx); err != nil {

@@ -88,6 +88,12 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Toke
 	return s.issue(ctx, s.DB, cred.UserID, cred.Role, ids.New(), now)
 }
 
+// PruneFailures forgets failed-login counts whose window has passed, so
+// that guesses at made-up emails do not leave rows behind for ever.
+func (s *Service) PruneFailures(ctx context.Context) (int64, error) {
+	return s.store.pruneFailures(ctx, s.DB, s.Now().UTC().Add(-s.Limits.Window))
+}
+
 // underLimit answers apperr.RateLimited, with the wait until the window
 // passes, when key has max or more failures in its live window.
 func (s *Service) underLimit(ctx context.Context, key string, max int, now time.Time) error {

@@ -145,6 +145,16 @@ RETURNING failures`,
 	return len(counted) == 1, nil
 }
 
+// pruneFailures deletes the failure counts whose window began at or before
+// since: they no longer limit anyone.
+func (Store) pruneFailures(ctx context.Context, idb bun.IDB, since time.Time) (int64, error) {
+	res, err := idb.NewDelete().Model((*loginFailures)(nil)).Where("window_start <= ?", since).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("prune login failures: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 func (Store) clearFailures(ctx context.Context, idb bun.IDB, key string) error {
 	if _, err := idb.NewDelete().Model((*loginFailures)(nil)).Where("key = ?", key).Exec(ctx); err != nil {
 		return fmt.Errorf("clear login failures: %w", err)

@@ -235,6 +235,34 @@ func TestFailedLoginsAreLimitedPerAddress(t *testing.T) {
 	})
 }
 
+func TestPassedWindowsArePruned(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		ctx := context.Background()
+		for i := 0; i < 3; i++ {
+			e.Post("/v1/auth/login", "", map[string]any{"email": testutil.Name("nobody") + "@example.kr", "password": "wrong-password"}).
+				WantProblem(t, http.StatusUnauthorized, "unauthorized")
+		}
+		e.Get("/v1/certificates/ABCD-EFGH-JKMN-PQRS", "").WantProblem(t, http.StatusNotFound, "not_found")
+		if n, m := countRows(t, e, "login_failures", "1 = 1"), countRows(t, e, "rate_counters", "1 = 1"); n != 4 || m != 1 {
+			t.Fatalf("before: %d failure counts (want 3 accounts + 1 address), %d rate counters (want 1)", n, m)
+		}
+		// Still inside their windows: nothing goes.
+		if err := e.App.Prune(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, m := countRows(t, e, "login_failures", "1 = 1"), countRows(t, e, "rate_counters", "1 = 1"); n != 4 || m != 1 {
+			t.Fatalf("live counters pruned: %d, %d left", n, m)
+		}
+		e.Clock.Advance(auth.DefaultLimiterPolicy.Window + time.Second)
+		if err := e.App.Prune(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, m := countRows(t, e, "login_failures", "1 = 1"), countRows(t, e, "rate_counters", "1 = 1"); n != 0 || m != 0 {
+			t.Fatalf("after the windows: %d failure counts and %d rate counters left", n, m)
+		}
+	})
+}
+
 func TestSuccessfulLoginsFromOneAddressAreNotThrottled(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		// A training centre's shared network: many good logins from one address.

@@ -40,3 +40,13 @@ RETURNING hits, window_start`, key, now, since, since).Scan(ctx, &rows)
 	}
 	return nil
 }
+
+// Prune deletes the counters whose window had passed by now: they count
+// nothing any more, and without pruning every address ever seen keeps a row.
+func (l Limiter) Prune(ctx context.Context, now time.Time) (int64, error) {
+	res, err := l.DB.NewDelete().Table("rate_counters").Where("window_start <= ?", now.Add(-l.Window)).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("prune rate counters: %w", err)
+	}
+	return res.RowsAffected()
+}
