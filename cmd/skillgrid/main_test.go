@@ -69,12 +69,35 @@ func TestCommands(t *testing.T) {
 			if !strings.Contains(out.String(), "0 pending") || !strings.Contains(out.String(), "applied") {
 				t.Fatalf("migrate status:\n%s", out.String())
 			}
+			status := func(want string) {
+				t.Helper()
+				out.Reset()
+				if err := run(ctx, []string{"migrate", "status"}, getenv, &out); err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(out.String(), want) {
+					t.Fatalf("migrate status, want %q:\n%s", want, out.String())
+				}
+			}
+			// down rolls back the last group of migrations applied together
+			// (here all of them, applied by one up); serve migrates up first.
+			if err := run(ctx, []string{"migrate", "down"}, getenv, &bytes.Buffer{}); err != nil {
+				t.Fatal(err)
+			}
+			status("0 applied")
+			stopServe := startServe(t, ctx, getenv, "http://"+addr)
+			stopServe()
+			status("0 pending")
 			out.Reset()
 			if err := run(ctx, []string{"user", "create", "--role", "instructor", "--email", "kim@techno-park.kr", "--password", "instructor-2026", "--name", "김강사"}, getenv, &out); err != nil {
 				t.Fatal(err)
 			}
 			if err := run(ctx, []string{"user", "create", "--role", "trainee", "--email", "x@y.kr", "--password", "long-enough-pw", "--name", "X"}, getenv, &out); err == nil {
 				t.Fatal("user create made a trainee")
+			}
+			err := run(ctx, []string{"user", "create", "--role", "admin", "--email", "nobody", "--password", "short", "--name", "X"}, getenv, &out)
+			if err == nil || !strings.Contains(err.Error(), "email: must be an email address") || !strings.Contains(err.Error(), "password: must be at least 10 characters") {
+				t.Fatalf("user create with a bad email and password: %v", err)
 			}
 			out.Reset()
 			if err := run(ctx, []string{"seed", "--demo"}, getenv, &out); err != nil {
@@ -90,12 +113,8 @@ func TestCommands(t *testing.T) {
 			}
 
 			// serve: bootstraps the admin, serves, and stops cleanly on a signal.
-			sctx, stop := context.WithCancel(ctx)
-			done := make(chan error, 1)
-			var logs bytes.Buffer
-			go func() { done <- run(sctx, []string{"serve"}, getenv, &logs) }()
 			base := "http://" + addr
-			waitUp(t, base+"/readyz")
+			stopServe = startServe(t, ctx, getenv, base)
 			for _, login := range []struct{ email, password string }{
 				{"root@city.go.kr", "bootstrap-password"},
 				{"kim@techno-park.kr", "instructor-2026"},
@@ -113,16 +132,30 @@ func TestCommands(t *testing.T) {
 					t.Fatalf("login %s: %d %v", login.email, res.StatusCode, pair)
 				}
 			}
-			stop()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("serve: %v", err)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("serve did not stop")
-			}
+			stopServe()
 		})
+	}
+}
+
+// startServe runs `skillgrid serve` until the returned function, which
+// stops it as a signal would and fails the test unless it ends cleanly.
+func startServe(t *testing.T, ctx context.Context, getenv func(string) string, base string) func() {
+	t.Helper()
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- run(sctx, []string{"serve"}, getenv, &bytes.Buffer{}) }()
+	waitUp(t, base+"/readyz")
+	return func() {
+		t.Helper()
+		stop()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("serve: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop")
+		}
 	}
 }
 

@@ -43,10 +43,18 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	s := e.Code
 	if e.Detail != "" {
-		return e.Code + ": " + e.Detail
+		s += ": " + e.Detail
 	}
-	return e.Code
+	for i, f := range e.Fields {
+		sep := "; "
+		if i == 0 {
+			sep = ": "
+		}
+		s += sep + f.Field + ": " + f.Message
+	}
+	return s
 }
 
 // As returns the *Error inside err, if any.
