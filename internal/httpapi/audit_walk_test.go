@@ -55,6 +55,8 @@ func TestEveryAuditedActionLeavesOneEvent(t *testing.T) {
 		gone := e.NewUser(auth.Instructor)
 		e.Patch("/v1/users/"+gone.ID, admin.Token, map[string]any{"active": false}).Want(t, http.StatusOK)
 		one("user.deactivated", gone.ID, admin.ID, true)
+		e.Patch("/v1/users/"+gone.ID, admin.Token, map[string]any{"active": true}).Want(t, http.StatusOK)
+		one("user.reactivated", gone.ID, admin.ID, true)
 
 		// Consent.
 		u := e.NewUser(auth.Trainee)
@@ -79,6 +81,13 @@ func TestEveryAuditedActionLeavesOneEvent(t *testing.T) {
 		e.Post("/v1/enrolments/"+v1.ID+"/withdraw", u.Token, nil).Want(t, http.StatusOK)
 		one("enrolment.withdrawn", v1.ID, u.ID, true)
 		one("enrolment.promoted", v2.ID, u.ID, true)
+		// Raising a full cohort's capacity promotes its waitlist head.
+		full := e.OpenCohort(testutil.CohortSpec{Capacity: 1})
+		enrol(t, e, full.ID, e.NewUser(auth.Trainee), http.StatusCreated)
+		waiting := enrol(t, e, full.ID, e.NewUser(auth.Trainee), http.StatusCreated)
+		e.Patch("/v1/cohorts/"+full.ID, admin.Token, map[string]any{"capacity": 2}).Want(t, http.StatusOK)
+		one("cohort.updated", full.ID, admin.ID, true)
+		one("enrolment.promoted", waiting.ID, admin.ID, true)
 		other := e.OpenCohort(testutil.CohortSpec{})
 		v3 := enrol(t, e, other.ID, u, http.StatusCreated)
 		e.Post("/v1/cohorts/"+other.ID+"/cancel", admin.Token, nil).Want(t, http.StatusOK)
