@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -67,7 +68,56 @@ func (h *Handlers) bind(c *fiber.Ctx, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return apperr.BadRequest("malformed_json", "the body must hold exactly one JSON value")
 	}
+	if bytes.Contains(body, []byte("null")) {
+		if bad := nullFields(body); len(bad) > 0 {
+			return apperr.Invalid(bad...)
+		}
+	}
 	return h.validate(v)
+}
+
+// nullFields names every member of the body set to null. No request field
+// is nullable: decoding would read null as "left out", so a client sending
+// {"location": null} to clear a value would get 200 and no change.
+func nullFields(body []byte) []apperr.FieldError {
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return nil
+	}
+	var bad []apperr.FieldError
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				if x[k] == nil {
+					bad = append(bad, apperr.Field(p, "must not be null; leave the field out to keep its value"))
+					continue
+				}
+				walk(p, x[k])
+			}
+		case []any:
+			for i, e := range x {
+				p := fmt.Sprintf("%s[%d]", path, i)
+				if e == nil {
+					bad = append(bad, apperr.Field(p, "must not be null"))
+					continue
+				}
+				walk(p, e)
+			}
+		}
+	}
+	walk("", doc)
+	return bad
 }
 
 // validate runs the struct tags of v.

@@ -214,3 +214,26 @@ func TestValuesNoColumnCanHoldAreBadInput(t *testing.T) {
 		}
 	})
 }
+
+// TestNullIsNotLeftOut: no request field is nullable, so null is refused
+// (422, every null named) rather than read as "no change".
+func TestNullIsNotLeftOut(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		admin := e.AdminToken()
+		ch := e.OpenCohort(testutil.CohortSpec{})
+		before := e.Get("/v1/cohorts/"+ch.ID, admin).Want(t, http.StatusOK).Map(t)
+		p := e.Patch("/v1/cohorts/"+ch.ID, admin, `{"location": null, "capacity": null, "label": "새 이름"}`).
+			WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		if got, want := p.Fields(), []string{"capacity", "location"}; !slices.Equal(got, want) {
+			t.Errorf("fields = %v, want %v", got, want)
+		}
+		if after := e.Get("/v1/cohorts/"+ch.ID, admin).Want(t, http.StatusOK).Map(t); !cmp.Equal(before, after) {
+			t.Fatalf("a refused patch changed the cohort:\n%s", cmp.Diff(before, after))
+		}
+		p = e.Post("/v1/cohorts/"+ch.ID+"/results", admin, `{"results": [null, {"enrolment_id": null, "attended_hours": 1, "score": 1}]}`).
+			WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		if got, want := p.Fields(), []string{"results[0]", "results[1].enrolment_id"}; !slices.Equal(got, want) {
+			t.Errorf("fields = %v, want %v", got, want)
+		}
+	})
+}
