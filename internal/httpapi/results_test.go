@@ -1,9 +1,13 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/testutil"
 )
@@ -351,39 +356,296 @@ func TestTranscript(t *testing.T) {
 	})
 }
 
-func TestConcurrentSubmissionsCannotDoubleIssue(t *testing.T) {
+// TestResultsCorrectionKeepsTheCertificateState: a certificate is issued
+// only when an enrolment moves into completed. A correction that keeps it
+// completed (only the score changes) leaves its certificate as it is: a
+// valid one stays valid with the same code, one an admin revoked stays
+// revoked and no new one appears.
+func TestResultsCorrectionKeepsTheCertificateState(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
-		c, _, vs := startedCohort(t, e, 10, testutil.CohortSpec{})
-		var rows []map[string]any
-		for _, v := range vs {
-			rows = append(rows, row(v.ID, 40, 90))
-		}
-		body := map[string]any{"results": rows, "correction_reason": "re-sent"}
-		base := e.Serve()
+		c, us, vs := startedCohort(t, e, 2, testutil.CohortSpec{})
+		first := record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 40, 90), row(vs[1].ID, 40, 90))
+		revoked, kept := *first[0].CertificateCode, *first[1].CertificateCode
 		admin := e.NewUser(auth.Admin)
-		tokens := []string{c.Instructor.Token, admin.Token, c.Instructor.Token, admin.Token}
-		var wg sync.WaitGroup
-		statuses := make([]int, len(tokens))
-		for i, tok := range tokens {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				statuses[i] = postJSON(t, base, "/v1/cohorts/"+c.ID+"/results", tok, body)
-			}()
+		e.Post("/v1/certificates/"+revoked+"/revoke", admin.Token, map[string]any{"reason": "위조 확인 (forged)"}).Want(t, http.StatusOK)
+
+		var out struct {
+			Results []resultView `json:"results"`
 		}
-		wg.Wait()
-		for i, s := range statuses {
-			if s != http.StatusOK && s != http.StatusConflict {
-				t.Fatalf("submission %d answered %d", i, s)
+		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, map[string]any{
+			"results":           []any{row(vs[0].ID, 40, 75), row(vs[1].ID, 40, 75)},
+			"correction_reason": "시험 재채점 (exam re-marked)",
+		}).Want(t, http.StatusOK).JSON(t, &out)
+		want := []resultView{
+			{EnrolmentID: vs[0].ID, Status: "completed", Corrected: true},
+			{EnrolmentID: vs[1].ID, Status: "completed", CertificateCode: &kept, Corrected: true},
+		}
+		if diff := cmp.Diff(want, out.Results); diff != "" {
+			t.Errorf("score-only corrections (-want +got):\n%s", diff)
+		}
+		for _, w := range []struct {
+			enrolment    string
+			total, valid int
+		}{{vs[0].ID, 1, 0}, {vs[1].ID, 1, 1}} {
+			if n := countRows(t, e, "certificates", "enrolment_id = ?", w.enrolment); n != w.total {
+				t.Errorf("enrolment %s has %d certificates, want %d", w.enrolment, n, w.total)
+			}
+			if n := countRows(t, e, "certificates", "enrolment_id = ? AND status = 'valid'", w.enrolment); n != w.valid {
+				t.Errorf("enrolment %s has %d valid certificates, want %d", w.enrolment, n, w.valid)
 			}
 		}
-		for _, v := range vs {
-			if n := countRows(t, e, "certificates", "enrolment_id = ? AND status = 'valid'", v.ID); n != 1 {
-				t.Fatalf("enrolment %s has %d valid certificates", v.ID, n)
+		if n := countRows(t, e, "audit_events", "action = 'certificate.issued'"); n != 2 {
+			t.Errorf("%d certificate.issued events, want 2", n)
+		}
+		for code, status := range map[string]string{revoked: "revoked", kept: "valid"} {
+			var v map[string]any
+			e.Get("/v1/certificates/"+code, "").Want(t, http.StatusOK).JSON(t, &v)
+			if v["status"] != status {
+				t.Errorf("certificate %s shows %v, want %s", code, v["status"], status)
 			}
 		}
-		if n := countRows(t, e, "certificates", "1 = 1"); n != len(vs) {
-			t.Fatalf("%d certificates for %d completions", n, len(vs))
+		var mine struct {
+			Items []map[string]any `json:"items"`
+		}
+		e.Get("/v1/me/certificates", us[0].Token).Want(t, http.StatusOK).JSON(t, &mine)
+		if len(mine.Items) != 1 || mine.Items[0]["code"] != revoked || mine.Items[0]["status"] != "revoked" {
+			t.Fatalf("revoked trainee's certificates %v", mine.Items)
+		}
+
+		// Moving into completed again (failed, then completed) is a new
+		// completion, which issues a new certificate.
+		reason := map[string]any{"correction_reason": "출석부 재확인 (attendance sheets re-checked)"}
+		reason["results"] = []any{row(vs[0].ID, 10, 75)}
+		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, reason).Want(t, http.StatusOK)
+		reason["results"] = []any{row(vs[0].ID, 40, 75)}
+		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, reason).Want(t, http.StatusOK).JSON(t, &out)
+		if r := out.Results[0]; r.Status != "completed" || r.CertificateCode == nil || *r.CertificateCode == revoked {
+			t.Fatalf("failed corrected to completed %+v", r)
+		}
+		if n := countRows(t, e, "certificates", "enrolment_id = ? AND status = 'valid'", vs[0].ID); n != 1 {
+			t.Fatalf("after completing again: %d valid certificates, want 1", n)
 		}
 	})
+}
+
+// TestResultsCorrectionKeepsTheCompletionTime: the time of a result is when
+// the enrolment reached its outcome. A correction that keeps the outcome
+// (completed or failed) keeps it, so a graduate whose score is fixed keeps
+// its place in the pool and its completed_at; a correction that changes
+// the outcome sets it. The audit trail records when the correction was made.
+func TestResultsCorrectionKeepsTheCompletionTime(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c, us, vs := startedCohort(t, e, 3, testutil.CohortSpec{})
+		yes := true
+		for _, u := range us {
+			e.UpdateTrainee(u.ID, account.ProfilePatch{PoolOptIn: &yes})
+		}
+		admin := e.NewUser(auth.Admin)
+		recordedAt := func(enrolmentID string) time.Time {
+			t.Helper()
+			var v struct {
+				ResultRecordedAt *time.Time `json:"result_recorded_at"`
+			}
+			e.Get("/v1/enrolments/"+enrolmentID, admin.Token).Want(t, http.StatusOK).JSON(t, &v)
+			if v.ResultRecordedAt == nil {
+				t.Fatalf("enrolment %s has no result time", enrolmentID)
+			}
+			return *v.ResultRecordedAt
+		}
+		pool := func() ([]string, map[string]graduateView) {
+			t.Helper()
+			var pg graduatePage
+			e.Get("/v1/graduates", admin.Token).Want(t, http.StatusOK).JSON(t, &pg)
+			ids, byID := []string{}, map[string]graduateView{}
+			for _, g := range pg.Items {
+				ids = append(ids, g.ID)
+				byID[g.ID] = g
+			}
+			return ids, byID
+		}
+
+		// us[0] completes and us[2] fails; us[1] completes an hour later.
+		record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 40, 70), row(vs[2].ID, 10, 50))
+		e.Clock.Advance(time.Hour)
+		record(t, e, c.ID, c.Instructor.Token, row(vs[1].ID, 40, 70))
+		completed, failed := recordedAt(vs[0].ID), recordedAt(vs[2].ID)
+		if ids, _ := pool(); !cmp.Equal([]string{us[1].ID, us[0].ID}, ids) {
+			t.Fatalf("pool before corrections %v", ids)
+		}
+
+		// Corrections that keep the outcome: the score only.
+		e.Clock.Advance(time.Hour)
+		correctedAt := e.Clock.Now()
+		var out struct {
+			Results []resultView `json:"results"`
+		}
+		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, map[string]any{
+			"results":           []any{row(vs[0].ID, 40, 95), row(vs[2].ID, 12, 55)},
+			"correction_reason": "시험 재채점 (exam re-marked)",
+		}).Want(t, http.StatusOK).JSON(t, &out)
+		if r := out.Results; r[0].Status != "completed" || !r[0].Corrected || r[1].Status != "failed" || !r[1].Corrected {
+			t.Fatalf("corrections %+v", r)
+		}
+		if got := recordedAt(vs[0].ID); !got.Equal(completed) {
+			t.Errorf("completed->completed moved the result time from %s to %s", completed, got)
+		}
+		if got := recordedAt(vs[2].ID); !got.Equal(failed) {
+			t.Errorf("failed->failed moved the result time from %s to %s", failed, got)
+		}
+		ids, byID := pool()
+		if !cmp.Equal([]string{us[1].ID, us[0].ID}, ids) {
+			t.Errorf("a score correction reordered the pool: %v", ids)
+		}
+		if g := byID[us[0].ID]; !g.LastCompletedAt.Equal(completed) || len(g.CompletedCourses) != 1 ||
+			!g.CompletedCourses[0].CompletedAt.Equal(completed) {
+			t.Errorf("corrected graduate %+v, want completed at %s", g, completed)
+		}
+		evs := auditEvents(t, e, vs[0].ID)
+		if last := evs[len(evs)-1]; last.Action != "result.corrected" || last.At.Sub(correctedAt).Abs() > time.Millisecond {
+			t.Errorf("last event %s at %s, want result.corrected at %s", last.Action, last.At, correctedAt)
+		}
+
+		// A correction that changes the outcome sets the time.
+		e.Clock.Advance(time.Hour)
+		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, map[string]any{
+			"results":           []any{row(vs[2].ID, 40, 80)},
+			"correction_reason": "출석부 재확인 (attendance sheets re-checked)",
+		}).Want(t, http.StatusOK)
+		if got := recordedAt(vs[2].ID); got.Sub(e.Clock.Now()).Abs() > time.Millisecond {
+			t.Errorf("failed->completed result time %s, want %s", got, e.Clock.Now())
+		}
+		if ids, _ := pool(); !cmp.Equal([]string{us[2].ID, us[1].ID, us[0].ID}, ids) {
+			t.Errorf("pool after a new completion %v", ids)
+		}
+	})
+}
+
+// submit posts a batch from any goroutine (it never stops the test) and
+// returns the status and, for a problem, its code.
+func submit(base, cohortID, token string, body any) (int, string, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return 0, "", err
+	}
+	req, err := http.NewRequest(http.MethodPost, base+"/v1/cohorts/"+cohortID+"/results", bytes.NewReader(b))
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer res.Body.Close()
+	var p struct {
+		Code string `json:"code"`
+	}
+	if res.StatusCode >= 400 {
+		if err := json.NewDecoder(res.Body).Decode(&p); err != nil {
+			return res.StatusCode, "", fmt.Errorf("problem body: %w", err)
+		}
+	}
+	return res.StatusCode, p.Code, nil
+}
+
+// TestResultsConcurrentSubmissionsCannotDoubleIssue: batches for one cohort
+// sent at once are decided one after the other. The first records every
+// result; after it an instructor's identical batch is 409 result_final and
+// an admin's identical batch is a harmless retry (200, nothing written). So
+// each enrolment has exactly one result.recorded event, no correction, and
+// exactly one certificate, valid, issued once.
+func TestResultsConcurrentSubmissionsCannotDoubleIssue(t *testing.T) {
+	const instructor, admin = "instructor", "admin"
+	for _, tc := range []struct {
+		name    string
+		senders []string
+	}{
+		{"the instructor twice", []string{instructor, instructor}},
+		{"the instructor and admins", []string{instructor, admin, instructor, admin}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+				base := e.Serve()
+				adminUser := e.NewUser(auth.Admin)
+				// A few rounds, each on its own cohort, to give a race a
+				// chance to show.
+				for round := 0; round < 3; round++ {
+					c, _, vs := startedCohort(t, e, 10, testutil.CohortSpec{})
+					var rows []map[string]any
+					for _, v := range vs {
+						rows = append(rows, row(v.ID, 40, 90))
+					}
+					body := map[string]any{"results": rows, "correction_reason": "re-sent"}
+					type answer struct {
+						status int
+						code   string
+						err    error
+					}
+					answers := make([]answer, len(tc.senders))
+					start := make(chan struct{})
+					var wg sync.WaitGroup
+					for i, who := range tc.senders {
+						tok := c.Instructor.Token
+						if who == admin {
+							tok = adminUser.Token
+						}
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							<-start
+							s, code, err := submit(base, c.ID, tok, body)
+							answers[i] = answer{s, code, err}
+						}()
+					}
+					close(start)
+					wg.Wait()
+
+					// Admins always get 200: they record first or re-send
+					// unchanged. Of the instructor's submissions exactly
+					// one is 200 if it came first, none if an admin did;
+					// every other is 409 result_final.
+					instructorOK := 0
+					for i, a := range answers {
+						switch {
+						case a.err != nil:
+							t.Fatalf("round %d: submission %d (%s): %v", round, i, tc.senders[i], a.err)
+						case tc.senders[i] == admin && a.status != http.StatusOK:
+							t.Errorf("round %d: admin submission %d answered %d %s, want 200", round, i, a.status, a.code)
+						case tc.senders[i] == instructor && a.status == http.StatusOK:
+							instructorOK++
+						case tc.senders[i] == instructor && (a.status != http.StatusConflict || a.code != "result_final"):
+							t.Errorf("round %d: instructor submission %d answered %d %s, want 200 or 409 result_final",
+								round, i, a.status, a.code)
+						}
+					}
+					if instructorOK > 1 || (!slices.Contains(tc.senders, admin) && instructorOK != 1) {
+						t.Errorf("round %d: %d instructor submissions succeeded: %+v", round, instructorOK, answers)
+					}
+
+					for _, v := range vs {
+						var actions []string
+						for _, ev := range auditEvents(t, e, v.ID) {
+							actions = append(actions, ev.Action)
+						}
+						if diff := cmp.Diff([]string{"enrolment.enrolled", "result.recorded"}, actions); diff != "" {
+							t.Errorf("round %d: enrolment %s audit (-want +got):\n%s", round, v.ID, diff)
+						}
+						if n := countRows(t, e, "certificates", "enrolment_id = ?", v.ID); n != 1 {
+							t.Errorf("round %d: enrolment %s has %d certificates, want 1", round, v.ID, n)
+						}
+						if n := countRows(t, e, "certificates", "enrolment_id = ? AND status = 'valid'", v.ID); n != 1 {
+							t.Errorf("round %d: enrolment %s has %d valid certificates, want 1", round, v.ID, n)
+						}
+						if n := countRows(t, e, "audit_events", "action = 'certificate.issued' AND entity_id IN (SELECT id FROM certificates WHERE enrolment_id = ?)", v.ID); n != 1 {
+							t.Errorf("round %d: enrolment %s has %d certificate.issued events, want 1", round, v.ID, n)
+						}
+					}
+					if t.Failed() {
+						return
+					}
+				}
+			})
+		})
+	}
 }

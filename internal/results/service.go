@@ -60,7 +60,8 @@ func (e enrolment) same(r Row, status string) bool {
 // Record applies a batch of results to a cohort's enrolments: all of them
 // or none. Every bad row is named at once. The cohort's instructor records
 // results once; an admin may correct them with a reason. Completion issues
-// a certificate in the same transaction; a correction to failed revokes it.
+// a certificate in the same transaction; a correction to failed revokes it,
+// and one that keeps the enrolment completed leaves it as it is.
 func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string, b Batch) (Summary, error) {
 	if !ids.Valid(cohortID) {
 		return Summary{}, apperr.NotFound("cohort")
@@ -186,7 +187,11 @@ func (s *Service) apply(ctx context.Context, tx bun.Tx, actor auth.Actor, c coho
 	o := Outcome{EnrolmentID: e.ID, TraineeID: e.TraineeID, Status: status, AttendedHours: r.AttendedHours, Score: r.Score}
 	before := outcome{Status: e.Status, AttendedHours: e.AttendedHours, Score: e.Score}
 	o.Corrected = e.Status == "completed" || e.Status == "failed"
-	if err := s.Store.setResult(ctx, tx, e.ID, status, r.AttendedHours, r.Score, now); err != nil {
+	// The result's time is when the enrolment reached its outcome: the
+	// graduate pool orders and shows completions by it, so a correction
+	// that keeps the outcome (a score fixed) keeps the time; the audit
+	// event below records when the correction was made.
+	if err := s.Store.setResult(ctx, tx, e.ID, status, r.AttendedHours, r.Score, e.Status != status, now); err != nil {
 		return o, err
 	}
 	after := outcome{Status: status, AttendedHours: &r.AttendedHours, Score: &r.Score}
@@ -207,8 +212,11 @@ func (s *Service) apply(ctx context.Context, tx bun.Tx, actor auth.Actor, c coho
 	if err != nil {
 		return o, err
 	}
+	// A certificate is issued only when the enrolment moves into completed.
+	// A correction that keeps it completed leaves the certificate as it
+	// is: one an admin revoked (for fraud, say) stays revoked.
 	switch {
-	case status == "completed" && !has:
+	case status == "completed" && e.Status != "completed" && !has:
 		code, err := newCode()
 		if err != nil {
 			return o, err
@@ -225,7 +233,9 @@ func (s *Service) apply(ctx context.Context, tx bun.Tx, actor auth.Actor, c coho
 		}
 		o.CertificateCode = &cert.Code
 	case status == "completed":
-		o.CertificateCode = &cert.Code
+		if has {
+			o.CertificateCode = &cert.Code
+		}
 	case has: // corrected to failed
 		why := "result corrected to failed: " + strings.TrimSpace(reason)
 		if err := s.revoke(ctx, tx, actor, cert, why, now); err != nil {

@@ -75,11 +75,16 @@ func (Store) enrolments(ctx context.Context, tx bun.IDB, ids []string) (map[stri
 	return out, nil
 }
 
-func (Store) setResult(ctx context.Context, tx bun.IDB, id, status string, hours, score float64, now time.Time) error {
-	_, err := tx.NewUpdate().Table("enrolments").
+// setResult writes an enrolment's result; stamp also sets the time of the
+// result (result_recorded_at) to now, which is otherwise left as it was.
+func (Store) setResult(ctx context.Context, tx bun.IDB, id, status string, hours, score float64, stamp bool, now time.Time) error {
+	q := tx.NewUpdate().Table("enrolments").
 		Set("status = ?", status).Set("attended_hours = ?", hours).Set("score = ?", score).
-		Set("result_recorded_at = ?", now).Set("updated_at = ?", now).
-		Where("id = ?", id).Exec(ctx)
+		Set("updated_at = ?", now)
+	if stamp {
+		q = q.Set("result_recorded_at = ?", now)
+	}
+	_, err := q.Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("record result of %s: %w", id, err)
 	}
