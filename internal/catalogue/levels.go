@@ -61,8 +61,8 @@ func (s *Service) Place(ctx context.Context, actor auth.Actor, traineeID string,
 		Level: in.Level, Reason: strings.TrimSpace(in.Reason), PlacedBy: actor.ID, CreatedAt: now,
 	}
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		role, err := s.Store.userRole(ctx, tx, traineeID)
-		if apperr.IsKind(err, apperr.KindNotFound) || (err == nil && role != string(auth.Trainee)) {
+		u, err := s.Store.user(ctx, tx, traineeID)
+		if apperr.IsKind(err, apperr.KindNotFound) || (err == nil && u.Role != string(auth.Trainee)) {
 			return apperr.NotFound("trainee")
 		}
 		if err != nil {

@@ -364,8 +364,17 @@ func (s *Service) checkDependents(ctx context.Context, idb bun.IDB, c Course) ([
 
 // --- cohorts
 
-// Cohort is one cohort. Cohorts of unpublished courses are seen only by
-// admins and by the cohort's instructor.
+// CohortVisible reports whether actor may see a cohort, given its course's
+// status and its instructor: everyone sees the cohorts of published
+// courses; those of draft and archived courses only admins and the
+// cohort's own instructor. Whatever acts on one cohort by id (reading it,
+// enrolling in it) asks this, so that a cohort someone may not see answers
+// 404 however they ask, rather than revealing that it exists.
+func CohortVisible(actor auth.Actor, courseStatus, instructorID string) bool {
+	return courseStatus == Published || actor.Role == auth.Admin || (actor.ID != "" && actor.ID == instructorID)
+}
+
+// Cohort is one cohort, to those who may see it (CohortVisible).
 func (s *Service) Cohort(ctx context.Context, actor auth.Actor, id string) (Cohort, error) {
 	if !ids.Valid(id) {
 		return Cohort{}, apperr.NotFound("cohort")
@@ -374,7 +383,7 @@ func (s *Service) Cohort(ctx context.Context, actor auth.Actor, id string) (Coho
 	if err != nil {
 		return Cohort{}, err
 	}
-	if ch.CourseStatus != Published && actor.Role != auth.Admin && ch.InstructorID != actor.ID {
+	if !CohortVisible(actor, ch.CourseStatus, ch.InstructorID) {
 		return Cohort{}, apperr.NotFound("cohort")
 	}
 	ch.derive(s.Now())
@@ -430,7 +439,7 @@ func (s *Service) CreateCohort(ctx context.Context, actor auth.Actor, courseID s
 		if c.Status == Archived {
 			return apperr.Rule("course_archived", "%s is archived and takes no new cohorts", c.Code)
 		}
-		if err := s.checkCohort(ctx, tx, ch); err != nil {
+		if err := s.checkCohort(ctx, tx, ch, true); err != nil {
 			return err
 		}
 		if err := s.Store.insertCohort(ctx, tx, &ch); err != nil {
@@ -503,7 +512,7 @@ func (s *Service) UpdateCohort(ctx context.Context, actor auth.Actor, id string,
 			ch.Location = trimmed(p.Location)
 			cols = append(cols, "location")
 		}
-		if err := s.checkCohort(ctx, tx, ch); err != nil {
+		if err := s.checkCohort(ctx, tx, ch, p.InstructorID != nil); err != nil {
 			return err
 		}
 		ch.UpdatedAt = now
@@ -591,25 +600,24 @@ func (s *Service) read(ctx context.Context, id string) (Cohort, error) {
 	return ch, nil
 }
 
-// checkCohort checks the instructor and the date rules of ch: starts_on ≤
+// checkCohort checks the label and the date rules of ch: starts_on ≤
 // ends_on, the window opens before it closes, and closes by the end of
-// ends_on.
-func (s *Service) checkCohort(ctx context.Context, idb bun.IDB, ch Cohort) error {
+// ends_on; and, when instructorSet, the instructor (see checkInstructor).
+// An instructor deactivated after being assigned does not block other
+// changes to the cohort (raising its capacity, moving its dates); the
+// admin reassigns the cohort when they choose.
+func (s *Service) checkCohort(ctx context.Context, idb bun.IDB, ch Cohort, instructorSet bool) error {
 	var bad []apperr.FieldError
 	if ch.Label == "" {
 		bad = append(bad, apperr.Field("label", "must not be blank"))
 	}
-	if !ids.Valid(ch.InstructorID) {
-		bad = append(bad, apperr.Field("instructor_id", "no instructor has this id"))
-	} else {
-		role, err := s.Store.userRole(ctx, idb, ch.InstructorID)
-		switch {
-		case apperr.IsKind(err, apperr.KindNotFound):
-			bad = append(bad, apperr.Field("instructor_id", "no instructor has this id"))
-		case err != nil:
+	if instructorSet {
+		why, err := s.checkInstructor(ctx, idb, ch.InstructorID)
+		if err != nil {
 			return err
-		case role != string(auth.Instructor):
-			bad = append(bad, apperr.Field("instructor_id", "this user is not an instructor"))
+		}
+		if why != "" {
+			bad = append(bad, apperr.Field("instructor_id", why))
 		}
 	}
 	if ch.StartsOn > ch.EndsOn {
@@ -624,6 +632,26 @@ func (s *Service) checkCohort(ctx context.Context, idb bun.IDB, ch Cohort) error
 		return apperr.Invalid(bad...)
 	}
 	return nil
+}
+
+// checkInstructor says what is wrong with id as a cohort's instructor ("" if
+// nothing): it must be the id of an instructor whose account is active.
+func (s *Service) checkInstructor(ctx context.Context, idb bun.IDB, id string) (string, error) {
+	if !ids.Valid(id) {
+		return "no instructor has this id", nil
+	}
+	u, err := s.Store.user(ctx, idb, id)
+	switch {
+	case apperr.IsKind(err, apperr.KindNotFound):
+		return "no instructor has this id", nil
+	case err != nil:
+		return "", err
+	case u.Role != string(auth.Instructor):
+		return "this user is not an instructor", nil
+	case !u.Active:
+		return "this instructor's account is deactivated", nil
+	}
+	return "", nil
 }
 
 // --- time

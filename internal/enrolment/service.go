@@ -111,6 +111,12 @@ func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, tra
 	if err != nil {
 		return Enrolment{}, false, err
 	}
+	if !catalogue.CohortVisible(actor, c.CourseStatus, c.InstructorID) {
+		// The cohort of a course the trainee may not see does not exist
+		// for them, here as on GET /v1/cohorts/{id}; an admin, who sees
+		// it, is told below that enrolment is closed.
+		return Enrolment{}, false, apperr.NotFound("cohort")
+	}
 	if actor.Role == auth.Admin {
 		if err := s.requireTrainee(ctx, s.DB, traineeID); err != nil {
 			return Enrolment{}, false, err

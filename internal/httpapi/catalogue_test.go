@@ -431,6 +431,8 @@ func TestCohortRules(t *testing.T) {
 		ins := e.NewUser(auth.Instructor)
 		course := mkCourse(t, e, map[string]any{"code": "SAF-201", "track": "safety-testing"})
 		path := "/v1/courses/" + course.ID + "/cohorts"
+		gone := e.NewUser(auth.Instructor) // has left: the account is deactivated
+		e.Patch("/v1/users/"+gone.ID, admin, map[string]any{"active": false}).Want(t, http.StatusOK)
 
 		ch := mkCohort(t, e, course.ID, ins.ID, nil)
 		if ch.CourseID != course.ID || ch.CourseCode != "SAF-201" || ch.Track != "safety-testing" || ch.Level != 1 ||
@@ -454,6 +456,7 @@ func TestCohortRules(t *testing.T) {
 			{"instructor is a trainee", map[string]any{"instructor_id": e.NewUser(auth.Trainee).ID}, []string{"instructor_id"}},
 			{"instructor does not exist", map[string]any{"instructor_id": "01937a4e-5b7c-7d2a-9f10-3c4d5e6f7a8b"}, []string{"instructor_id"}},
 			{"instructor not an id", map[string]any{"instructor_id": "park"}, []string{"instructor_id"}},
+			{"instructor is deactivated", map[string]any{"instructor_id": gone.ID}, []string{"instructor_id"}},
 			{"missing label", map[string]any{"label": nil}, []string{"label"}},
 		}
 		for _, tc := range cases {
@@ -493,6 +496,13 @@ func TestCohortRules(t *testing.T) {
 			t.Fatalf("patched cohort %+v", got)
 		}
 		e.Patch("/v1/cohorts/"+ch.ID, admin, map[string]any{"instructor_id": e.NewUser(auth.Company).ID}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		p = e.Patch("/v1/cohorts/"+ch.ID, admin, map[string]any{"instructor_id": gone.ID}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		if diff := cmp.Diff([]string{"instructor_id"}, p.Fields()); diff != "" {
+			t.Fatalf("assigning a deactivated instructor, fields (-want +got):\n%s", diff)
+		}
+		// An instructor deactivated after being assigned blocks no other change.
+		e.Patch("/v1/users/"+other.ID, admin, map[string]any{"active": false}).Want(t, http.StatusOK)
+		e.Patch("/v1/cohorts/"+ch.ID, admin, map[string]any{"capacity": 12}).Want(t, http.StatusOK)
 		e.Patch("/v1/cohorts/nope", admin, map[string]any{"capacity": 3}).WantProblem(t, http.StatusNotFound, "not_found")
 	})
 }

@@ -171,12 +171,50 @@ func TestEnrolmentWindow(t *testing.T) {
 		e.Post("/v1/cohorts/"+cancelled.ID+"/cancel", e.AdminToken(), nil).Want(t, http.StatusOK)
 		e.Post("/v1/cohorts/"+cancelled.ID+"/enrolments", u.Token, nil).WantProblem(t, http.StatusUnprocessableEntity, "enrolment_closed")
 
-		archived := e.OpenCohort(testutil.CohortSpec{})
-		e.Patch("/v1/courses/"+archived.CourseID, e.AdminToken(), map[string]any{"status": "archived"}).Want(t, http.StatusOK)
-		e.Post("/v1/cohorts/"+archived.ID+"/enrolments", u.Token, nil).WantProblem(t, http.StatusUnprocessableEntity, "enrolment_closed")
+		// A cohort of an unpublished course: TestEnrollingInAHiddenCohortIsNotFound.
 
 		e.Post("/v1/cohorts/not-a-cohort/enrolments", u.Token, nil).WantProblem(t, http.StatusNotFound, "not_found")
 		e.Post("/v1/cohorts/01937a4e-5b7c-7d2a-9f10-3c4d5e6f7a8b/enrolments", u.Token, nil).WantProblem(t, http.StatusNotFound, "not_found")
+	})
+}
+
+// TestEnrollingInAHiddenCohortIsNotFound: the cohort of a draft or archived
+// course does not exist for a trainee (GET answers 404), and enrolling in
+// it answers the very same 404 as a cohort that does not exist, not a 422
+// that would tell them it does. An admin sees it and is told enrolment is
+// closed.
+func TestEnrollingInAHiddenCohortIsNotFound(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		admin := e.AdminToken()
+		u := e.NewUser(auth.Trainee)
+		none := e.Post("/v1/cohorts/01937a4e-5b7c-7d2a-9f10-3c4d5e6f7a8b/enrolments", u.Token, nil).WantProblem(t, http.StatusNotFound, "not_found")
+		for _, status := range []string{"draft", "archived"} {
+			t.Run(status, func(t *testing.T) {
+				c := e.OpenCohort(testutil.CohortSpec{})
+				e.Patch("/v1/courses/"+c.CourseID, admin, map[string]any{"status": status}).Want(t, http.StatusOK)
+
+				got := e.Get("/v1/cohorts/"+c.ID, u.Token).WantProblem(t, http.StatusNotFound, "not_found")
+				if diff := cmp.Diff(none, got); diff != "" {
+					t.Errorf("GET of the hidden cohort differs from a missing one (-missing +hidden):\n%s", diff)
+				}
+				got = e.Post("/v1/cohorts/"+c.ID+"/enrolments", u.Token, nil).WantProblem(t, http.StatusNotFound, "not_found")
+				if diff := cmp.Diff(none, got); diff != "" {
+					t.Errorf("enrolling in the hidden cohort differs from a missing one (-missing +hidden):\n%s", diff)
+				}
+				p := e.Post("/v1/cohorts/"+c.ID+"/enrolments", admin, map[string]any{"trainee_id": u.ID}).
+					WantProblem(t, http.StatusUnprocessableEntity, "enrolment_closed")
+				if !strings.Contains(p.Detail, "not published") {
+					t.Errorf("admin's detail %q", p.Detail)
+				}
+
+				// Nothing was written; published again, the cohort takes the trainee.
+				e.Patch("/v1/courses/"+c.CourseID, admin, map[string]any{"status": "published"}).Want(t, http.StatusOK)
+				if taken, _, waiting := cohortSeats(t, e, c.ID); taken != 0 || waiting != 0 {
+					t.Fatalf("refused enrolments took %d seats and %d places in line", taken, waiting)
+				}
+				enrol(t, e, c.ID, u, http.StatusCreated)
+			})
+		}
 	})
 }
 

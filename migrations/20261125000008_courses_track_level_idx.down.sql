@@ -1,0 +1,1 @@
+DROP INDEX courses_track_level_id_idx;
