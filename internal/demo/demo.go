@@ -61,13 +61,20 @@ func Seed(ctx context.Context, a *app.App) (int, error) {
 		if acc.Role == auth.Admin {
 			admin = auth.Actor{ID: id, Role: auth.Admin}
 		}
-		if acc.Role == auth.Company && acc.Approved && created {
+		if acc.Role == auth.Company && acc.Approved {
+			// Approve whenever it is still pending, not only when made in
+			// this run: a run stopped between the two steps heals next time.
 			co, err := a.Accounts.CompanyOf(ctx, id)
 			if err != nil {
 				return made, err
 			}
-			if _, err := a.Accounts.DecideCompany(ctx, admin, co.ID, account.CompanyApproved, ""); err != nil {
-				return made, err
+			if co.Status == account.CompanyPending {
+				if _, err := a.Accounts.DecideCompany(ctx, admin, co.ID, account.CompanyApproved, ""); err != nil {
+					return made, err
+				}
+				if !created {
+					made++
+				}
 			}
 		}
 	}

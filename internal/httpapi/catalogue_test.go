@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -1012,6 +1013,57 @@ func TestDemoSeedIsMeaningfulAndIdempotent(t *testing.T) {
 		}
 		if got := cohortIDs(t, e, "/v1/me/cohorts?limit=100", ipair.AccessToken); len(got) == 0 {
 			t.Error("demo instructor teaches nothing")
+		}
+
+		// Prerequisite chains, trainees at different levels, an approved and
+		// a pending company, and graduates the approved one can find.
+		if before["course_prerequisites"] == 0 {
+			t.Error("no prerequisite chains in the demo")
+		}
+		levelSets := map[string]bool{}
+		for _, email := range []string{"trainee.choi@demo.skillgrid.kr", "trainee.jung@demo.skillgrid.kr", "trainee.kang@demo.skillgrid.kr"} {
+			p, err := e.App.Auth.Login(ctx, email, demo.Password, "127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			levelSets[fmt.Sprint(e.Get("/v1/me", p.AccessToken).Want(t, http.StatusOK).Map(t)["levels"])] = true
+		}
+		if len(levelSets) < 2 {
+			t.Errorf("demo trainees all stand at the same levels: %v", levelSets)
+		}
+		companies := func() map[string]string {
+			var pg struct {
+				Items []struct{ Email, Status string } `json:"items"`
+			}
+			e.Get("/v1/companies?limit=100", e.AdminToken()).Want(t, http.StatusOK).JSON(t, &pg)
+			out := map[string]string{}
+			for _, c := range pg.Items {
+				out[c.Email] = c.Status
+			}
+			return out
+		}
+		want := map[string]string{"hr@cellmaker.demo.skillgrid.kr": "approved", "hr@materials.demo.skillgrid.kr": "pending"}
+		if diff := cmp.Diff(want, companies()); diff != "" {
+			t.Errorf("demo companies (-want +got):\n%s", diff)
+		}
+		cpair, err := e.App.Auth.Login(ctx, "hr@cellmaker.demo.skillgrid.kr", demo.Password, "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := graduateIDs(t, e, cpair.AccessToken, ""); len(got) < 2 {
+			t.Errorf("the approved demo company finds %d graduates, want at least 2", len(got))
+		}
+		// A run cut off between making the company and approving it heals.
+		res, err := e.DB.NewUpdate().Table("companies").Set("status = 'pending'").Set("decided_at = NULL").
+			Where("user_id = (SELECT id FROM users WHERE email = ?)", "hr@cellmaker.demo.skillgrid.kr").Exec(ctx)
+		if n, _ := res.RowsAffected(); err != nil || n != 1 {
+			t.Fatalf("set the demo company back to pending: %d rows, %v", n, err)
+		}
+		if _, err := demo.Seed(ctx, e.App); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, companies()); diff != "" {
+			t.Errorf("re-seeding left the approved company pending (-want +got):\n%s", diff)
 		}
 	})
 }
