@@ -17,7 +17,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/apperr"
@@ -36,7 +35,6 @@ const BodyLimit = 1 << 20
 // Deps is everything the HTTP layer needs, wired by cmd/skillgrid.
 type Deps struct {
 	Log        *slog.Logger
-	DB         *bun.DB
 	JWTSecret  []byte
 	Spec       []byte
 	Auth       *auth.Service
