@@ -24,9 +24,12 @@ func (e *Env) InsertEnrolment(cohortID, traineeID, status string) string {
 		}
 		switch status {
 		case "waitlisted":
+			// The next number from the cohort's own counter, as the
+			// enrolment store takes it, so a real enrolment after this one
+			// does not get the same number.
 			var seq int64
-			if err := tx.NewSelect().Table("enrolments").ColumnExpr("COALESCE(MAX(waitlist_seq), 0) + 1").
-				Where("cohort_id = ?", cohortID).Scan(ctx, &seq); err != nil {
+			if err := tx.NewUpdate().Table("cohorts").Set("waitlist_seq_last = waitlist_seq_last + 1").
+				Where("id = ?", cohortID).Returning("waitlist_seq_last").Scan(ctx, &seq); err != nil {
 				return err
 			}
 			row["waitlist_seq"] = seq
