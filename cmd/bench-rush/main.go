@@ -100,7 +100,7 @@ func run(bin, dialect, pgURL string, n, seats, conc int) error {
 	// token check and cohort reads, so the timed rush measures steady
 	// state rather than connection set-up.
 	warm(base, cohortID, tokens, conc)
-	lat, codes, wall := fire(base+"/v1/cohorts/"+cohortID+"/enrolments", tokens, conc)
+	lat, codes, answers, wall := fire(base+"/v1/cohorts/"+cohortID+"/enrolments", tokens, conc)
 	errs := 0
 	for code, k := range codes {
 		if code != http.StatusCreated {
@@ -113,7 +113,7 @@ func run(bin, dialect, pgURL string, n, seats, conc int) error {
 		float64(n)/wall.Seconds(), wall.Round(time.Millisecond),
 		pct(lat, 50), pct(lat, 95), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond), errs, codes)
 
-	if err := verify(ctx, d, cohortID, n, seats); err != nil {
+	if err := verify(ctx, d, cohortID, n, seats, answers); err != nil {
 		fmt.Println("  INVARIANT BROKEN:", err)
 		return err
 	}
@@ -205,11 +205,19 @@ func fixtures(ctx context.Context, d *bun.DB, n, seats int) (string, []string, e
 	return cohort.ID, tokens, nil
 }
 
+// answer is what the server said to one 201.
+type answer struct {
+	ID       string `json:"id"`
+	Status   string `json:"status"`
+	Position *int64 `json:"waitlist_position"`
+}
+
 // fire sends one enrol request per token, conc at a time, released together.
-func fire(target string, tokens []string, conc int) ([]time.Duration, map[int]int, time.Duration) {
+func fire(target string, tokens []string, conc int) ([]time.Duration, map[int]int, []answer, time.Duration) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}, Timeout: 30 * time.Second}
 	lat := make([]time.Duration, len(tokens))
 	status := make([]int, len(tokens))
+	answers := make([]answer, len(tokens))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < conc; w++ {
@@ -225,10 +233,7 @@ func fire(target string, tokens []string, conc int) ([]time.Duration, map[int]in
 					lat[i], status[i] = time.Since(t0), -1
 					continue
 				}
-				var body struct {
-					Status string `json:"status"`
-				}
-				_ = json.NewDecoder(res.Body).Decode(&body)
+				_ = json.NewDecoder(res.Body).Decode(&answers[i])
 				res.Body.Close()
 				lat[i], status[i] = time.Since(t0), res.StatusCode
 			}
@@ -242,10 +247,14 @@ func fire(target string, tokens []string, conc int) ([]time.Duration, map[int]in
 	wg.Wait()
 	wall := time.Since(start)
 	codes := map[int]int{}
-	for _, s := range status {
+	var created []answer
+	for i, s := range status {
 		codes[s]++
+		if s == http.StatusCreated {
+			created = append(created, answers[i])
+		}
 	}
-	return lat, codes, wall
+	return lat, codes, created, wall
 }
 
 func warm(base, cohortID string, tokens []string, conc int) {
@@ -270,27 +279,66 @@ func warm(base, cohortID string, tokens []string, conc int) {
 	wg.Wait()
 }
 
-func verify(ctx context.Context, d *bun.DB, cohortID string, n, seats int) error {
-	var held, waiting, distinct, taken int
-	if err := d.NewSelect().Table("enrolments").ColumnExpr("COUNT(*)").Where("cohort_id = ?", cohortID).
-		Where("status IN ('enrolled','completed','failed')").Scan(ctx, &held); err != nil {
+// verify checks the invariant from the database and against what the
+// server answered: seats held equal the capacity and the seat counter;
+// every 201 is stored with the status it announced; the waitlist numbers
+// are exactly 1..k; and, as nobody left the line during the rush, each
+// waitlisted answer's position is its own number, so positions follow
+// arrival order.
+func verify(ctx context.Context, d *bun.DB, cohortID string, n, seats int, created []answer) error {
+	var rows []struct {
+		ID     string `bun:"id"`
+		Status string `bun:"status"`
+		Seq    *int64 `bun:"waitlist_seq"`
+	}
+	if err := d.NewSelect().Table("enrolments").Column("id", "status", "waitlist_seq").
+		Where("cohort_id = ?", cohortID).Scan(ctx, &rows); err != nil {
 		return err
 	}
-	if err := d.NewSelect().Table("enrolments").ColumnExpr("COUNT(*), COUNT(DISTINCT waitlist_seq)").Where("cohort_id = ?", cohortID).
-		Where("status = 'waitlisted'").Scan(ctx, &waiting, &distinct); err != nil {
-		return err
-	}
+	var taken int
 	if err := d.NewSelect().Table("cohorts").Column("seats_taken").Where("id = ?", cohortID).Scan(ctx, &taken); err != nil {
 		return err
 	}
+	byID := map[string]int{}
+	held := 0
+	var seqs []int64
+	for i, r := range rows {
+		byID[r.ID] = i
+		switch r.Status {
+		case "enrolled", "completed", "failed":
+			held++
+		case "waitlisted":
+			if r.Seq == nil {
+				return fmt.Errorf("waitlisted %s has no number", r.ID)
+			}
+			seqs = append(seqs, *r.Seq)
+		}
+	}
 	want := min(n, seats)
-	switch {
-	case held != want || taken != held:
+	if held != want || taken != held {
 		return fmt.Errorf("seats held %d, counter %d, want %d", held, taken, want)
-	case waiting != n-want:
-		return fmt.Errorf("%d waitlisted, want %d", waiting, n-want)
-	case distinct != waiting:
-		return fmt.Errorf("waitlist arrival numbers are not distinct (%d of %d)", distinct, waiting)
+	}
+	if len(seqs) != n-want {
+		return fmt.Errorf("%d waitlisted, want %d", len(seqs), n-want)
+	}
+	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
+	for i, s := range seqs {
+		if s != int64(i+1) {
+			return fmt.Errorf("waitlist numbers are not 1..%d: %v...", len(seqs), seqs[:min(len(seqs), 10)])
+		}
+	}
+	for _, a := range created {
+		i, ok := byID[a.ID]
+		if !ok {
+			return fmt.Errorf("201 for %s, which is not in the database", a.ID)
+		}
+		r := rows[i]
+		if r.Status != a.Status {
+			return fmt.Errorf("201 said %s is %s; the database says %s", a.ID, a.Status, r.Status)
+		}
+		if a.Status == "waitlisted" && (a.Position == nil || *a.Position != *r.Seq) {
+			return fmt.Errorf("201 gave %s waitlist position %v; its number is %d", a.ID, a.Position, *r.Seq)
+		}
 	}
 	return nil
 }
