@@ -59,6 +59,18 @@ func record(t *testing.T, e *testutil.Env, cohortID, token string, rows ...map[s
 	return out.Results
 }
 
+// correct posts rows as an admin's correction with reason and returns the
+// results the server answered.
+func correct(t *testing.T, e *testutil.Env, cohortID, token, reason string, rows ...map[string]any) []resultView {
+	t.Helper()
+	var out struct {
+		Results []resultView `json:"results"`
+	}
+	e.Post("/v1/cohorts/"+cohortID+"/results", token, map[string]any{"results": rows, "correction_reason": reason}).
+		Want(t, http.StatusOK).JSON(t, &out)
+	return out.Results
+}
+
 func countRows(t *testing.T, e *testutil.Env, table, where string, args ...any) int {
 	t.Helper()
 	n, err := e.DB.NewSelect().Table(table).Where(where, args...).Count(context.Background())
@@ -204,15 +216,9 @@ func TestResultsAreFinalAndCorrectionsAreAudited(t *testing.T) {
 
 		// Correct the first to failed (its certificate is revoked) and the
 		// second to completed (it gets one).
-		var out struct {
-			Results []resultView `json:"results"`
-		}
-		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, map[string]any{
-			"results":           []any{row(vs[0].ID, 10, 95), row(vs[1].ID, 38, 70)},
-			"correction_reason": "출석부 재확인 (attendance sheets re-checked)",
-		}).Want(t, http.StatusOK).JSON(t, &out)
-		if out.Results[0].Status != "failed" || !out.Results[0].Corrected || out.Results[1].Status != "completed" || out.Results[1].CertificateCode == nil {
-			t.Fatalf("corrections %+v", out.Results)
+		out := correct(t, e, c.ID, admin.Token, "출석부 재확인 (attendance sheets re-checked)", row(vs[0].ID, 10, 95), row(vs[1].ID, 38, 70))
+		if out[0].Status != "failed" || !out[0].Corrected || out[1].Status != "completed" || out[1].CertificateCode == nil {
+			t.Fatalf("corrections %+v", out)
 		}
 		var v map[string]any
 		e.Get("/v1/certificates/"+code, "").Want(t, http.StatusOK).JSON(t, &v)
@@ -236,7 +242,7 @@ func TestResultsAreFinalAndCorrectionsAreAudited(t *testing.T) {
 		// no reason and changes nothing, so the trail has no new entry.
 		again := record(t, e, c.ID, admin.Token, row(vs[0].ID, 10, 95), row(vs[1].ID, 38, 70))
 		if again[0].Corrected || again[1].Corrected || again[0].Status != "failed" || again[1].CertificateCode == nil ||
-			*again[1].CertificateCode != *out.Results[1].CertificateCode {
+			*again[1].CertificateCode != *out[1].CertificateCode {
 			t.Fatalf("unchanged re-send %+v", again)
 		}
 		if n := len(auditEvents(t, e, vs[0].ID)); n != 3 {
@@ -369,18 +375,12 @@ func TestResultsCorrectionKeepsTheCertificateState(t *testing.T) {
 		admin := e.NewUser(auth.Admin)
 		e.Post("/v1/certificates/"+revoked+"/revoke", admin.Token, map[string]any{"reason": "위조 확인 (forged)"}).Want(t, http.StatusOK)
 
-		var out struct {
-			Results []resultView `json:"results"`
-		}
-		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, map[string]any{
-			"results":           []any{row(vs[0].ID, 40, 75), row(vs[1].ID, 40, 75)},
-			"correction_reason": "시험 재채점 (exam re-marked)",
-		}).Want(t, http.StatusOK).JSON(t, &out)
+		out := correct(t, e, c.ID, admin.Token, "시험 재채점 (exam re-marked)", row(vs[0].ID, 40, 75), row(vs[1].ID, 40, 75))
 		want := []resultView{
 			{EnrolmentID: vs[0].ID, Status: "completed", Corrected: true},
 			{EnrolmentID: vs[1].ID, Status: "completed", CertificateCode: &kept, Corrected: true},
 		}
-		if diff := cmp.Diff(want, out.Results); diff != "" {
+		if diff := cmp.Diff(want, out); diff != "" {
 			t.Errorf("score-only corrections (-want +got):\n%s", diff)
 		}
 		for _, w := range []struct {
@@ -414,12 +414,10 @@ func TestResultsCorrectionKeepsTheCertificateState(t *testing.T) {
 
 		// Moving into completed again (failed, then completed) is a new
 		// completion, which issues a new certificate.
-		reason := map[string]any{"correction_reason": "출석부 재확인 (attendance sheets re-checked)"}
-		reason["results"] = []any{row(vs[0].ID, 10, 75)}
-		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, reason).Want(t, http.StatusOK)
-		reason["results"] = []any{row(vs[0].ID, 40, 75)}
-		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, reason).Want(t, http.StatusOK).JSON(t, &out)
-		if r := out.Results[0]; r.Status != "completed" || r.CertificateCode == nil || *r.CertificateCode == revoked {
+		const reason = "출석부 재확인 (attendance sheets re-checked)"
+		correct(t, e, c.ID, admin.Token, reason, row(vs[0].ID, 10, 75))
+		out = correct(t, e, c.ID, admin.Token, reason, row(vs[0].ID, 40, 75))
+		if r := out[0]; r.Status != "completed" || r.CertificateCode == nil || *r.CertificateCode == revoked {
 			t.Fatalf("failed corrected to completed %+v", r)
 		}
 		if n := countRows(t, e, "certificates", "enrolment_id = ? AND status = 'valid'", vs[0].ID); n != 1 {
@@ -476,14 +474,8 @@ func TestResultsCorrectionKeepsTheCompletionTime(t *testing.T) {
 		// Corrections that keep the outcome: the score only.
 		e.Clock.Advance(time.Hour)
 		correctedAt := e.Clock.Now()
-		var out struct {
-			Results []resultView `json:"results"`
-		}
-		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, map[string]any{
-			"results":           []any{row(vs[0].ID, 40, 95), row(vs[2].ID, 12, 55)},
-			"correction_reason": "시험 재채점 (exam re-marked)",
-		}).Want(t, http.StatusOK).JSON(t, &out)
-		if r := out.Results; r[0].Status != "completed" || !r[0].Corrected || r[1].Status != "failed" || !r[1].Corrected {
+		out := correct(t, e, c.ID, admin.Token, "시험 재채점 (exam re-marked)", row(vs[0].ID, 40, 95), row(vs[2].ID, 12, 55))
+		if r := out; r[0].Status != "completed" || !r[0].Corrected || r[1].Status != "failed" || !r[1].Corrected {
 			t.Fatalf("corrections %+v", r)
 		}
 		if got := recordedAt(vs[0].ID); !got.Equal(completed) {
@@ -507,10 +499,7 @@ func TestResultsCorrectionKeepsTheCompletionTime(t *testing.T) {
 
 		// A correction that changes the outcome sets the time.
 		e.Clock.Advance(time.Hour)
-		e.Post("/v1/cohorts/"+c.ID+"/results", admin.Token, map[string]any{
-			"results":           []any{row(vs[2].ID, 40, 80)},
-			"correction_reason": "출석부 재확인 (attendance sheets re-checked)",
-		}).Want(t, http.StatusOK)
+		correct(t, e, c.ID, admin.Token, "출석부 재확인 (attendance sheets re-checked)", row(vs[2].ID, 40, 80))
 		if got := recordedAt(vs[2].ID); got.Sub(e.Clock.Now()).Abs() > time.Millisecond {
 			t.Errorf("failed->completed result time %s, want %s", got, e.Clock.Now())
 		}
