@@ -96,7 +96,7 @@ func TestEveryAuditedActionLeavesOneEvent(t *testing.T) {
 		// Results, corrections and certificates.
 		e.Clock.Advance(8 * 24 * time.Hour)
 		res := record(t, e, c.ID, c.Instructor.Token, row(v2.ID, 40, 90))
-		one("result.recorded", v2.ID, c.Instructor.ID, false)
+		one("result.recorded", v2.ID, c.Instructor.ID, true)
 		var cert struct {
 			ID string `bun:"id"`
 		}

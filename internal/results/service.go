@@ -199,12 +199,10 @@ func (s *Service) apply(ctx context.Context, tx bun.Tx, actor auth.Actor, c coho
 	if o.Corrected {
 		action, after.Reason = "result.corrected", reason
 	}
-	var beforeState any
-	if o.Corrected {
-		beforeState = before
-	}
+	// Before is the enrolment as it stood: enrolled with no result for a
+	// first result, the previous outcome for a correction.
 	if err := audit.Record(ctx, tx, now, audit.Change{
-		ActorID: actor.ID, Action: action, Entity: "enrolment", EntityID: e.ID, Before: beforeState, After: after,
+		ActorID: actor.ID, Action: action, Entity: "enrolment", EntityID: e.ID, Before: before, After: after,
 	}); err != nil {
 		return o, err
 	}
