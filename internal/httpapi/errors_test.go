@@ -131,6 +131,9 @@ func TestPanicsBecomeProblemsAndAreLogged(t *testing.T) {
 		if rid == "" || !strings.Contains(e.Logs.String(), rid) || !strings.Contains(e.Logs.String(), "secret internals") {
 			t.Fatalf("panic not logged with request id %q:\n%s", rid, e.Logs.String())
 		}
+		if !strings.Contains(e.Logs.String(), "errors_test.go") {
+			t.Fatalf("panic logged without the stack that says where it happened:\n%s", e.Logs.String())
+		}
 		// The server still serves.
 		e.Get("/healthz", "").Want(t, http.StatusOK)
 	})

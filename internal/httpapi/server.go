@@ -6,7 +6,9 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -90,7 +92,14 @@ func New(d Deps) *fiber.App {
 	app.Use(accessLog(d.Log))
 	app.Use(prom.Middleware)
 	app.Use(answerErrors)
-	app.Use(recover.New())
+	app.Use(recover.New(recover.Config{
+		// The error handler answers the 500 and logs it; this adds where
+		// the panic happened, which the answer must never show.
+		EnableStackTrace: true,
+		StackTraceHandler: func(c *fiber.Ctx, e any) {
+			d.Log.ErrorContext(c.UserContext(), "panic", "panic", fmt.Sprint(e), "request_id", requestID(c), "stack", string(debug.Stack()))
+		},
+	}))
 	h.routes(app)
 	return app
 }
