@@ -361,11 +361,16 @@ func TestPoolFilters(t *testing.T) {
 			{"q=" + url.QueryEscape("%"), []string{cc.ID}},
 			{"track=bms&region=" + url.QueryEscape("청주") + "&q=dupont", []string{a.ID}},
 		} {
-			if got := graduateIDs(t, e, co.Token, tc.query); !cmp.Equal(got, tc.want) {
-				t.Errorf("?%s: %v, want %v", tc.query, got, tc.want)
-			}
-			if _, rows := graduatesCSV(t, e, co.Token, tc.query); !cmp.Equal(csvIDs(rows), tc.want) {
-				t.Errorf("CSV ?%s: %v, want %v", tc.query, csvIDs(rows), tc.want)
+			// The default walk budget walks all four completions; the small
+			// ones find the rest of each answer from the users' side.
+			for _, w := range []int{0, 1, 2, 3} {
+				e.App.Pool.Store.WalkBudget = w
+				if got := graduateIDs(t, e, co.Token, tc.query); !cmp.Equal(got, tc.want) {
+					t.Errorf("?%s, walk budget %d: %v, want %v", tc.query, w, got, tc.want)
+				}
+				if _, rows := graduatesCSV(t, e, co.Token, tc.query); !cmp.Equal(csvIDs(rows), tc.want) {
+					t.Errorf("CSV ?%s, walk budget %d: %v, want %v", tc.query, w, csvIDs(rows), tc.want)
+				}
 			}
 		}
 		// Wrong types are 400, values out of range 422; none is a 5xx.
@@ -388,7 +393,17 @@ func TestPoolFilters(t *testing.T) {
 }
 
 func TestPoolPagesVisitEachGraduateOnce(t *testing.T) {
+	// The default walk budget walks to every page; a budget of 7 is less
+	// than a page (8 keys are asked for), so every page ends with graduates
+	// found from the users' side.
+	for _, w := range []int{0, 7} {
+		t.Run(fmt.Sprintf("walk budget %d", w), func(t *testing.T) { poolPagesVisitEachGraduateOnce(t, w) })
+	}
+}
+
+func poolPagesVisitEachGraduateOnce(t *testing.T, walkBudget int) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		e.App.Pool.Store.WalkBudget = walkBudget
 		co := e.NewCompany(account.CompanyApproved)
 		bms := e.OpenCohort(testutil.CohortSpec{Track: "bms", Level: 2, Capacity: 300})
 		other := e.OpenCohort(testutil.CohortSpec{Track: "materials", Level: 1, Capacity: 100})
@@ -601,6 +616,222 @@ func TestOneOpenContactRequestUnderConcurrency(t *testing.T) {
 		}
 		if diff := cmp.Diff(map[int]int{201: 1, 409: len(codes) - 1}, count); diff != "" {
 			t.Fatalf("statuses (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// graduatePages pages through GET /v1/graduates?query with the limit to
+// the end and returns the ids in order.
+func graduatePages(t *testing.T, e *testutil.Env, token, query string, limit int) []string {
+	t.Helper()
+	got := []string{}
+	cursor := ""
+	for pages := 0; ; pages++ {
+		if pages > 200 {
+			t.Fatalf("?%s: pagination does not end", query)
+		}
+		q := fmt.Sprintf("%s&limit=%d", query, limit)
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		var pg graduatePage
+		e.Get("/v1/graduates?"+q, token).Want(t, http.StatusOK).JSON(t, &pg)
+		if len(pg.Items) > limit {
+			t.Fatalf("?%s: a page of %d", q, len(pg.Items))
+		}
+		for _, g := range pg.Items {
+			got = append(got, g.ID)
+		}
+		if pg.NextCursor == nil {
+			return got
+		}
+		cursor = *pg.NextCursor
+	}
+}
+
+// TestPoolSearchDoesNotDependOnTheWalkBudget checks the search's two
+// phases against the pool worked out here: for walk budgets W (the
+// completions walked before the rest is found from the users' side) from
+// 1 to all of them, every filter and page size, the pages and the CSV
+// list exactly the matching graduates, each once, by latest completion
+// then id. The data has ties in completion time (between graduates, and
+// two completions of one graduate at once), graduates with completions on
+// both sides of the floors, completions of trainees outside the pool
+// among those walked, and placements (the latest in a track counts);
+// pages of one put a floor W completions below every graduate.
+func TestPoolSearchDoesNotDependOnTheWalkBudget(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		co := e.NewCompany(account.CompanyApproved)
+		ctx := context.Background()
+		type course struct {
+			id, track string
+			level     int
+		}
+		var courses []course
+		for _, c := range []struct {
+			track string
+			level int
+		}{{"bms", 1}, {"bms", 3}, {"recycling", 2}, {"materials", 1}} {
+			ch := e.OpenCohort(testutil.CohortSpec{Track: c.track, Level: c.level, Capacity: 100})
+			courses = append(courses, course{ch.ID, c.track, c.level})
+			if c.track == "recycling" {
+				if _, err := e.DB.NewUpdate().Table("courses").Set("search_text = 'rec-201 폐배터리 재활용 공정'").
+					Where("id = ?", ch.CourseID).Exec(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// Twelve slots half a day apart: most completions share their time
+		// with others.
+		base := e.Clock.Now().Truncate(24*time.Hour).AddDate(0, 0, -10)
+		slot := func(n int) time.Time { return base.Add(time.Duration(n%12) * 12 * time.Hour) }
+		type trainee struct {
+			id, name, region string
+			skills           []string
+			last             time.Time
+			done             []course
+			placed           map[string]int // the latest placement per track
+			inPool           bool
+		}
+		var pool []trainee
+		completions := 0
+		yes := true
+		for i := 0; i < 40; i++ {
+			u := e.NewUser(auth.Trainee)
+			tr := trainee{id: u.ID, name: "테스트 trainee", inPool: true}
+			// 1 to 3 completions in scattered slots: the latest decides the
+			// place, the others lie below it, on either side of a floor.
+			for k := 0; k <= i%3; k++ {
+				c, at := courses[(i+k)%len(courses)], slot(i*7+k*5)
+				e.InsertCompletion(c.id, u.ID, at)
+				completions++
+				if i%11 == 0 { // two completions at the same instant
+					e.InsertCompletion(courses[(i+k+1)%len(courses)].id, u.ID, at)
+					completions++
+					tr.done = append(tr.done, courses[(i+k+1)%len(courses)])
+				}
+				tr.done = append(tr.done, c)
+				if at.After(tr.last) {
+					tr.last = at
+				}
+			}
+			p := account.ProfilePatch{PoolOptIn: &yes}
+			if i%13 == 6 { // completed, never opted in: walked, never shown
+				p.PoolOptIn, tr.inPool = nil, false
+			}
+			if r := []string{"청주", "세종", "", "청주"}[i%4]; r != "" {
+				tr.region = r
+				p.Region = &r
+			}
+			tr.skills = [][]string{{"bms"}, {"recycling", "soc-estimation"}, {}}[i%3]
+			p.Skills = &tr.skills
+			if i%5 == 0 {
+				tr.name = "김하늘"
+				p.Name = &tr.name
+			}
+			e.UpdateTrainee(u.ID, p)
+			if i%9 == 4 { // deactivated
+				e.Patch("/v1/users/"+u.ID, e.AdminToken(), map[string]any{"active": false}).Want(t, http.StatusOK)
+				tr.inPool = false
+			}
+			// Placements: the latest in a track counts, even when lower.
+			for _, pl := range [][]struct {
+				track string
+				level int
+			}{3: {{"recycling", 3}}, 7: {{"recycling", 4}, {"recycling", 2}}, 8: {{"safety-testing", 5}}}[i%9] {
+				e.Post("/v1/trainees/"+u.ID+"/placements", e.AdminToken(), map[string]any{"track": pl.track, "level": pl.level, "reason": "경력"}).
+					Want(t, http.StatusCreated)
+				if tr.placed == nil {
+					tr.placed = map[string]int{}
+				}
+				tr.placed[pl.track] = pl.level
+			}
+			pool = append(pool, tr)
+		}
+		// Opted in with nothing completed: never a graduate.
+		for i := 0; i < 3; i++ {
+			u := e.NewUser(auth.Trainee)
+			e.UpdateTrainee(u.ID, account.ProfilePatch{PoolOptIn: &yes})
+			e.InsertEnrolment(courses[i].id, u.ID, "enrolled")
+		}
+		sort.Slice(pool, func(i, j int) bool {
+			if !pool[i].last.Equal(pool[j].last) {
+				return pool[i].last.After(pool[j].last)
+			}
+			return pool[i].id > pool[j].id
+		})
+		has := func(list []string, s string) bool {
+			for _, x := range list {
+				if x == s {
+					return true
+				}
+			}
+			return false
+		}
+		// The catalogue's rule: the highest level completed in the track, or
+		// the latest placement in it if that is higher; any track if "".
+		level := func(tr trainee, track string) int {
+			n := 0
+			for _, c := range tr.done {
+				if track == "" || c.track == track {
+					n = max(n, c.level)
+				}
+			}
+			for t, l := range tr.placed {
+				if track == "" || t == track {
+					n = max(n, l)
+				}
+			}
+			return n
+		}
+		after := slot(6)
+		for _, f := range []struct {
+			query string
+			match func(trainee) bool
+		}{
+			{"", func(trainee) bool { return true }},
+			{"region=" + url.QueryEscape("청주"), func(tr trainee) bool { return tr.region == "청주" }},
+			{"skill=recycling", func(tr trainee) bool { return has(tr.skills, "recycling") }},
+			{"skill=bms&skill=soc-estimation", func(tr trainee) bool { return has(tr.skills, "bms") || has(tr.skills, "soc-estimation") }},
+			{"track=bms&min_level=2", func(tr trainee) bool { return level(tr, "bms") >= 2 }},
+			{"track=recycling&min_level=3", func(tr trainee) bool { return level(tr, "recycling") >= 3 }},
+			{"min_level=3", func(tr trainee) bool { return level(tr, "") >= 3 }},
+			{"track=recycling&min_level=2&region=" + url.QueryEscape("청주"),
+				func(tr trainee) bool { return level(tr, "recycling") >= 2 && tr.region == "청주" }},
+			{"min_level=3&skill=recycling", func(tr trainee) bool { return level(tr, "") >= 3 && has(tr.skills, "recycling") }},
+			{"q=" + url.QueryEscape("하늘"), func(tr trainee) bool { return tr.name == "김하늘" }},
+			{"q=" + url.QueryEscape("재활용"), func(tr trainee) bool { // the recycling course's title; not a placement
+				for _, c := range tr.done {
+					if c.track == "recycling" {
+						return true
+					}
+				}
+				return false
+			}},
+			{"completed_after=" + after.Format(time.DateOnly), func(tr trainee) bool { return !tr.last.Before(after) }},
+			{"region=" + url.QueryEscape("세종") + "&skill=bms&completed_after=" + slot(2).Format(time.DateOnly),
+				func(tr trainee) bool {
+					return tr.region == "세종" && has(tr.skills, "bms") && !tr.last.Before(slot(2))
+				}},
+			{"region=" + url.QueryEscape("독도"), func(trainee) bool { return false }},
+		} {
+			want := []string{}
+			for _, tr := range pool {
+				if tr.inPool && f.match(tr) {
+					want = append(want, tr.id)
+				}
+			}
+			for _, w := range []int{1, 2, 3, 5, 13, completions, 0} {
+				e.App.Pool.Store.WalkBudget = w
+				for _, limit := range []int{1, 4} {
+					if got := graduatePages(t, e, co.Token, f.query, limit); !cmp.Equal(got, want) {
+						t.Errorf("?%s, walk budget %d, limit %d (-want +got):\n%s", f.query, w, limit, cmp.Diff(want, got))
+					}
+				}
+				if _, rows := graduatesCSV(t, e, co.Token, f.query); !cmp.Equal(csvIDs(rows), want) {
+					t.Errorf("CSV ?%s, walk budget %d (-want +got):\n%s", f.query, w, cmp.Diff(want, csvIDs(rows)))
+				}
+			}
 		}
 	})
 }

@@ -2,6 +2,7 @@ package pool
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -87,7 +88,7 @@ func (s *Service) Graduates(ctx context.Context, actor auth.Actor, f Filter, p p
 	if err != nil {
 		return page.Page[Graduate]{}, err
 	}
-	keys, err := s.Store.graduates(ctx, s.DB, f, after, p.Limit+1)
+	keys, err := s.search(ctx, f, after, p.Limit+1)
 	if err != nil {
 		return page.Page[Graduate]{}, err
 	}
@@ -152,7 +153,7 @@ func (s *Service) Export(ctx context.Context, actor auth.Actor, f Filter) (*Expo
 func (x *Export) Each(ctx context.Context, fn func([]Graduate) error) error {
 	var after *key
 	for {
-		keys, err := x.s.Store.graduates(ctx, x.s.DB, x.f, after, ExportChunk)
+		keys, err := x.s.search(ctx, x.f, after, ExportChunk)
 		if err != nil {
 			return err
 		}
@@ -172,6 +173,20 @@ func (x *Export) Each(ctx context.Context, fn func([]Graduate) error) error {
 		last := keys[len(keys)-1]
 		after = &last
 	}
+}
+
+// search reads the keys of up to limit graduates matching f after the key
+// after, in one read-only transaction: the search's two phases (see
+// Store.graduates) then read one snapshot, so a graduate whose completions
+// change between them is still in one place only.
+func (s *Service) search(ctx context.Context, f Filter, after *key, limit int) ([]key, error) {
+	var keys []key
+	err := s.DB.RunInTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		keys, err = s.Store.graduates(ctx, tx, f, after, limit)
+		return err
+	})
+	return keys, err
 }
 
 // assemble reads the entries of the graduates with the keys, in the keys'

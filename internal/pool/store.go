@@ -10,13 +10,28 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
 // Store is the SQL of the pool: the graduate search, contact requests and
 // hires, and the reads of users, companies and completions they need.
 type Store struct {
 	DB *bun.DB
+	// WalkBudget is how many completions a search for a page walks, newest
+	// first, before it looks for the rest of the page from the users' side
+	// (see graduates and walkBudget); 0 means DefaultWalkBudget. Tests set
+	// it small, so that a few hundred graduates cross from one side to the
+	// other.
+	WalkBudget int
 }
+
+// DefaultWalkBudget is W for a page of the default size. The 2,000 newest
+// completions hold the latest completion of about 1,500 graduates, so a
+// filter that matches one graduate in 70 or more fills a page within them,
+// as fast as an unbounded walk; walking them for a filter that matches
+// nobody takes 1-10 ms on SQLite (100,000 trainees, 300,000 completions;
+// cmd/bench-pool), where 20,000 would take 90.
+const DefaultWalkBudget = 2000
 
 // company is what the pool needs of a company account.
 type company struct {
@@ -41,27 +56,128 @@ type key struct {
 	LastCompletedAt time.Time `bun:"last_completed_at"`
 }
 
-// graduatesQuery selects the keys of the graduates that match f after the
-// key `after` (nil for the start), newest completion first.
+// graduates reads the keys of up to limit graduates matching f after the
+// key after (nil for the start), in the pool's order. It reads in two
+// phases that meet at a floor, the completion time of the W-th newest
+// completion after the cursor (W is the walk budget):
+//
+//  1. The walk (walkQuery) reads the graduates whose latest completion is
+//     at or above the floor, newest first. It reads at most W completions
+//     however few graduates match; a broad filter fills the page long
+//     before the floor, as fast as an unbounded walk, and then those are
+//     the page.
+//  2. Otherwise the rest of the page are the matching graduates whose
+//     latest completion is below the floor, found from the users' side
+//     (usersQuery): the users who pass f, each with their latest
+//     completion, newest first. A filter that matches few graduates is
+//     cheap from there when something narrows the users (a region, skills,
+//     a course title, a rare track), where the unbounded walk read every
+//     completion in the history to find nobody.
+//
+// Every key from the walk is at or above the floor and every key from the
+// users' side below it, so the two never share a graduate and, one after
+// the other, they are in the pool's order: what an unbounded walk would
+// answer. Any floor gives that answer; W only bounds the work. With fewer
+// than W completions after the cursor there is no floor and the walk is
+// the whole answer. The phases must read one snapshot (the service runs
+// them in one read-only transaction), or a graduate whose latest
+// completion is withdrawn between them could appear in both.
+func (s Store) graduates(ctx context.Context, idb bun.IDB, f Filter, after *key, limit int) ([]key, error) {
+	floor, bounded, err := s.walkFloor(ctx, idb, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []key
+	var walkFrom *time.Time
+	if bounded {
+		walkFrom = &floor
+	}
+	if err := walkQuery(idb, f, after, walkFrom, limit).Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("search graduates: %w", err)
+	}
+	if !bounded || len(out) >= limit {
+		return out, nil
+	}
+	if from, ok := completedAfter(f); ok && !from.Before(floor) {
+		return out, nil // nobody below the floor completed on or after from
+	}
+	if db.IsPostgres(idb) {
+		// The users' side sorts every user who passes f, so PostgreSQL
+		// estimates it dear and compiles it to machine code first (JIT):
+		// 100-300 ms for a query that then runs in 10-20. Off for this
+		// transaction only.
+		if _, err := idb.ExecContext(ctx, "SET LOCAL jit = off"); err != nil {
+			return nil, fmt.Errorf("search graduates: %w", err)
+		}
+	}
+	var rest []key
+	if err := usersQuery(idb, f, after, floor, limit-len(out)).Scan(ctx, &rest); err != nil {
+		return nil, fmt.Errorf("search graduates below the walk: %w", err)
+	}
+	return append(out, rest...), nil
+}
+
+// walkBudget is W for a search for limit keys: WalkBudget for a page of
+// the default size, proportionally more for more keys (a long page, an
+// export's chunk), so that the walk fills any of them for the same share
+// of matching completions. An export of a broad filter then never turns
+// to the users' side, which sorts every matching user, once per chunk.
+func (s Store) walkBudget(limit int) int {
+	w := s.WalkBudget
+	if w <= 0 {
+		w = DefaultWalkBudget
+	}
+	return w * max(1, limit/(page.DefaultLimit+1))
+}
+
+// walkFloor is the completion time of the W-th newest completion after the
+// cursor, and false if there are fewer than W. It reads W entries of the
+// index on (status, result_recorded_at, trainee_id) and nothing else. It
+// counts every completion at the cursor's own time, whatever its trainee,
+// which can only raise the floor a little: the users' side still applies
+// the whole cursor, and any floor is exact.
+func (s Store) walkFloor(ctx context.Context, idb bun.IDB, after *key, limit int) (time.Time, bool, error) {
+	var rows []struct {
+		At time.Time `bun:"result_recorded_at"`
+	}
+	q := idb.NewSelect().TableExpr("enrolments AS e").ColumnExpr("e.result_recorded_at").
+		Where("e.status = 'completed'").Where("e.result_recorded_at IS NOT NULL").
+		OrderExpr("e.result_recorded_at DESC").
+		Limit(1).Offset(int64(s.walkBudget(limit) - 1))
+	if after != nil {
+		q = q.Where("e.result_recorded_at <= ?", after.LastCompletedAt)
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return time.Time{}, false, fmt.Errorf("search graduates: find the floor: %w", err)
+	}
+	if len(rows) == 0 {
+		return time.Time{}, false, nil
+	}
+	return rows[0].At, true, nil
+}
+
+// walkQuery selects the keys of the graduates that match f after the key
+// `after` (nil for the start) whose latest completion is at or after
+// floor (nil for no bound), newest completion first.
 //
 // It walks completed enrolments backwards along an index by completion
-// time (enrolments_completed_recent_idx on PostgreSQL; SQLite picks the
-// equivalent enrolments_status_recorded_idx) and keeps the row that is its trainee's
-// latest completion (the NOT EXISTS), so each graduate appears once, at
-// their latest completion, and the walk stops as soon as the page is full:
-// no aggregation over the whole pool. Every filter is checked on the rows
-// walked, through the trainee's primary key or an index. Consent
-// (pool_opt_in), an active account and the trainee role are read from
-// users on every query, so opting out takes effect at once.
+// time and keeps the row that is its trainee's latest completion (the NOT
+// EXISTS), so each graduate appears once, at their latest completion, and
+// the walk stops as soon as the page is full: no aggregation over the
+// whole pool. Every filter is checked on the rows walked, through an
+// index on the trainee. Consent (pool_opt_in), an active account and the
+// trainee role are read from users on every query, so opting out takes
+// effect at once.
 //
 // The CROSS JOIN pins the join order on SQLite, which would otherwise turn
 // a skill's EXISTS into a join, start from users and sort the whole pool
 // (100 ms instead of 10 ms on 100,000 trainees); PostgreSQL reads it as a
 // plain join. Measured with cmd/bench-pool (README, Benchmarks):
 //
-//	SQLite:     SEARCH e USING INDEX enrolments_status_recorded_idx ..., SEARCH u ... (id=?)
-//	PostgreSQL: Index Scan Backward using enrolments_completed_recent_idx on enrolments e, Nested Loop Anti Join
-func (s Store) graduatesQuery(idb bun.IDB, f Filter, after *key, limit int) *bun.SelectQuery {
+//	SQLite:     SEARCH e USING INDEX enrolments_status_recorded_idx (status=? AND result_recorded_at>?),
+//	            SEARCH u USING COVERING INDEX users_pool_idx (role=? AND id=?) (users_pool_region_idx with a region)
+//	PostgreSQL: Index Scan Backward using enrolments_status_recorded_idx on enrolments e, Nested Loop Anti Join
+func walkQuery(idb bun.IDB, f Filter, after *key, floor *time.Time, limit int) *bun.SelectQuery {
 	q := idb.NewSelect().
 		TableExpr("enrolments AS e CROSS JOIN users AS u").
 		ColumnExpr("e.trainee_id AS id, e.result_recorded_at AS last_completed_at").
@@ -74,21 +190,80 @@ func (s Store) graduatesQuery(idb bun.IDB, f Filter, after *key, limit int) *bun
 	if after != nil {
 		q = q.Where("(e.result_recorded_at, e.trainee_id) < (?, ?)", after.LastCompletedAt, after.ID)
 	}
+	if floor != nil {
+		q = q.Where("e.result_recorded_at >= ?", *floor)
+	}
+	if from, ok := completedAfter(f); ok {
+		q = q.Where("e.result_recorded_at >= ?", from)
+	}
 	// The latest-completion check last: it is the dearest term.
-	return filtered(q, f).Where(`NOT EXISTS (SELECT 1 FROM enrolments AS l
+	return filtered(q, f, correlated).Where(`NOT EXISTS (SELECT 1 FROM enrolments AS l
   WHERE l.trainee_id = u.id AND l.status = 'completed'
     AND (l.result_recorded_at > e.result_recorded_at OR (l.result_recorded_at = e.result_recorded_at AND l.id > e.id)))`)
 }
 
-// filtered adds f's conditions to a query over graduates whose user row
-// is u and whose completion being walked is e. The subqueries correlate on
-// u.id, so that they run inside the loop over u (with u's own checks)
-// rather than for every completion walked.
-func filtered(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
-	if f.CompletedAfter != "" {
-		from, _ := time.Parse(time.DateOnly, f.CompletedAfter) // checked by the service
-		q = q.Where("e.result_recorded_at >= ?", from)
+// usersQuery selects the keys of the graduates that match f after the key
+// `after` whose latest completion is before floor, newest completion
+// first: the users who pass f, each with their latest completion (one
+// seek in enrolments_completed_trainee_idx), then those below the floor,
+// sorted. The database starts from what narrows the users most: the
+// region's index, the skills' or a course title's set of users, a rare
+// track's completions; with nothing to narrow them, the pool's members
+// from users_pool_idx.
+//
+// The floor is at or before the cursor's time (walkFloor), so the cursor
+// condition here only matters for a floor found some other way; it costs
+// nothing and keeps any floor exact.
+func usersQuery(idb bun.IDB, f Filter, after *key, floor time.Time, limit int) *bun.SelectQuery {
+	users := idb.NewSelect().
+		TableExpr("users AS u").
+		ColumnExpr("u.id AS id").
+		ColumnExpr(`(SELECT MAX(l.result_recorded_at) FROM enrolments AS l
+  WHERE l.trainee_id = u.id AND l.status = 'completed') AS last_completed_at`).
+		Where("u.role = 'trainee'").Where("u.active").Where("u.pool_opt_in")
+	q := idb.NewSelect().
+		TableExpr("(?) AS g", filtered(users, f, sets)).
+		ColumnExpr("g.id, g.last_completed_at").
+		Where("g.last_completed_at < ?", floor).
+		OrderExpr("g.last_completed_at DESC, g.id DESC").
+		Limit(int64(limit))
+	if after != nil {
+		q = q.Where("(g.last_completed_at, g.id) < (?, ?)", after.LastCompletedAt, after.ID)
 	}
+	if from, ok := completedAfter(f); ok {
+		q = q.Where("g.last_completed_at >= ?", from)
+	}
+	return q
+}
+
+// completedAfter is the start of f's completed_after day, if it has one.
+func completedAfter(f Filter) (time.Time, bool) {
+	if f.CompletedAfter == "" {
+		return time.Time{}, false
+	}
+	from, _ := time.Parse(time.DateOnly, f.CompletedAfter) // checked by the service
+	return from, true
+}
+
+// filterForm is how filtered reaches the tables beside users.
+type filterForm int
+
+const (
+	// correlated: every check a subquery on u.id, run for each user met.
+	// The walk meets few users when it stops early, and each check is a
+	// seek in an index on the trainee.
+	correlated filterForm = iota
+	// sets: skills, the course-title search and (when nothing else
+	// narrows the users) the track as sets of user ids, which the
+	// database builds once and can start from, instead of checking every
+	// member of the pool.
+	sets
+)
+
+// filtered adds f's conditions, but completed_after, to a query over
+// graduates whose user row is u; each phase checks completed_after
+// against its own completion.
+func filtered(q *bun.SelectQuery, f Filter, form filterForm) *bun.SelectQuery {
 	if f.Region != "" {
 		q = q.Where("u.region = ?", f.Region)
 	}
@@ -96,11 +271,16 @@ func filtered(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
 		q = q.Where("u.career_stage = ?", f.CareerStage)
 	}
 	if len(f.Skills) > 0 {
-		q = q.Where("EXISTS (SELECT 1 FROM user_skills AS us WHERE us.user_id = u.id AND us.skill IN (?))", bun.In(f.Skills))
+		if form == sets {
+			q = q.Where("u.id IN (SELECT us.user_id FROM user_skills AS us WHERE us.skill IN (?))", bun.In(f.Skills))
+		} else {
+			q = q.Where("EXISTS (SELECT 1 FROM user_skills AS us WHERE us.user_id = u.id AND us.skill IN (?))", bun.In(f.Skills))
+		}
 	}
 	if f.Track != "" || f.MinLevel > 0 {
 		// The catalogue's level rule: the highest level completed in the
-		// track, or the latest placement in it if that is higher.
+		// track, or the latest placement in it if that is higher. The
+		// cohorts of the courses that count are a small set, read once.
 		minLevel := max(f.MinLevel, 1)
 		course, placed := "", ""
 		args := []any{minLevel}
@@ -109,35 +289,53 @@ func filtered(q *bun.SelectQuery, f Filter) *bun.SelectQuery {
 			args = append(args, f.Track)
 		}
 		args = append(args, args...)
-		q = q.Where(`(EXISTS (SELECT 1 FROM enrolments AS le
-    JOIN cohorts AS lch ON lch.id = le.cohort_id JOIN courses AS lc ON lc.id = lch.course_id
-   WHERE le.trainee_id = u.id AND le.status = 'completed' AND lc.level >= ?`+course+`)
- OR EXISTS (SELECT 1 FROM placements AS p
-   WHERE p.trainee_id = u.id AND p.level >= ?`+placed+`
-     AND p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)))`, args...)
+		cohorts := `SELECT lch.id FROM cohorts AS lch JOIN courses AS lc ON lc.id = lch.course_id WHERE lc.level >= ?` + course
+		latest := `p.level >= ?` + placed + `
+     AND p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)`
+		if form == sets && f.Region == "" && len(f.Skills) == 0 && f.Q == "" {
+			// Nothing else narrows the users: start from the track's
+			// completions, which are few when the walk found few matches.
+			q = q.Where(`(u.id IN (SELECT le.trainee_id FROM enrolments AS le
+   WHERE le.status = 'completed' AND le.cohort_id IN (`+cohorts+`))
+ OR u.id IN (SELECT p.trainee_id FROM placements AS p WHERE `+latest+`))`, args...)
+		} else {
+			q = q.Where(`(`+perUser(`SELECT 1 FROM enrolments AS le
+   WHERE le.trainee_id = u.id AND le.status = 'completed' AND le.cohort_id IN (`+cohorts+`)`)+`
+ OR EXISTS (SELECT 1 FROM placements AS p WHERE p.trainee_id = u.id AND `+latest+`))`, args...)
+		}
 	}
 	if f.Q != "" {
 		like := "%" + escapeLike(f.Q) + "%"
-		q = q.Where(`(u.search_name LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM enrolments AS qe
-    JOIN cohorts AS qch ON qch.id = qe.cohort_id JOIN courses AS qc ON qc.id = qch.course_id
-   WHERE qe.trainee_id = u.id AND qe.status = 'completed' AND qc.search_text LIKE ? ESCAPE '\'))`, like, like)
+		if form == sets {
+			// From the few courses that match to their completions; the
+			// CROSS JOINs keep SQLite from starting at the completions.
+			q = q.Where(`(u.search_name LIKE ? ESCAPE '\' OR u.id IN (SELECT qe.trainee_id
+    FROM courses AS qc CROSS JOIN cohorts AS qch CROSS JOIN enrolments AS qe
+   WHERE qch.course_id = qc.id AND qe.cohort_id = qch.id AND qe.status = 'completed' AND qc.search_text LIKE ? ESCAPE '\'))`, like, like)
+		} else {
+			// Most searches are for a name, which no course matches: the
+			// EXISTS on courses alone is read once per query and, false,
+			// spares the check of each graduate's completions.
+			q = q.Where(`(u.search_name LIKE ? ESCAPE '\' OR (EXISTS (SELECT 1 FROM courses AS qc0 WHERE qc0.search_text LIKE ? ESCAPE '\')
+  AND `+perUser(`SELECT 1 FROM enrolments AS qe
+   WHERE qe.trainee_id = u.id AND qe.status = 'completed' AND qe.cohort_id IN (SELECT qch.id FROM cohorts AS qch
+     JOIN courses AS qc ON qc.id = qch.course_id WHERE qc.search_text LIKE ? ESCAPE '\')`)+`))`, like, like, like)
+		}
 	}
 	return q
+}
+
+// perUser is "the subquery finds a row", checked for each user: a scalar
+// subquery rather than EXISTS, which PostgreSQL may turn into a hash of
+// everything the subquery could find (every completion of a broad track,
+// 40,000 rows) to check a few hundred users. The subquery selects 1.
+func perUser(subquery string) string {
+	return "(" + subquery + " LIMIT 1) IS NOT NULL"
 }
 
 // escapeLike makes s match literally inside a LIKE pattern escaped by \.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// graduates reads the keys of up to limit graduates matching f after the
-// key after (nil for the start).
-func (s Store) graduates(ctx context.Context, idb bun.IDB, f Filter, after *key, limit int) ([]key, error) {
-	var out []key
-	if err := s.graduatesQuery(idb, f, after, limit).Scan(ctx, &out); err != nil {
-		return nil, fmt.Errorf("search graduates: %w", err)
-	}
-	return out, nil
 }
 
 // graduate reads the key of one graduate, or NotFound if the user is not
