@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
 
@@ -76,7 +77,9 @@ func Record(ctx context.Context, idb bun.IDB, at time.Time, c Change) error {
 	if e.After, err = marshal(c.After); err != nil {
 		return err
 	}
-	if _, err := idb.NewInsert().Model(&e).Exec(ctx); err != nil {
+	_, err = db.Exec(ctx, idb, `INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, before_json, after_json, request_id)
+VALUES (?0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`, e.ID, e.At, e.ActorID, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.RequestID)
+	if err != nil {
 		return fmt.Errorf("record audit event %s %s: %w", c.Action, c.EntityID, err)
 	}
 	return nil

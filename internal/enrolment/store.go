@@ -117,12 +117,9 @@ func (s Store) place(ctx context.Context, e *Enrolment, actorID string) error {
 			Position *int   `bun:"position"`
 		}
 		err := db.Query(ctx, s.DB, &out, `WITH seat AS (
-    UPDATE cohorts SET seats_taken = seats_taken + 1, updated_at = ?0
-     WHERE id = ?1 AND seats_taken < capacity `+openAt+`
-    RETURNING id
+    `+takeSeatSQL+` RETURNING id
 ), line AS (
-    UPDATE cohorts SET waitlist_seq_last = waitlist_seq_last + 1
-     WHERE id = ?1 AND seats_taken >= capacity `+openAt+` AND NOT EXISTS (SELECT 1 FROM seat)
+    `+takeNumberSQL+` AND NOT EXISTS (SELECT 1 FROM seat)
     RETURNING waitlist_seq_last, waitlist_left
 ), placed AS (
     INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
@@ -161,6 +158,17 @@ SELECT status, waitlist_seq AS seq, (SELECT waitlist_seq_last - waitlist_left FR
 // openAt is the condition, on a cohorts row, that enrolment is open at ?0.
 const openAt = `AND cancelled_at IS NULL AND enrol_opens_at <= ?0 AND enrol_closes_at > ?0`
 
+// takeSeatSQL takes a seat of cohort ?1 at ?0 if one is free and the
+// cohort is open; takeNumberSQL takes the next waitlist number if it is
+// full and open. Each is one conditional statement, which takes the
+// cohort's row lock on PostgreSQL.
+const (
+	takeSeatSQL = `UPDATE cohorts SET seats_taken = seats_taken + 1, updated_at = ?0
+     WHERE id = ?1 AND seats_taken < capacity ` + openAt
+	takeNumberSQL = `UPDATE cohorts SET waitlist_seq_last = waitlist_seq_last + 1
+     WHERE id = ?1 AND seats_taken >= capacity ` + openAt
+)
+
 func (Store) stillOpen(ctx context.Context, idb bun.IDB, cohortID string, at time.Time) (bool, error) {
 	n, err := idb.NewSelect().Table("cohorts").Where("id = ?", cohortID).
 		Where("cancelled_at IS NULL").Where("enrol_opens_at <= ?", at).Where("enrol_closes_at > ?", at).Count(ctx)
@@ -172,23 +180,23 @@ func (Store) stillOpen(ctx context.Context, idb bun.IDB, cohortID string, at tim
 
 // claim decides, under the cohort's row lock, between a seat and the next
 // place in line (with its position: numbers are gapless, so it is the
-// numbers handed out less those that left the line). Each branch is one conditional statement that takes the
-// lock itself: a seat if one is free, else the next waitlist number if the
+// numbers handed out less those that left the line). Each branch is one
+// conditional statement that takes the lock itself: a seat if one is free, else the next waitlist number if the
 // cohort is still full (a seat freed in between sends it round again).
 func (s Store) claim(ctx context.Context, idb bun.IDB, cohortID string, now time.Time) (seated bool, seq int64, position int, err error) {
 	for {
-		if seated, err = s.takeSeat(ctx, idb, cohortID, now); err != nil || seated {
-			return seated, 0, 0, err
+		n, err := db.Exec(ctx, idb, takeSeatSQL, now, cohortID)
+		if err != nil {
+			return false, 0, 0, fmt.Errorf("take seat in %s: %w", cohortID, err)
+		}
+		if n == 1 {
+			return true, 0, 0, nil
 		}
 		var rows []struct {
 			Last int64 `bun:"waitlist_seq_last"`
 			Left int64 `bun:"waitlist_left"`
 		}
-		err = idb.NewUpdate().Table("cohorts").
-			Set("waitlist_seq_last = waitlist_seq_last + 1").
-			Where("id = ?", cohortID).Where("seats_taken >= capacity").
-			Where("cancelled_at IS NULL").Where("enrol_opens_at <= ?", now).Where("enrol_closes_at > ?", now).
-			Returning("waitlist_seq_last, waitlist_left").Scan(ctx, &rows)
+		err = db.Query(ctx, idb, &rows, takeNumberSQL+` RETURNING waitlist_seq_last, waitlist_left`, now, cohortID)
 		if err != nil {
 			return false, 0, 0, fmt.Errorf("take a waitlist number in %s: %w", cohortID, err)
 		}
@@ -203,30 +211,13 @@ func (s Store) claim(ctx context.Context, idb bun.IDB, cohortID string, now time
 	}
 }
 
-// takeSeat takes one seat if one is free, in one conditional statement.
-func (Store) takeSeat(ctx context.Context, idb bun.IDB, cohortID string, now time.Time) (bool, error) {
-	return takeSeatWhere(ctx, idb, cohortID, now, true)
-}
-
-// promoteSeat takes a seat for the head of the waitlist: open window or not.
+// promoteSeat takes a seat for the head of the waitlist, if one is free:
+// open window or not.
 func (Store) promoteSeat(ctx context.Context, idb bun.IDB, cohortID string, now time.Time) (bool, error) {
-	return takeSeatWhere(ctx, idb, cohortID, now, false)
-}
-
-func takeSeatWhere(ctx context.Context, idb bun.IDB, cohortID string, now time.Time, mustBeOpen bool) (bool, error) {
-	q := idb.NewUpdate().Table("cohorts").
-		Set("seats_taken = seats_taken + 1").Set("updated_at = ?", now).
-		Where("id = ?", cohortID).Where("seats_taken < capacity")
-	if mustBeOpen {
-		q = q.Where("cancelled_at IS NULL").Where("enrol_opens_at <= ?", now).Where("enrol_closes_at > ?", now)
-	}
-	res, err := q.Exec(ctx)
+	n, err := db.Exec(ctx, idb, `UPDATE cohorts SET seats_taken = seats_taken + 1, updated_at = ?0
+ WHERE id = ?1 AND seats_taken < capacity`, now, cohortID)
 	if err != nil {
 		return false, fmt.Errorf("take seat in %s: %w", cohortID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, err
 	}
 	return n == 1, nil
 }
@@ -243,7 +234,9 @@ func (Store) releaseSeats(ctx context.Context, idb bun.IDB, cohortID string, n i
 }
 
 func (Store) insert(ctx context.Context, idb bun.IDB, e *Enrolment) error {
-	if _, err := idb.NewInsert().Model(e).Exec(ctx); err != nil {
+	_, err := db.Exec(ctx, idb, `INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
+VALUES (?0, ?1, ?2, ?3, ?4, ?5, ?6)`, e.ID, e.CohortID, e.TraineeID, e.Status, e.WaitlistSeq, e.CreatedAt, e.UpdatedAt)
+	if err != nil {
 		if db.IsUniqueViolation(err) {
 			return apperr.Conflict("already_enrolled", "the trainee already holds an active enrolment in this cohort")
 		}

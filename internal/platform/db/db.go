@@ -93,10 +93,11 @@ func openSQLite(path string) (*sql.DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	connector, err := newSQLiteConnector("file:" + path + "?" + q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
+	sqldb := sql.OpenDB(connector)
 	sqldb.SetMaxOpenConns(1)
 	sqldb.SetMaxIdleConns(1)
 	sqldb.SetConnMaxLifetime(0)
@@ -224,27 +225,29 @@ func redact(raw string) string {
 }
 
 // Query runs a hot-path query, written with bun's positional placeholders
-// (?0, ?1, ...), and scans its rows into dst, a pointer to a slice. On
-// PostgreSQL it runs as a prepared statement that pgx caches on each
-// connection (the placeholders become $1, $2, ...), so PostgreSQL plans it
-// once per connection instead of on every call: planning was most of the
-// database's work on the enrolment path. Elsewhere it goes through bun.
+// (?0, ?1, ...), and scans its rows into dst, a pointer to a slice. The
+// arguments are sent apart from the text, which stays the same from call to
+// call, so the statement is prepared once per connection: on PostgreSQL pgx
+// caches it (the placeholders become $1, $2, ...), so PostgreSQL plans it
+// once instead of on every call, which was most of the database's work on
+// the enrolment path; on SQLite the connection keeps it (the placeholders
+// become ?1, ?2, ...; see sqliteConnector), which saves parsing it again.
+// dst is scanned by bun, as for any other query.
 func Query(ctx context.Context, idb bun.IDB, dst any, query string, args ...any) error {
-	if !IsPostgres(idb) {
-		return idb.NewRaw(query, args...).Scan(ctx, dst)
-	}
-	pgArgs := append([]any{pgx.QueryExecModeCacheStatement}, args...)
 	var (
 		rows *sql.Rows
 		err  error
 	)
+	query, args = bound(idb, query, args)
 	switch c := idb.(type) {
 	case *bun.DB:
-		rows, err = c.DB.QueryContext(ctx, pgPlaceholders(query), pgArgs...)
+		rows, err = c.DB.QueryContext(ctx, query, args...)
 	case bun.Tx:
-		rows, err = c.Tx.QueryContext(ctx, pgPlaceholders(query), pgArgs...)
+		rows, err = c.Tx.QueryContext(ctx, query, args...)
+	case bun.Conn:
+		rows, err = c.Conn.QueryContext(ctx, query, args...)
 	default:
-		return idb.NewRaw(query, args...).Scan(ctx, dst)
+		return fmt.Errorf("db.Query on %T: want *bun.DB, bun.Tx or bun.Conn", idb)
 	}
 	if err != nil {
 		return err
@@ -253,8 +256,61 @@ func Query(ctx context.Context, idb bun.IDB, dst any, query string, args ...any)
 	return idb.NewRaw("").DB().ScanRows(ctx, rows, dst)
 }
 
-// pgPlaceholders turns ?0, ?1, ... into $1, $2, ...
-func pgPlaceholders(q string) string {
+// Exec runs a hot-path statement that returns no rows, written and sent as
+// for Query, and reports how many rows it changed.
+func Exec(ctx context.Context, idb bun.IDB, query string, args ...any) (int64, error) {
+	var (
+		res sql.Result
+		err error
+	)
+	query, args = bound(idb, query, args)
+	switch c := idb.(type) {
+	case *bun.DB:
+		res, err = c.DB.ExecContext(ctx, query, args...)
+	case bun.Tx:
+		res, err = c.Tx.ExecContext(ctx, query, args...)
+	case bun.Conn:
+		res, err = c.Conn.ExecContext(ctx, query, args...)
+	default:
+		return 0, fmt.Errorf("db.Exec on %T: want *bun.DB, bun.Tx or bun.Conn", idb)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// bound turns a query with bun's placeholders and its arguments into what
+// the database's driver takes. Times are sent to SQLite as text in bun's
+// own format (sqliteTime), so that they compare with the stored ones.
+func bound(idb bun.IDB, query string, args []any) (string, []any) {
+	if IsPostgres(idb) {
+		return placeholders(query, '$'), append([]any{pgx.QueryExecModeCacheStatement}, args...)
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case time.Time:
+			out[i] = v.UTC().Format(sqliteTime)
+		case *time.Time:
+			if v != nil {
+				out[i] = v.UTC().Format(sqliteTime)
+			}
+		default:
+			out[i] = a
+		}
+	}
+	return placeholders(query, '?'), out
+}
+
+// sqliteTime is how bun writes a time into SQLite (schema.BaseDialect's
+// AppendTime, always in UTC), and so how every stored time reads.
+const sqliteTime = "2006-01-02 15:04:05.999999-07:00"
+
+// placeholders turns bun's ?0, ?1, ... into the driver's numbered
+// parameters, counted from 1: $1, $2, ... for PostgreSQL, ?1, ?2, ... for
+// SQLite.
+func placeholders(q string, mark byte) string {
 	var b strings.Builder
 	b.Grow(len(q) + 8)
 	for i := 0; i < len(q); i++ {
@@ -268,7 +324,8 @@ func pgPlaceholders(q string) string {
 			n = n*10 + int(q[j]-'0')
 			j++
 		}
-		b.WriteString("$" + strconv.Itoa(n+1))
+		b.WriteByte(mark)
+		b.WriteString(strconv.Itoa(n + 1))
 		i = j - 1
 	}
 	return b.String()

@@ -1,8 +1,11 @@
 package db
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
-func TestPgPlaceholders(t *testing.T) {
+func TestPlaceholders(t *testing.T) {
 	cases := map[string]string{
 		"SELECT 1":                          "SELECT 1",
 		"WHERE a = ?0 AND b = ?1 OR c = ?0": "WHERE a = $1 AND b = $2 OR c = $1",
@@ -11,8 +14,11 @@ func TestPgPlaceholders(t *testing.T) {
 		"trailing ?":                        "trailing ?",
 	}
 	for in, want := range cases {
-		if got := pgPlaceholders(in); got != want {
-			t.Errorf("pgPlaceholders(%q) = %q, want %q", in, got, want)
+		if got := placeholders(in, '$'); got != want {
+			t.Errorf("placeholders(%q, '$') = %q, want %q", in, got, want)
+		}
+		if got, want := placeholders(in, '?'), strings.ReplaceAll(want, "$", "?"); got != want {
+			t.Errorf("placeholders(%q, '?') = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,0 +1,135 @@
+package db_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/testutil"
+)
+
+type stamp struct {
+	bun.BaseModel `bun:"table:query_test_stamps"`
+	ID            int64     `bun:"id,pk"`
+	At            time.Time `bun:"at,notnull"`
+}
+
+func newStamps(t *testing.T, dialect string) *bun.DB {
+	t.Helper()
+	d := testutil.NewDB(t, dialect)
+	if _, err := d.NewCreateTable().Model((*stamp)(nil)).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// A time sent as an argument compares with the times bun stored, on both
+// databases: SQLite keeps times as text, so the argument must be sent in
+// bun's format, whatever the time's zone.
+func TestQueryTimesCompareWithStoredOnes(t *testing.T) {
+	seoul := time.FixedZone("KST", 9*3600)
+	at := time.Date(2026, 11, 25, 9, 0, 0, 123456000, seoul)
+	for _, dialect := range testutil.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			d := newStamps(t, dialect)
+			rows := []stamp{{ID: 1, At: at.Add(-time.Second)}, {ID: 2, At: at}, {ID: 3, At: at.Add(time.Microsecond)}}
+			if _, err := d.NewInsert().Model(&rows).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var got []stamp
+			if err := db.Query(ctx, d, &got, "SELECT id, at FROM query_test_stamps WHERE at <= ?0 ORDER BY id", at); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || got[0].ID != 1 || got[1].ID != 2 || !got[1].At.Equal(at) {
+				t.Fatalf("at <= %v: got %+v, want ids 1 and 2", at, got)
+			}
+			got = nil
+			if err := db.Query(ctx, d, &got, "SELECT id, at FROM query_test_stamps WHERE at = ?0", at.UTC()); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || got[0].ID != 2 {
+				t.Fatalf("at = %v: got %+v, want id 2", at.UTC(), got)
+			}
+			n, err := db.Exec(ctx, d, "UPDATE query_test_stamps SET at = ?0 WHERE id > ?1", at.Add(time.Hour), 1)
+			if err != nil || n != 2 {
+				t.Fatalf("Exec changed %d rows (%v), want 2", n, err)
+			}
+		})
+	}
+}
+
+// Inside a transaction on SQLite, rows of a query may still be open when
+// the same query runs again; both must read their own answers (a prepared
+// statement has one cursor, so the second run must not reuse the first's).
+// PostgreSQL's driver refuses a second query while rows are open ("conn
+// busy"), so there is nothing to share there.
+func TestQueryAgainWhileItsRowsAreOpen(t *testing.T) {
+	for _, dialect := range []string{testutil.SQLite} {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			d := newStamps(t, dialect)
+			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			var rows []stamp
+			for i := int64(1); i <= 5; i++ {
+				rows = append(rows, stamp{ID: i, At: base.Add(time.Duration(i) * time.Minute)})
+			}
+			if _, err := d.NewInsert().Model(&rows).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			const q = "SELECT id FROM query_test_stamps WHERE id >= ?0 ORDER BY id"
+			err := d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				// The first run goes through db.Query too, so that it is the
+				// cached statement; it is read one row at a time.
+				var first []struct {
+					ID int64 `bun:"id"`
+				}
+				if err := db.Query(ctx, tx, &first, q, 2); err != nil {
+					return err
+				}
+				outer, err := tx.Tx.QueryContext(ctx, raw(q), 2)
+				if err != nil {
+					return err
+				}
+				defer outer.Close()
+				var seen []int64
+				for outer.Next() {
+					var id int64
+					if err := outer.Scan(&id); err != nil {
+						return err
+					}
+					seen = append(seen, id)
+					var inner []struct {
+						ID int64 `bun:"id"`
+					}
+					if err := db.Query(ctx, tx, &inner, q, 4); err != nil {
+						return err
+					}
+					if len(inner) != 2 || inner[0].ID != 4 || inner[1].ID != 5 {
+						t.Errorf("inner run: %+v, want ids 4 and 5", inner)
+					}
+				}
+				if err := outer.Err(); err != nil {
+					return err
+				}
+				if len(first) != 4 || len(seen) != 4 || seen[0] != 2 || seen[3] != 5 {
+					t.Errorf("outer run read %v (first run %d rows), want 2..5", seen, len(first))
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// raw is q with SQLite's own placeholders, for a query sent around
+// db.Query with its arguments.
+func raw(q string) string {
+	return strings.ReplaceAll(q, "?0", "?1")
+}

@@ -1,0 +1,80 @@
+package db
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+)
+
+// The SQLite connection prepares a query sent with arguments once and
+// reuses it; a query without arguments (bun's, with its arguments in the
+// text) is not kept.
+func TestSQLiteKeepsPreparedStatements(t *testing.T) {
+	ctx := context.Background()
+	sqldb, err := openSQLite(filepath.Join(t.TempDir(), "stmts.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := bun.NewDB(sqldb, sqlitedialect.New())
+	defer d.Close()
+	if _, err := d.ExecContext(ctx, "CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	cache := func() map[string]*cachedStmt {
+		conn, err := sqldb.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var stmts map[string]*cachedStmt
+		if err := conn.Raw(func(dc any) error {
+			stmts = dc.(*cachingConn).stmts
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return stmts
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := Exec(ctx, d, "INSERT INTO kv (k, v) VALUES (?0, ?1)", string(rune('a'+i)), i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []struct {
+		V int `bun:"v"`
+	}
+	for i := 0; i < 3; i++ {
+		got = got[:0]
+		if err := Query(ctx, d, &got, "SELECT v FROM kv WHERE k >= ?0 ORDER BY k", "b"); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].V != 1 || got[1].V != 2 {
+			t.Fatalf("got %+v, want v 1 and 2", got)
+		}
+	}
+	if _, err := d.NewSelect().Table("kv").Where("k = ?", "a").Count(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stmts := cache()
+	if len(stmts) != 2 {
+		t.Fatalf("%d statements kept, want the INSERT and the SELECT: %v", len(stmts), stmts)
+	}
+	for q, s := range stmts {
+		if s.busy {
+			t.Errorf("%q is still marked busy after its rows closed", q)
+		}
+	}
+	sel := stmts["SELECT v FROM kv WHERE k >= ?1 ORDER BY k"]
+	if sel == nil {
+		t.Fatalf("the SELECT is not kept under its driver text: %v", stmts)
+	}
+	if err := Query(ctx, d, &got, "SELECT v FROM kv WHERE k >= ?0 ORDER BY k", "c"); err != nil {
+		t.Fatal(err)
+	}
+	if cache()["SELECT v FROM kv WHERE k >= ?1 ORDER BY k"] != sel {
+		t.Fatal("the SELECT was prepared again")
+	}
+}
