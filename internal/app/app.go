@@ -86,7 +86,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	}
 	cat := &catalogue.Service{DB: d, Store: catalogue.Store{DB: d}, Now: now}
 	accounts := &account.Service{DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now}
-	enrolments := &enrolment.Service{DB: d, Store: enrolment.Store{DB: d}, Eligibility: cat, Now: now}
+	enrolments := &enrolment.Service{DB: d, Store: enrolment.NewStore(d), Eligibility: cat, Now: now}
 	cat.Enrolments = enrolments
 	res := &results.Service{
 		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,

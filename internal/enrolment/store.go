@@ -3,6 +3,7 @@ package enrolment
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -19,6 +20,15 @@ import (
 // Store is the SQL of enrolments and of the cohort seat counter.
 type Store struct {
 	DB *bun.DB
+
+	batches *batcher // nil: each enrolment is placed on its own
+}
+
+// NewStore is the store of d, placing the enrolments of a rush in batches.
+func NewStore(d *bun.DB) Store {
+	s := Store{DB: d}
+	s.batches = newBatcher(s)
+	return s
 }
 
 func (s Store) cohort(ctx context.Context, id string) (cohortSeats, error) {
@@ -69,7 +79,17 @@ func (Store) lockCohort(ctx context.Context, idb bun.IDB, id string) (capacity, 
 var errWindowShut = errors.New("enrolment window shut during the write")
 
 // place gives a new enrolment a seat, or else the next place in line, and
-// records its audit event, atomically. It re-checks that the cohort is open
+// records its audit event, atomically: with the other enrolments of the
+// cohort waiting at the same moment when the store batches (placeBatch),
+// else on its own (placeOne).
+func (s Store) place(ctx context.Context, e *Enrolment, actorID string) error {
+	if s.batches != nil {
+		return s.batches.place(ctx, e, actorID)
+	}
+	return s.placeOne(ctx, e, actorID)
+}
+
+// placeOne places one enrolment. It re-checks that the cohort is open
 // at e.CreatedAt as part of the write. Everything from the moment the
 // cohort's row is locked to the commit is what a registration rush queues
 // behind, so each database gets its shortest form:
@@ -83,7 +103,7 @@ var errWindowShut = errors.New("enrolment window shut during the write")
 //
 // A double enrolment fails on the partial unique index with nothing
 // changed (apperr already_enrolled).
-func (s Store) place(ctx context.Context, e *Enrolment, actorID string) error {
+func (s Store) placeOne(ctx context.Context, e *Enrolment, actorID string) error {
 	if !db.IsPostgres(s.DB) {
 		return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			seated, seq, pos, err := s.claim(ctx, tx, e.CohortID, e.CreatedAt)
@@ -374,4 +394,185 @@ func (s Store) roster(ctx context.Context, cohortID, status string, p page.Param
 		return nil, fmt.Errorf("roster of %s: %w", cohortID, err)
 	}
 	return es, nil
+}
+
+// placeBatch places a batch of enrolments of one cohort, in arrival order,
+// in one transaction: it takes the cohort's row lock once (FOR UPDATE on
+// PostgreSQL; SQLite's IMMEDIATE transaction holds the database), reads the
+// seats and which of the batch's trainees already hold an active enrolment
+// there, decides every placement as placeOne would in that order, and
+// writes them all before the one commit. Each outcome is nil (placed: the
+// enrolment has its status and place in line), errWindowShut, or
+// already_enrolled. An error means the transaction rolled back and nothing
+// was placed; the enrolments are as they came.
+func (s Store) placeBatch(ctx context.Context, cohortID string, batch []*placement) ([]error, error) {
+	outcomes := make([]error, len(batch))
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var rows []struct {
+			Capacity    int        `bun:"capacity"`
+			SeatsTaken  int        `bun:"seats_taken"`
+			SeqLast     int64      `bun:"waitlist_seq_last"`
+			Left        int64      `bun:"waitlist_left"`
+			OpensAt     time.Time  `bun:"enrol_opens_at"`
+			ClosesAt    time.Time  `bun:"enrol_closes_at"`
+			CancelledAt *time.Time `bun:"cancelled_at"`
+		}
+		q := `SELECT capacity, seats_taken, waitlist_seq_last, waitlist_left, enrol_opens_at, enrol_closes_at, cancelled_at
+  FROM cohorts WHERE id = ?0`
+		if db.IsPostgres(tx) {
+			q += ` FOR UPDATE`
+		}
+		if err := db.Query(ctx, tx, &rows, q, cohortID); err != nil {
+			return fmt.Errorf("lock cohort %s: %w", cohortID, err)
+		}
+		if len(rows) == 0 {
+			return apperr.NotFound("cohort")
+		}
+		c := rows[0]
+		// Read after the lock is held, so that it sees every enrolment
+		// placed by whoever held it before.
+		held, err := activeAmong(ctx, tx, cohortID, batch)
+		if err != nil {
+			return err
+		}
+		var (
+			placed         []*placement
+			seats, numbers int
+			seatedAt       time.Time
+		)
+		for i, p := range batch {
+			e := p.e
+			switch {
+			case c.CancelledAt != nil || e.CreatedAt.Before(c.OpensAt) || !e.CreatedAt.Before(c.ClosesAt):
+				outcomes[i] = errWindowShut
+				continue
+			case held[e.TraineeID]:
+				outcomes[i] = apperr.Conflict("already_enrolled", "the trainee already holds an active enrolment in this cohort")
+				continue
+			}
+			held[e.TraineeID] = true
+			if c.SeatsTaken < c.Capacity {
+				c.SeatsTaken++
+				seats++
+				seatedAt = later(seatedAt, e.CreatedAt)
+				e.Status = Enrolled
+			} else {
+				c.SeqLast++
+				numbers++
+				seq, pos := c.SeqLast, int(c.SeqLast-c.Left)
+				e.Status, e.WaitlistSeq, e.WaitlistPosition = Waitlisted, &seq, &pos
+			}
+			placed = append(placed, p)
+		}
+		if len(placed) == 0 {
+			return nil
+		}
+		if _, err := db.Exec(ctx, tx, `UPDATE cohorts
+   SET seats_taken = seats_taken + ?1, waitlist_seq_last = waitlist_seq_last + ?2,
+       updated_at = CASE WHEN ?1 > 0 THEN ?3 ELSE updated_at END
+ WHERE id = ?0`, cohortID, seats, numbers, seatedAt); err != nil {
+			return fmt.Errorf("count the placements in %s: %w", cohortID, err)
+		}
+		return s.insertPlaced(ctx, tx, placed)
+	})
+	if err != nil {
+		for _, p := range batch {
+			p.e.Status, p.e.WaitlistSeq, p.e.WaitlistPosition = "", nil, nil
+		}
+		return nil, err
+	}
+	return outcomes, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// activeAmong is the set of the batch's trainees who hold an active
+// enrolment in the cohort.
+func activeAmong(ctx context.Context, tx bun.Tx, cohortID string, batch []*placement) (map[string]bool, error) {
+	trainees := make([]string, len(batch))
+	for i, p := range batch {
+		trainees[i] = p.e.TraineeID
+	}
+	var (
+		rows []struct {
+			TraineeID string `bun:"trainee_id"`
+		}
+		err error
+	)
+	const active = `SELECT trainee_id FROM enrolments WHERE cohort_id = ?0 AND status IN ('enrolled', 'waitlisted') AND trainee_id `
+	if db.IsPostgres(tx) {
+		err = db.Query(ctx, tx, &rows, active+`= ANY(?1)`, cohortID, trainees)
+	} else {
+		list, jerr := json.Marshal(trainees)
+		if jerr != nil {
+			return nil, jerr
+		}
+		err = db.Query(ctx, tx, &rows, active+`IN (SELECT value FROM json_each(?1))`, cohortID, string(list))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("active enrolments in %s: %w", cohortID, err)
+	}
+	held := make(map[string]bool, len(batch))
+	for _, r := range rows {
+		held[r.TraineeID] = true
+	}
+	return held, nil
+}
+
+// insertPlaced writes the placed enrolments and their audit events: on
+// PostgreSQL in one statement, on SQLite (in process, no round trips) one
+// prepared insert at a time.
+func (s Store) insertPlaced(ctx context.Context, tx bun.Tx, placed []*placement) error {
+	if !db.IsPostgres(tx) {
+		for _, p := range placed {
+			e := p.e
+			if err := s.insert(ctx, tx, e); err != nil {
+				return err
+			}
+			if err := audit.Record(audit.WithRequestID(ctx, p.requestID), tx, e.CreatedAt, audit.Change{
+				ActorID: p.actorID, Action: "enrolment." + e.Status, Entity: "enrolment", EntityID: e.ID,
+				After: state{Status: e.Status},
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	n := len(placed)
+	var (
+		enrolments, trainees, statuses = make([]string, n), make([]string, n), make([]string, n)
+		seqs                           = make([]*int64, n)
+		ats                            = make([]time.Time, n)
+		events                         = make([]string, n)
+		actors, requests               = make([]*string, n), make([]*string, n)
+	)
+	for i, p := range placed {
+		e := p.e
+		enrolments[i], trainees[i], statuses[i], seqs[i], ats[i] = e.ID, e.TraineeID, e.Status, e.WaitlistSeq, e.CreatedAt
+		events[i] = ids.New()
+		if p.actorID != "" {
+			actors[i] = &p.actorID
+		}
+		if p.requestID != "" {
+			requests[i] = &p.requestID
+		}
+	}
+	_, err := db.Exec(ctx, tx, `WITH placed AS (
+    INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
+    SELECT u.id, ?0, u.trainee_id, u.status, u.seq, u.at, u.at
+      FROM unnest(?1::text[], ?2::text[], ?3::text[], ?4::bigint[], ?5::timestamptz[]) AS u(id, trainee_id, status, seq, at)
+)
+INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, after_json, request_id)
+SELECT u.id, u.at, u.actor_id, 'enrolment.' || u.status, 'enrolment', u.entity_id, '{"status":"' || u.status || '"}', u.request_id
+  FROM unnest(?6::text[], ?5::timestamptz[], ?7::text[], ?3::text[], ?1::text[], ?8::text[]) AS u(id, at, actor_id, status, entity_id, request_id)`,
+		placed[0].e.CohortID, enrolments, trainees, statuses, seqs, ats, events, actors, requests)
+	if err != nil {
+		return fmt.Errorf("insert %d enrolments: %w", n, err)
+	}
+	return nil
 }

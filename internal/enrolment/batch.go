@@ -1,0 +1,144 @@
+package enrolment
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/skillgrid/skillgrid/internal/audit"
+)
+
+// maxBatch bounds how many enrolments one transaction places.
+const maxBatch = 64
+
+// batchTimeout bounds one batch's transaction; the requests in it have
+// their own deadlines, but the batch serves several of them at once.
+const batchTimeout = 30 * time.Second
+
+// batcher places the enrolments of each cohort in batches. In a rush, every
+// enrolment of a cohort queues behind its row lock and each one's commit:
+// one at a time, the lock was held for a whole round of statements and a
+// WAL flush per enrolment, and the database's waiters woke and slept again
+// for each. Instead, the requests of a cohort queue here, and one goroutine
+// per busy cohort places everything waiting, in arrival order, with one
+// transaction that takes the lock once and commits once (placeBatch).
+//
+// The batcher only gathers work: the database still decides every seat
+// under the cohort's row lock, so the invariant holds with any number of
+// server processes, each with its own batcher.
+type batcher struct {
+	store Store
+
+	mu     sync.Mutex
+	queues map[string]*queue // cohorts with a goroutine placing their enrolments
+}
+
+func newBatcher(s Store) *batcher {
+	return &batcher{store: s, queues: map[string]*queue{}}
+}
+
+type queue struct {
+	pending []*placement
+}
+
+// placement is one enrolment waiting to be placed, and where its outcome
+// goes.
+type placement struct {
+	e         *Enrolment
+	actorID   string
+	requestID string
+	state     atomic.Int32
+	done      chan error // buffered: the placing goroutine never waits on it
+}
+
+const (
+	queued    int32 = iota
+	taken           // in a batch: its outcome will come
+	abandoned       // its request gave up before a batch took it
+)
+
+// place queues e behind the cohort's other enrolments and waits for the
+// outcome. A request that gives up while still queued is dropped; once in a
+// batch it waits for the outcome, so that it never answers an error for an
+// enrolment that was stored.
+func (b *batcher) place(ctx context.Context, e *Enrolment, actorID string) error {
+	p := &placement{e: e, actorID: actorID, requestID: audit.RequestID(ctx), done: make(chan error, 1)}
+	b.mu.Lock()
+	q, running := b.queues[e.CohortID]
+	if !running {
+		q = &queue{}
+		b.queues[e.CohortID] = q
+	}
+	q.pending = append(q.pending, p)
+	b.mu.Unlock()
+	if !running {
+		go b.drain(e.CohortID, q)
+	}
+	select {
+	case err := <-p.done:
+		return err
+	case <-ctx.Done():
+		if p.state.CompareAndSwap(queued, abandoned) {
+			return ctx.Err()
+		}
+		return <-p.done
+	}
+}
+
+// drain places the cohort's queued enrolments, a batch at a time, until
+// none is left; the queue leaves the map under the same lock that adds to
+// it, so nothing queued is ever left without a goroutine.
+func (b *batcher) drain(cohortID string, q *queue) {
+	for {
+		b.mu.Lock()
+		if len(q.pending) == 0 {
+			delete(b.queues, cohortID)
+			b.mu.Unlock()
+			return
+		}
+		n := min(len(q.pending), maxBatch)
+		batch := make([]*placement, 0, n)
+		for _, p := range q.pending[:n] {
+			if p.state.CompareAndSwap(queued, taken) {
+				batch = append(batch, p)
+			}
+		}
+		q.pending = append(q.pending[:0], q.pending[n:]...)
+		b.mu.Unlock()
+		if len(batch) > 0 {
+			b.run(cohortID, batch)
+		}
+	}
+}
+
+// run places one batch and hands each placement its outcome. If the batch
+// fails as a whole (it rolled back), each enrolment is placed on its own,
+// as if no batch had been tried, so that one bad row costs only itself.
+func (b *batcher) run(cohortID string, batch []*placement) {
+	defer func() {
+		if r := recover(); r != nil {
+			err := fmt.Errorf("placing enrolments in %s panicked: %v\n%s", cohortID, r, debug.Stack())
+			for _, p := range batch {
+				select {
+				case p.done <- err:
+				default:
+				}
+			}
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	outcomes, err := b.store.placeBatch(ctx, cohortID, batch)
+	if err == nil {
+		for i, p := range batch {
+			p.done <- outcomes[i]
+		}
+		return
+	}
+	for _, p := range batch {
+		p.done <- b.store.placeOne(audit.WithRequestID(ctx, p.requestID), p.e, p.actorID)
+	}
+}

@@ -1,0 +1,52 @@
+package enrolment
+
+import "context"
+
+// What the external tests of this package reach inside.
+
+// Place places e as the service does.
+func (s Store) Place(ctx context.Context, e *Enrolment, actorID string) error {
+	return s.place(ctx, e, actorID)
+}
+
+func asBatch(es []*Enrolment) []*placement {
+	batch := make([]*placement, len(es))
+	for i, e := range es {
+		batch[i] = &placement{e: e, done: make(chan error, 1)}
+		batch[i].state.Store(taken)
+	}
+	return batch
+}
+
+// PlaceBatch places es, of one cohort, in one transaction, with no
+// fallback: each one's outcome, or the batch's error.
+func (s Store) PlaceBatch(es []*Enrolment) ([]error, error) {
+	return s.placeBatch(context.Background(), es[0].CohortID, asBatch(es))
+}
+
+// PlaceTogether places es, of one cohort, as one batch of the batcher,
+// falling back as it does, and returns each one's outcome.
+func (s Store) PlaceTogether(es []*Enrolment) []error {
+	batch := asBatch(es)
+	s.batches.run(es[0].CohortID, batch)
+	out := make([]error, len(batch))
+	for i, p := range batch {
+		out[i] = <-p.done
+	}
+	return out
+}
+
+// Queued reports how many enrolments wait in the cohort's queue, and
+// whether a goroutine is placing the cohort's enrolments.
+func (s Store) Queued(cohortID string) (int, bool) {
+	s.batches.mu.Lock()
+	defer s.batches.mu.Unlock()
+	q, ok := s.batches.queues[cohortID]
+	if !ok {
+		return 0, false
+	}
+	return len(q.pending), true
+}
+
+// ErrWindowShut is errWindowShut.
+var ErrWindowShut = errWindowShut
