@@ -43,13 +43,15 @@ fmt:
 
 ## bench-rush: N trainees rush one cohort of M seats over HTTP against a real
 ## serve process, on SQLite and on PostgreSQL; fails if the invariant breaks.
-## Override with e.g. `make bench-rush RUSH_N=2000 RUSH_SEATS=100 RUSH_C=128`.
-RUSH_N     ?= 1000
-RUSH_SEATS ?= 50
-RUSH_C     ?= 64
+## Override with e.g. `make bench-rush RUSH_N=2000 RUSH_SEATS=100 RUSH_C=128`;
+## RUSH_SERVERS=2 spreads the rush over two serve processes on one database.
+RUSH_N       ?= 1000
+RUSH_SEATS   ?= 50
+RUSH_C       ?= 64
+RUSH_SERVERS ?= 1
 bench-rush: build
-	$(GO) run ./cmd/bench-rush -bin $(BIN) -db sqlite -n $(RUSH_N) -seats $(RUSH_SEATS) -c $(RUSH_C)
-	$(GO) run ./cmd/bench-rush -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -n $(RUSH_N) -seats $(RUSH_SEATS) -c $(RUSH_C)
+	$(GO) run ./cmd/bench-rush -bin $(BIN) -db sqlite -n $(RUSH_N) -seats $(RUSH_SEATS) -c $(RUSH_C) -servers $(RUSH_SERVERS)
+	$(GO) run ./cmd/bench-rush -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -n $(RUSH_N) -seats $(RUSH_SEATS) -c $(RUSH_C) -servers $(RUSH_SERVERS)
 
 ## bench-pool: 100,000 trainees and 300,000 completions bulk-loaded, then a
 ## real serve process searched over HTTP as an approved company (p50/p95/p99

@@ -2,9 +2,12 @@
 // enrol in one cohort of M seats at once, over HTTP, against a real
 // `skillgrid serve` process on SQLite or PostgreSQL. It prints throughput,
 // latency percentiles and the error count, then checks the seat invariant
-// in the database and exits non-zero if anything broke.
+// in the database and exits non-zero if anything broke. With -servers 2 the
+// rush is spread over two `serve` processes on the same database, which is
+// how the invariant is shown to hold across processes.
 //
 //	go run ./cmd/bench-rush -bin bin/skillgrid -db sqlite -n 1000 -seats 50 -c 64
+//	go run ./cmd/bench-rush -bin bin/skillgrid -db postgres -servers 2
 package main
 
 import (
@@ -48,14 +51,19 @@ func main() {
 	n := flag.Int("n", 1000, "trainees rushing")
 	seats := flag.Int("seats", 50, "seats in the cohort")
 	conc := flag.Int("c", 64, "requests in flight at once")
+	servers := flag.Int("servers", 1, "serve processes sharing the database; requests alternate between them")
 	flag.Parse()
-	if err := run(*bin, *dialect, *pgURL, *n, *seats, *conc); err != nil {
+	if *servers < 1 {
+		fmt.Fprintln(os.Stderr, "bench-rush: -servers must be at least 1")
+		os.Exit(2)
+	}
+	if err := run(*bin, *dialect, *pgURL, *n, *seats, *conc, *servers); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-rush:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin, dialect, pgURL string, n, seats, conc int) error {
+func run(bin, dialect, pgURL string, n, seats, conc, servers int) error {
 	ctx := context.Background()
 	dsn, cleanup, err := freshDatabase(ctx, dialect, pgURL)
 	if err != nil {
@@ -76,31 +84,23 @@ func run(bin, dialect, pgURL string, n, seats, conc int) error {
 		return fmt.Errorf("fixtures: %w", err)
 	}
 
-	addr, err := freeAddr()
-	if err != nil {
-		return err
-	}
-	srv := exec.Command(bin, "serve")
-	srv.Env = append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_JWT_SECRET="+secret,
-		"SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
-	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
-	if err := srv.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", bin, err)
-	}
-	defer func() {
-		_ = srv.Process.Signal(syscall.SIGTERM)
-		_ = srv.Wait()
-	}()
-	base := "http://" + addr
-	if err := waitReady(base + "/readyz"); err != nil {
-		return err
+	bases := make([]string, servers)
+	for i := range bases {
+		stop, base, err := serve(bin, dsn)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		bases[i] = base
 	}
 
-	// Warm up: open the server's database connections and exercise the
+	// Warm up: open the servers' database connections and exercise the
 	// token check and cohort reads, so the timed rush measures steady
 	// state rather than connection set-up.
-	warm(base, cohortID, tokens, conc)
-	lat, codes, answers, wall := fire(base+"/v1/cohorts/"+cohortID+"/enrolments", tokens, conc)
+	for _, base := range bases {
+		warm(base, cohortID, tokens, conc)
+	}
+	lat, codes, answers, wall := fire(bases, "/v1/cohorts/"+cohortID+"/enrolments", tokens, conc)
 	errs := 0
 	for code, k := range codes {
 		if code != http.StatusCreated {
@@ -108,7 +108,7 @@ func run(bin, dialect, pgURL string, n, seats, conc int) error {
 		}
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	fmt.Printf("db=%s trainees=%d seats=%d concurrency=%d\n", dialect, n, seats, conc)
+	fmt.Printf("db=%s trainees=%d seats=%d concurrency=%d servers=%d\n", dialect, n, seats, conc, servers)
 	fmt.Printf("  %.0f requests/s over %v; latency p50 %v p95 %v p99 %v max %v; errors %d; statuses %v\n",
 		float64(n)/wall.Seconds(), wall.Round(time.Millisecond),
 		pct(lat, 50), pct(lat, 95), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond), errs, codes)
@@ -122,6 +122,32 @@ func run(bin, dialect, pgURL string, n, seats, conc int) error {
 		return fmt.Errorf("%d requests failed", errs)
 	}
 	return nil
+}
+
+// serve starts a `skillgrid serve` process on dsn and waits until it is
+// ready; stop ends it.
+func serve(bin, dsn string) (stop func(), base string, err error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, "", err
+	}
+	srv := exec.Command(bin, "serve")
+	srv.Env = append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_JWT_SECRET="+secret,
+		"SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
+	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
+	if err := srv.Start(); err != nil {
+		return nil, "", fmt.Errorf("start %s: %w", bin, err)
+	}
+	stop = func() {
+		_ = srv.Process.Signal(syscall.SIGTERM)
+		_ = srv.Wait()
+	}
+	base = "http://" + addr
+	if err := waitReady(base + "/readyz"); err != nil {
+		stop()
+		return nil, "", err
+	}
+	return stop, base, nil
 }
 
 func freshDatabase(ctx context.Context, dialect, pgURL string) (string, func(), error) {
@@ -212,8 +238,9 @@ type answer struct {
 	Position *int64 `json:"waitlist_position"`
 }
 
-// fire sends one enrol request per token, conc at a time, released together.
-func fire(target string, tokens []string, conc int) ([]time.Duration, map[int]int, []answer, time.Duration) {
+// fire sends one enrol request per token, conc at a time, released
+// together, alternating between the servers.
+func fire(bases []string, path string, tokens []string, conc int) ([]time.Duration, map[int]int, []answer, time.Duration) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}, Timeout: 30 * time.Second}
 	lat := make([]time.Duration, len(tokens))
 	status := make([]int, len(tokens))
@@ -225,7 +252,7 @@ func fire(target string, tokens []string, conc int) ([]time.Duration, map[int]in
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				req, _ := http.NewRequest(http.MethodPost, target, nil)
+				req, _ := http.NewRequest(http.MethodPost, bases[i%len(bases)]+path, nil)
 				req.Header.Set("Authorization", "Bearer "+tokens[i])
 				t0 := time.Now()
 				res, err := client.Do(req)
