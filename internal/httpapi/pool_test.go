@@ -687,6 +687,7 @@ func TestPoolSearchDoesNotDependOnTheWalkBudget(t *testing.T) {
 		slot := func(n int) time.Time { return base.Add(time.Duration(n%12) * 12 * time.Hour) }
 		type trainee struct {
 			id, name, region string
+			stage            string
 			skills           []string
 			last             time.Time
 			done             []course
@@ -722,6 +723,10 @@ func TestPoolSearchDoesNotDependOnTheWalkBudget(t *testing.T) {
 			if r := []string{"청주", "세종", "", "청주"}[i%4]; r != "" {
 				tr.region = r
 				p.Region = &r
+			}
+			if st := []string{"job_seeker", "student", "", "incumbent", "job_seeker", "", "student"}[i%7]; st != "" {
+				tr.stage = st
+				p.CareerStage = &st
 			}
 			tr.skills = [][]string{{"bms"}, {"recycling", "soc-estimation"}, {}}[i%3]
 			p.Skills = &tr.skills
@@ -813,6 +818,14 @@ func TestPoolSearchDoesNotDependOnTheWalkBudget(t *testing.T) {
 				func(tr trainee) bool {
 					return tr.region == "세종" && has(tr.skills, "bms") && !tr.last.Before(slot(2))
 				}},
+			{"region=" + url.QueryEscape("청주") + "&career_stage=job_seeker",
+				func(tr trainee) bool { return tr.region == "청주" && tr.stage == "job_seeker" }},
+			{"track=bms&min_level=1&region=" + url.QueryEscape("청주") + "&career_stage=student",
+				func(tr trainee) bool { return level(tr, "bms") >= 1 && tr.region == "청주" && tr.stage == "student" }},
+			{"career_stage=incumbent&skill=recycling",
+				func(tr trainee) bool { return tr.stage == "incumbent" && has(tr.skills, "recycling") }},
+			{"region=" + url.QueryEscape("세종") + "&q=" + url.QueryEscape("하늘"),
+				func(tr trainee) bool { return tr.region == "세종" && tr.name == "김하늘" }},
 			{"region=" + url.QueryEscape("독도"), func(trainee) bool { return false }},
 		} {
 			want := []string{}

@@ -178,15 +178,27 @@ func (s Store) walkFloor(ctx context.Context, idb bun.IDB, after *key, limit int
 //	            SEARCH u USING COVERING INDEX users_pool_idx (role=? AND id=?) (users_pool_region_idx with a region)
 //	PostgreSQL: Index Scan Backward using enrolments_status_recorded_idx on enrolments e, Nested Loop Anti Join
 func walkQuery(idb bun.IDB, f Filter, after *key, floor *time.Time, limit int) *bun.SelectQuery {
+	if db.IsPostgres(idb) && f.Region != "" {
+		return fencedWalkQuery(idb, f, after, floor, limit)
+	}
 	q := idb.NewSelect().
 		TableExpr("enrolments AS e CROSS JOIN users AS u").
 		ColumnExpr("e.trainee_id AS id, e.result_recorded_at AS last_completed_at").
-		Where("u.id = e.trainee_id").
-		Where("e.status = 'completed'").
-		Where("e.result_recorded_at IS NOT NULL").
-		Where("u.role = 'trainee'").Where("u.active").Where("u.pool_opt_in").
 		OrderExpr("e.result_recorded_at DESC, e.trainee_id DESC").
 		Limit(int64(limit))
+	q = walked(q, f, after, floor)
+	// The latest-completion check last: it is the dearest term.
+	return filtered(q, f, correlated).Where(isLatest("e.result_recorded_at", "e.id"))
+}
+
+// walked adds the walk's cheap conditions to a query over completions e
+// and their trainees u: the pool's members, at or above the floor, after
+// the cursor, and completed_after.
+func walked(q *bun.SelectQuery, f Filter, after *key, floor *time.Time) *bun.SelectQuery {
+	q = q.Where("u.id = e.trainee_id").
+		Where("e.status = 'completed'").
+		Where("e.result_recorded_at IS NOT NULL").
+		Where("u.role = 'trainee'").Where("u.active").Where("u.pool_opt_in")
 	if after != nil {
 		q = q.Where("(e.result_recorded_at, e.trainee_id) < (?, ?)", after.LastCompletedAt, after.ID)
 	}
@@ -196,10 +208,44 @@ func walkQuery(idb bun.IDB, f Filter, after *key, floor *time.Time, limit int) *
 	if from, ok := completedAfter(f); ok {
 		q = q.Where("e.result_recorded_at >= ?", from)
 	}
-	// The latest-completion check last: it is the dearest term.
-	return filtered(q, f, correlated).Where(`NOT EXISTS (SELECT 1 FROM enrolments AS l
+	return q
+}
+
+// isLatest is the condition that the completion (its time and id given as
+// columns) is its trainee u's latest.
+func isLatest(at, id string) string {
+	return `NOT EXISTS (SELECT 1 FROM enrolments AS l
   WHERE l.trainee_id = u.id AND l.status = 'completed'
-    AND (l.result_recorded_at > e.result_recorded_at OR (l.result_recorded_at = e.result_recorded_at AND l.id > e.id)))`)
+    AND (l.result_recorded_at > ` + at + ` OR (l.result_recorded_at = ` + at + ` AND l.id > ` + id + `)))`
+}
+
+// fencedWalkQuery is the walk for PostgreSQL when the filter has a region.
+// PostgreSQL then starts from the region's members (its index) and checks
+// the dear filters (track and level, skills, a course title) on every one
+// of them before it joins them to the walked completions, a few thousand
+// checks where a few dozen would do: 29 ms instead of 10 for a region with
+// a track, a level and a career stage (cmd/bench-pool). Here the cheap
+// part, the walked completions of the region's members, is fenced off
+// (OFFSET 0 keeps PostgreSQL from merging it into the outer query); the
+// dear filters and the latest-completion check run on what it returns. The
+// fence reads every walked completion in the region, at most the walk
+// budget, so it is kept for a region: without one it would read them all
+// where the unfenced walk stops at a full page.
+func fencedWalkQuery(idb bun.IDB, f Filter, after *key, floor *time.Time, limit int) *bun.SelectQuery {
+	members := idb.NewSelect().
+		TableExpr("enrolments AS e CROSS JOIN users AS u").
+		ColumnExpr("u.id, u.region, u.career_stage, u.search_name").
+		ColumnExpr("e.id AS completion_id, e.result_recorded_at AS last_completed_at")
+	members = walked(members, f, after, floor).Where("u.region = ?", f.Region)
+	if f.CareerStage != "" {
+		members = members.Where("u.career_stage = ?", f.CareerStage)
+	}
+	q := idb.NewSelect().
+		TableExpr("(? OFFSET 0) AS u", members).
+		ColumnExpr("u.id, u.last_completed_at").
+		OrderExpr("u.last_completed_at DESC, u.id DESC").
+		Limit(int64(limit))
+	return filtered(q, f, correlated).Where(isLatest("u.last_completed_at", "u.completion_id"))
 }
 
 // usersQuery selects the keys of the graduates that match f after the key
