@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bufio"
-	"encoding/csv"
 	"sort"
 	"unicode/utf8"
 
@@ -95,7 +94,7 @@ func (h *Handlers) exportGraduates(c *fiber.Ctx, f pool.Filter) error {
 	// body: it must not touch c.
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		_, _ = w.WriteString("\ufeff")
-		cw := csv.NewWriter(w)
+		cw := newCSVWriter(w)
 		_ = cw.Write(pool.CSVHeader)
 		err := x.Each(ctx, func(gs []pool.Graduate) error {
 			for _, g := range gs {

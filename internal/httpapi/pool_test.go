@@ -260,6 +260,23 @@ func TestPoolAnswersNeverHoldEmailOrPhone(t *testing.T) {
 	})
 }
 
+// Text that users write reaches companies' spreadsheets through the CSV;
+// a cell a spreadsheet would run as a formula is defused with a leading
+// apostrophe, and nothing else is touched.
+func TestPoolCSVCellsCannotRunFormulas(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		co := e.NewCompany(account.CompanyApproved)
+		c := e.OpenCohort(testutil.CohortSpec{})
+		g, _ := graduate(t, e, c.ID, e.Clock.Now())
+		name, region := `=HYPERLINK("http://example.com","x")`, "+82 충청북도"
+		e.Patch("/v1/me", g.Token, map[string]any{"name": name, "region": region}).Want(t, http.StatusOK)
+		_, rows := graduatesCSV(t, e, co.Token, "")
+		if len(rows) != 1 || rows[0][0] != g.ID || rows[0][1] != "'"+name || rows[0][5] != "'"+region {
+			t.Fatalf("CSV rows %q: want the name and region defused", rows)
+		}
+	})
+}
+
 func TestPoolEntryShowsLevelsSkillsCoursesAndValidCertificates(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		co := e.NewCompany(account.CompanyApproved)

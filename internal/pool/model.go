@@ -84,18 +84,10 @@ func (g Graduate) CSVRecord() []string {
 		}
 	}
 	return []string{
-		g.ID, cell(g.Name), strings.Join(levels, "; "), cell(strings.Join(g.Skills, "; ")),
-		deref(g.CareerStage), cell(deref(g.Region)), g.LastCompletedAt.Format(time.RFC3339Nano),
-		cell(strings.Join(courses, "; ")), strings.Join(certs, "; "),
+		g.ID, g.Name, strings.Join(levels, "; "), strings.Join(g.Skills, "; "),
+		deref(g.CareerStage), deref(g.Region), g.LastCompletedAt.Format(time.RFC3339Nano),
+		strings.Join(courses, "; "), strings.Join(certs, "; "),
 	}
-}
-
-// cell defuses text a spreadsheet would otherwise evaluate as a formula.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 func deref(s *string) string {
