@@ -47,11 +47,12 @@ type queue struct {
 // placement is one enrolment waiting to be placed, and where its outcome
 // goes.
 type placement struct {
-	e         *Enrolment
-	actorID   string
-	requestID string
-	state     atomic.Int32
-	done      chan error // buffered: the placing goroutine never waits on it
+	e          *Enrolment
+	courseSeen time.Time // the course's updated_at when the service checked it
+	actorID    string
+	requestID  string
+	state      atomic.Int32
+	done       chan error // buffered: the placing goroutine never waits on it
 }
 
 const (
@@ -64,8 +65,8 @@ const (
 // outcome. A request that gives up while still queued is dropped; once in a
 // batch it waits for the outcome, so that it never answers an error for an
 // enrolment that was stored.
-func (b *batcher) place(ctx context.Context, e *Enrolment, actorID string) error {
-	p := &placement{e: e, actorID: actorID, requestID: audit.RequestID(ctx), done: make(chan error, 1)}
+func (b *batcher) place(ctx context.Context, e *Enrolment, courseSeen time.Time, actorID string) error {
+	p := &placement{e: e, courseSeen: courseSeen, actorID: actorID, requestID: audit.RequestID(ctx), done: make(chan error, 1)}
 	b.mu.Lock()
 	q, running := b.queues[e.CohortID]
 	if !running {
@@ -115,8 +116,8 @@ func (b *batcher) drain(cohortID string, q *queue) {
 }
 
 // run places one batch and hands each placement its outcome. If the batch
-// fails as a whole (it rolled back), each enrolment is placed on its own,
-// as if no batch had been tried, so that one bad row costs only itself.
+// fails as a whole (it rolled back), each enrolment is placed on its own, a
+// batch of one, so that one bad row costs only itself.
 func (b *batcher) run(cohortID string, batch []*placement) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -139,6 +140,6 @@ func (b *batcher) run(cohortID string, batch []*placement) {
 		return
 	}
 	for _, p := range batch {
-		p.done <- b.store.placeOne(audit.WithRequestID(ctx, p.requestID), p.e, p.actorID)
+		p.done <- b.store.placeAlone(ctx, p)
 	}
 }

@@ -22,6 +22,17 @@ type cohortCounters struct {
 	SeqLast    int64 `bun:"waitlist_seq_last"`
 }
 
+// courseSeen is the course's updated_at, as the service's checks read it.
+func courseSeen(t *testing.T, e *testutil.Env, courseID string) time.Time {
+	t.Helper()
+	var at time.Time
+	if err := e.DB.NewSelect().Table("courses").Column("updated_at").Where("id = ?", courseID).
+		Scan(context.Background(), &at); err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
 func counters(t *testing.T, e *testutil.Env, cohortID string) cohortCounters {
 	t.Helper()
 	var c cohortCounters
@@ -65,7 +76,8 @@ func TestBatchDecidesInArrivalOrder(t *testing.T) {
 			newEnrolment(c.ID, tr[2].ID, now),
 			newEnrolment(c.ID, tr[3].ID, now.Add(2*time.Hour)), // after the window closed
 		}
-		out, err := s.PlaceBatch(batch)
+		seen := courseSeen(t, e, c.CourseID)
+		out, err := s.PlaceBatch(batch, seen)
 		if err != nil {
 			t.Fatalf("the batch failed: %v", err)
 		}
@@ -75,8 +87,8 @@ func TestBatchDecidesInArrivalOrder(t *testing.T) {
 		if !apperr.Is(out[2], "already_enrolled") {
 			t.Errorf("the same trainee again: %v, want already_enrolled", out[2])
 		}
-		if !errors.Is(out[4], enrolment.ErrWindowShut) {
-			t.Errorf("after the window: %v, want the window shut", out[4])
+		if !errors.Is(out[4], enrolment.ErrRecheck) {
+			t.Errorf("after the window: %v, want a recheck", out[4])
 		}
 		want := []string{enrolment.Enrolled, enrolment.Enrolled, "", enrolment.Waitlisted, ""}
 		for i, en := range batch {
@@ -99,6 +111,41 @@ func TestBatchDecidesInArrivalOrder(t *testing.T) {
 	})
 }
 
+// The write re-checks the course under its lock: if the course was edited
+// after the service's checks read it (archived, its level or prerequisites
+// changed), nothing is placed and the service must check again.
+func TestBatchRechecksTheCourse(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		now := e.Clock.Now()
+		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
+		tr := e.Trainees(3)
+		s := enrolment.NewStore(e.DB)
+		seen := courseSeen(t, e, c.CourseID)
+
+		e.Clock.Advance(time.Second)
+		e.Patch("/v1/courses/"+c.CourseID, e.AdminToken(), map[string]any{"level": 2}).Want(t, 200)
+		stale := newEnrolment(c.ID, tr[0].ID, now)
+		if out, err := s.PlaceBatch([]*enrolment.Enrolment{stale}, seen); err != nil || !errors.Is(out[0], enrolment.ErrRecheck) {
+			t.Fatalf("checked before the course changed: %v %v, want a recheck", out, err)
+		}
+
+		e.Clock.Advance(time.Second)
+		e.Patch("/v1/courses/"+c.CourseID, e.AdminToken(), map[string]any{"status": "archived"}).Want(t, 200)
+		archived := newEnrolment(c.ID, tr[1].ID, now)
+		if out, err := s.PlaceBatch([]*enrolment.Enrolment{archived}, courseSeen(t, e, c.CourseID)); err != nil || !errors.Is(out[0], enrolment.ErrRecheck) {
+			t.Fatalf("an archived course: %v %v, want a recheck", out, err)
+		}
+		for _, en := range []*enrolment.Enrolment{stale, archived} {
+			if _, _, ok := stored(t, e, en.ID); ok {
+				t.Errorf("%s was stored", en.ID)
+			}
+		}
+		if got := counters(t, e, c.ID); got.SeatsTaken != 0 {
+			t.Errorf("%d seats taken, want none", got.SeatsTaken)
+		}
+	})
+}
+
 // When a batch fails as a whole, nothing of it stays, and each enrolment
 // is placed on its own: one bad row costs only itself.
 func TestFailedBatchFallsBackToOneAtATime(t *testing.T) {
@@ -112,7 +159,7 @@ func TestFailedBatchFallsBackToOneAtATime(t *testing.T) {
 			newEnrolment(c.ID, ids.New(), now), // no such trainee: the batch's insert fails
 			newEnrolment(c.ID, tr[1].ID, now),
 		}
-		out := s.PlaceTogether(batch)
+		out := s.PlaceTogether(batch, courseSeen(t, e, c.CourseID))
 		if out[0] != nil || out[2] != nil {
 			t.Fatalf("outcomes %v: want the good ones placed alone", out)
 		}
@@ -143,6 +190,7 @@ func TestGivingUpInTheQueuePlacesNothing(t *testing.T) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
 		tr := e.Trainees(2)
 		s := enrolment.NewStore(e.DB)
+		seen := courseSeen(t, e, c.CourseID)
 
 		// Hold the cohort, so that the first batch waits: its row lock on
 		// PostgreSQL, SQLite's one connection.
@@ -155,12 +203,12 @@ func TestGivingUpInTheQueuePlacesNothing(t *testing.T) {
 		}
 		first, second := newEnrolment(c.ID, tr[0].ID, now), newEnrolment(c.ID, tr[1].ID, now)
 		firstDone := make(chan error, 1)
-		go func() { firstDone <- s.Place(ctx, first, "") }()
+		go func() { firstDone <- s.Place(ctx, first, seen) }()
 		waitFor(t, "the first enrolment to be in a batch", func() bool { n, busy := s.Queued(c.ID); return busy && n == 0 })
 
 		gaveUp, cancel := context.WithCancel(ctx)
 		secondDone := make(chan error, 1)
-		go func() { secondDone <- s.Place(gaveUp, second, "") }()
+		go func() { secondDone <- s.Place(gaveUp, second, seen) }()
 		waitFor(t, "the second enrolment to queue", func() bool { n, _ := s.Queued(c.ID); return n == 1 })
 		cancel()
 		if err := <-secondDone; !errors.Is(err, context.Canceled) {

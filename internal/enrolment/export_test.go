@@ -1,18 +1,21 @@
 package enrolment
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // What the external tests of this package reach inside.
 
-// Place places e as the service does.
-func (s Store) Place(ctx context.Context, e *Enrolment, actorID string) error {
-	return s.place(ctx, e, actorID)
+// Place places e as the service does, the course as seen at courseSeen.
+func (s Store) Place(ctx context.Context, e *Enrolment, courseSeen time.Time) error {
+	return s.place(ctx, e, courseSeen, "")
 }
 
-func asBatch(es []*Enrolment) []*placement {
+func asBatch(es []*Enrolment, courseSeen time.Time) []*placement {
 	batch := make([]*placement, len(es))
 	for i, e := range es {
-		batch[i] = &placement{e: e, done: make(chan error, 1)}
+		batch[i] = &placement{e: e, courseSeen: courseSeen, done: make(chan error, 1)}
 		batch[i].state.Store(taken)
 	}
 	return batch
@@ -20,14 +23,14 @@ func asBatch(es []*Enrolment) []*placement {
 
 // PlaceBatch places es, of one cohort, in one transaction, with no
 // fallback: each one's outcome, or the batch's error.
-func (s Store) PlaceBatch(es []*Enrolment) ([]error, error) {
-	return s.placeBatch(context.Background(), es[0].CohortID, asBatch(es))
+func (s Store) PlaceBatch(es []*Enrolment, courseSeen time.Time) ([]error, error) {
+	return s.placeBatch(context.Background(), es[0].CohortID, asBatch(es, courseSeen))
 }
 
 // PlaceTogether places es, of one cohort, as one batch of the batcher,
 // falling back as it does, and returns each one's outcome.
-func (s Store) PlaceTogether(es []*Enrolment) []error {
-	batch := asBatch(es)
+func (s Store) PlaceTogether(es []*Enrolment, courseSeen time.Time) []error {
+	batch := asBatch(es, courseSeen)
 	s.batches.run(es[0].CohortID, batch)
 	out := make([]error, len(batch))
 	for i, p := range batch {
@@ -48,5 +51,5 @@ func (s Store) Queued(cohortID string) (int, bool) {
 	return len(q.pending), true
 }
 
-// ErrWindowShut is errWindowShut.
-var ErrWindowShut = errWindowShut
+// ErrRecheck is errRecheck.
+var ErrRecheck = errRecheck

@@ -54,22 +54,23 @@ type state struct {
 
 // cohortSeats is the part of a cohort that enrolment rules read.
 type cohortSeats struct {
-	ID            string     `bun:"id"`
-	CourseID      string     `bun:"course_id"`
-	InstructorID  string     `bun:"instructor_id"`
-	Capacity      int        `bun:"capacity"`
-	SeatsTaken    int        `bun:"seats_taken"`
-	StartsOn      string     `bun:"starts_on"`
-	EnrolOpensAt  time.Time  `bun:"enrol_opens_at"`
-	EnrolClosesAt time.Time  `bun:"enrol_closes_at"`
-	CancelledAt   *time.Time `bun:"cancelled_at"`
-	CourseStatus  string     `bun:"course_status"`
-	ActiveID      *string    `bun:"active_id"`
-	Label         string     `bun:"label"`
-	EndsOn        string     `bun:"ends_on"`
-	CourseCode    string     `bun:"course_code"`
-	CourseTitle   string     `bun:"course_title"`
-	TraineeName   *string    `bun:"trainee_name"`
+	ID              string     `bun:"id"`
+	CourseID        string     `bun:"course_id"`
+	InstructorID    string     `bun:"instructor_id"`
+	Capacity        int        `bun:"capacity"`
+	SeatsTaken      int        `bun:"seats_taken"`
+	StartsOn        string     `bun:"starts_on"`
+	EnrolOpensAt    time.Time  `bun:"enrol_opens_at"`
+	EnrolClosesAt   time.Time  `bun:"enrol_closes_at"`
+	CancelledAt     *time.Time `bun:"cancelled_at"`
+	CourseStatus    string     `bun:"course_status"`
+	CourseUpdatedAt time.Time  `bun:"course_updated_at"`
+	ActiveID        *string    `bun:"active_id"`
+	Label           string     `bun:"label"`
+	EndsOn          string     `bun:"ends_on"`
+	CourseCode      string     `bun:"course_code"`
+	CourseTitle     string     `bun:"course_title"`
+	TraineeName     *string    `bun:"trainee_name"`
 }
 
 // active reports whether an enrolment holds or waits for a seat.

@@ -73,13 +73,15 @@ func (s *Service) Enrol(ctx context.Context, actor auth.Actor, cohortID, trainee
 		created bool
 		err     error
 	)
-	// The checks read outside any transaction; the write re-checks what can
-	// change under it (the window, cancellation, a double enrolment), so a
-	// write transaction holds as little as possible. Eligibility only
-	// changes when results are recorded, which cannot race a registration.
+	// The checks read outside any transaction; the write re-checks under the
+	// cohort's lock what can change under them (the window, cancellation, a
+	// double enrolment, and any edit of the course: archiving it, its level
+	// or prerequisites), so a write transaction holds as little as possible;
+	// if any changed, the checks run again. A trainee's own levels only rise
+	// when results are recorded.
 	for attempt := 0; ; attempt++ {
 		out, created, err = s.enrolOnce(ctx, actor, cohortID, traineeID)
-		if !errors.Is(err, errWindowShut) {
+		if !errors.Is(err, errRecheck) {
 			break
 		}
 		if attempt == maxAttempts {
@@ -133,7 +135,7 @@ func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, tra
 		return Enrolment{}, false, err
 	}
 	e := Enrolment{ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, CreatedAt: now, UpdatedAt: now}
-	if err := s.Store.place(ctx, &e, actor.ID); err != nil {
+	if err := s.Store.place(ctx, &e, c.CourseUpdatedAt, actor.ID); err != nil {
 		return Enrolment{}, false, err
 	}
 	e.CourseID, e.CourseCode, e.CourseTitle = c.CourseID, c.CourseCode, c.CourseTitle

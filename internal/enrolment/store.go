@@ -43,7 +43,7 @@ func (Store) cohortFor(ctx context.Context, d *bun.DB, id, traineeID string) (co
 	var rows []cohortSeats
 	err := db.Query(ctx, d, &rows, `SELECT ch.id, ch.course_id, ch.instructor_id, ch.capacity, ch.seats_taken,
        ch.starts_on, ch.ends_on, ch.label, ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
-       co.status AS course_status, co.code AS course_code, co.title AS course_title,
+       co.status AS course_status, co.updated_at AS course_updated_at, co.code AS course_code, co.title AS course_title,
        (SELECT e.id FROM enrolments AS e WHERE e.cohort_id = ch.id AND e.trainee_id = ?1
            AND e.status IN ('enrolled', 'waitlisted')) AS active_id,
        (SELECT u.name FROM users AS u WHERE u.id = ?1) AS trainee_name
@@ -74,161 +74,35 @@ func (Store) lockCohort(ctx context.Context, idb bun.IDB, id string) (capacity, 
 	return row.Capacity, row.SeatsTaken, nil
 }
 
-// errWindowShut says the cohort closed (or was cancelled) between the
-// service's checks and the write; the service checks again and answers.
-var errWindowShut = errors.New("enrolment window shut during the write")
+// errRecheck says that what the service checked before the write changed
+// before the write took the cohort's lock: the window closed, the cohort was
+// cancelled, or its course was changed (archived, or its level or
+// prerequisites edited). The write placed nothing; the service checks again
+// and answers.
+var errRecheck = errors.New("the cohort or its course changed between the checks and the write")
 
 // place gives a new enrolment a seat, or else the next place in line, and
-// records its audit event, atomically: with the other enrolments of the
-// cohort waiting at the same moment when the store batches (placeBatch),
-// else on its own (placeOne).
-func (s Store) place(ctx context.Context, e *Enrolment, actorID string) error {
+// records its audit event, atomically, with the other enrolments of the
+// cohort waiting at the same moment (placeBatch). courseSeen is the
+// course's updated_at as the service's checks read it.
+func (s Store) place(ctx context.Context, e *Enrolment, courseSeen time.Time, actorID string) error {
 	if s.batches != nil {
-		return s.batches.place(ctx, e, actorID)
+		return s.batches.place(ctx, e, courseSeen, actorID)
 	}
-	return s.placeOne(ctx, e, actorID)
+	return s.placeAlone(ctx, &placement{e: e, courseSeen: courseSeen, actorID: actorID, requestID: audit.RequestID(ctx)})
 }
 
-// placeOne places one enrolment. It re-checks that the cohort is open
-// at e.CreatedAt as part of the write. Everything from the moment the
-// cohort's row is locked to the commit is what a registration rush queues
-// behind, so each database gets its shortest form:
-//
-//   - PostgreSQL: one statement (data-modifying CTEs) takes the seat or the
-//     waitlist number, inserts the enrolment and writes the audit event,
-//     in its own implicit transaction: no BEGIN, no COMMIT round trip, and
-//     the lock is held for that one statement.
-//   - SQLite: a transaction of the plain steps; SQLite has one writer at a
-//     time anyway.
-//
-// A double enrolment fails on the partial unique index with nothing
-// changed (apperr already_enrolled).
-func (s Store) placeOne(ctx context.Context, e *Enrolment, actorID string) error {
-	if !db.IsPostgres(s.DB) {
-		return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			seated, seq, pos, err := s.claim(ctx, tx, e.CohortID, e.CreatedAt)
-			if err != nil {
-				return err
-			}
-			e.Status = Enrolled
-			if !seated {
-				e.Status, e.WaitlistSeq, e.WaitlistPosition = Waitlisted, &seq, &pos
-			}
-			if err := s.insert(ctx, tx, e); err != nil {
-				return err
-			}
-			return audit.Record(ctx, tx, e.CreatedAt, audit.Change{
-				ActorID: actorID, Action: "enrolment." + e.Status, Entity: "enrolment", EntityID: e.ID,
-				After: state{Status: e.Status},
-			})
-		})
+// placeAlone places one enrolment as a batch of one.
+func (s Store) placeAlone(ctx context.Context, p *placement) error {
+	out, err := s.placeBatch(ctx, p.e.CohortID, []*placement{p})
+	if db.IsUniqueViolation(err) {
+		// Only a writer that skipped the cohort's lock could get here.
+		return apperr.Conflict("already_enrolled", "the trainee already holds an active enrolment in this cohort")
 	}
-	var rid, actor *string
-	if r := audit.RequestID(ctx); r != "" {
-		rid = &r
-	}
-	if actorID != "" {
-		actor = &actorID
-	}
-	for {
-		var out []struct {
-			Status   string `bun:"status"`
-			Seq      *int64 `bun:"seq"`
-			Position *int   `bun:"position"`
-		}
-		err := db.Query(ctx, s.DB, &out, `WITH seat AS (
-    `+takeSeatSQL+` RETURNING id
-), line AS (
-    `+takeNumberSQL+` AND NOT EXISTS (SELECT 1 FROM seat)
-    RETURNING waitlist_seq_last, waitlist_left
-), placed AS (
-    INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
-    SELECT ?2, ?1, ?3, CASE WHEN EXISTS (SELECT 1 FROM seat) THEN 'enrolled' ELSE 'waitlisted' END,
-           (SELECT waitlist_seq_last FROM line), ?0, ?0
-     WHERE EXISTS (SELECT 1 FROM seat) OR EXISTS (SELECT 1 FROM line)
-    RETURNING status, waitlist_seq
-), logged AS (
-    INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, after_json, request_id)
-    SELECT ?4, ?0, ?5, 'enrolment.' || placed.status, 'enrolment', ?2, '{"status":"' || placed.status || '"}', ?6
-      FROM placed
-)
-SELECT status, waitlist_seq AS seq, (SELECT waitlist_seq_last - waitlist_left FROM line) AS position FROM placed`,
-			e.CreatedAt, e.CohortID, e.ID, e.TraineeID, ids.New(), actor, rid)
-		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("already_enrolled", "the trainee already holds an active enrolment in this cohort")
-		}
-		if err != nil {
-			return fmt.Errorf("place %s in %s: %w", e.ID, e.CohortID, err)
-		}
-		if len(out) == 1 {
-			e.Status, e.WaitlistSeq, e.WaitlistPosition = out[0].Status, out[0].Seq, out[0].Position
-			return nil
-		}
-		open, err := s.stillOpen(ctx, s.DB, e.CohortID, e.CreatedAt)
-		if err != nil {
-			return err
-		}
-		if !open {
-			return errWindowShut
-		}
-		// Otherwise a seat freed between the two conditions: decide again.
-	}
-}
-
-// openAt is the condition, on a cohorts row, that enrolment is open at ?0.
-const openAt = `AND cancelled_at IS NULL AND enrol_opens_at <= ?0 AND enrol_closes_at > ?0`
-
-// takeSeatSQL takes a seat of cohort ?1 at ?0 if one is free and the
-// cohort is open; takeNumberSQL takes the next waitlist number if it is
-// full and open. Each is one conditional statement, which takes the
-// cohort's row lock on PostgreSQL.
-const (
-	takeSeatSQL = `UPDATE cohorts SET seats_taken = seats_taken + 1, updated_at = ?0
-     WHERE id = ?1 AND seats_taken < capacity ` + openAt
-	takeNumberSQL = `UPDATE cohorts SET waitlist_seq_last = waitlist_seq_last + 1
-     WHERE id = ?1 AND seats_taken >= capacity ` + openAt
-)
-
-func (Store) stillOpen(ctx context.Context, idb bun.IDB, cohortID string, at time.Time) (bool, error) {
-	n, err := idb.NewSelect().Table("cohorts").Where("id = ?", cohortID).
-		Where("cancelled_at IS NULL").Where("enrol_opens_at <= ?", at).Where("enrol_closes_at > ?", at).Count(ctx)
 	if err != nil {
-		return false, fmt.Errorf("is %s open: %w", cohortID, err)
+		return err
 	}
-	return n == 1, nil
-}
-
-// claim decides, under the cohort's row lock, between a seat and the next
-// place in line (with its position: numbers are gapless, so it is the
-// numbers handed out less those that left the line). Each branch is one
-// conditional statement that takes the lock itself: a seat if one is free, else the next waitlist number if the
-// cohort is still full (a seat freed in between sends it round again).
-func (s Store) claim(ctx context.Context, idb bun.IDB, cohortID string, now time.Time) (seated bool, seq int64, position int, err error) {
-	for {
-		n, err := db.Exec(ctx, idb, takeSeatSQL, now, cohortID)
-		if err != nil {
-			return false, 0, 0, fmt.Errorf("take seat in %s: %w", cohortID, err)
-		}
-		if n == 1 {
-			return true, 0, 0, nil
-		}
-		var rows []struct {
-			Last int64 `bun:"waitlist_seq_last"`
-			Left int64 `bun:"waitlist_left"`
-		}
-		err = db.Query(ctx, idb, &rows, takeNumberSQL+` RETURNING waitlist_seq_last, waitlist_left`, now, cohortID)
-		if err != nil {
-			return false, 0, 0, fmt.Errorf("take a waitlist number in %s: %w", cohortID, err)
-		}
-		if len(rows) == 1 {
-			return false, rows[0].Last, int(rows[0].Last - rows[0].Left), nil
-		}
-		if open, err := s.stillOpen(ctx, idb, cohortID, now); err != nil {
-			return false, 0, 0, err
-		} else if !open {
-			return false, 0, 0, errWindowShut
-		}
-	}
+	return out[0]
 }
 
 // promoteSeat takes a seat for the head of the waitlist, if one is free:
@@ -398,13 +272,15 @@ func (s Store) roster(ctx context.Context, cohortID, status string, p page.Param
 
 // placeBatch places a batch of enrolments of one cohort, in arrival order,
 // in one transaction: it takes the cohort's row lock once (FOR UPDATE on
-// PostgreSQL; SQLite's IMMEDIATE transaction holds the database), reads the
-// seats and which of the batch's trainees already hold an active enrolment
-// there, decides every placement as placeOne would in that order, and
-// writes them all before the one commit. Each outcome is nil (placed: the
-// enrolment has its status and place in line), errWindowShut, or
-// already_enrolled. An error means the transaction rolled back and nothing
-// was placed; the enrolments are as they came.
+// PostgreSQL, and a share lock on its course, which an edit of the course
+// takes for update; SQLite's IMMEDIATE transaction holds the database),
+// reads the seats and which of the batch's trainees already hold an active
+// enrolment there, decides each placement in order (a seat while one is
+// free, else the next waitlist number), and writes them all before the one
+// commit. Each outcome is nil (placed: the enrolment has its status and
+// place in line), errRecheck, or already_enrolled. An error means the
+// transaction rolled back and nothing was placed; the enrolments are as
+// they came.
 func (s Store) placeBatch(ctx context.Context, cohortID string, batch []*placement) ([]error, error) {
 	outcomes := make([]error, len(batch))
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -416,11 +292,16 @@ func (s Store) placeBatch(ctx context.Context, cohortID string, batch []*placeme
 			OpensAt     time.Time  `bun:"enrol_opens_at"`
 			ClosesAt    time.Time  `bun:"enrol_closes_at"`
 			CancelledAt *time.Time `bun:"cancelled_at"`
+			Status      string     `bun:"course_status"`
+			CourseAt    time.Time  `bun:"course_updated_at"`
 		}
-		q := `SELECT capacity, seats_taken, waitlist_seq_last, waitlist_left, enrol_opens_at, enrol_closes_at, cancelled_at
-  FROM cohorts WHERE id = ?0`
+		q := `SELECT ch.capacity, ch.seats_taken, ch.waitlist_seq_last, ch.waitlist_left,
+       ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
+       co.status AS course_status, co.updated_at AS course_updated_at
+  FROM cohorts AS ch JOIN courses AS co ON co.id = ch.course_id
+ WHERE ch.id = ?0`
 		if db.IsPostgres(tx) {
-			q += ` FOR UPDATE`
+			q += ` FOR UPDATE OF ch FOR SHARE OF co`
 		}
 		if err := db.Query(ctx, tx, &rows, q, cohortID); err != nil {
 			return fmt.Errorf("lock cohort %s: %w", cohortID, err)
@@ -443,8 +324,9 @@ func (s Store) placeBatch(ctx context.Context, cohortID string, batch []*placeme
 		for i, p := range batch {
 			e := p.e
 			switch {
-			case c.CancelledAt != nil || e.CreatedAt.Before(c.OpensAt) || !e.CreatedAt.Before(c.ClosesAt):
-				outcomes[i] = errWindowShut
+			case c.CancelledAt != nil || e.CreatedAt.Before(c.OpensAt) || !e.CreatedAt.Before(c.ClosesAt),
+				c.Status != "published" || !c.CourseAt.Equal(p.courseSeen):
+				outcomes[i] = errRecheck
 				continue
 			case held[e.TraineeID]:
 				outcomes[i] = apperr.Conflict("already_enrolled", "the trainee already holds an active enrolment in this cohort")
