@@ -75,7 +75,11 @@ func Open(ctx context.Context, rawURL string) (*bun.DB, error) {
 // locked", where several connections would race for the write lock and
 // back off by sleeping. Transactions begin IMMEDIATE so that another process
 // on the same file (a `user create` next to `serve`) waits for the lock
-// instead of failing on upgrade.
+// instead of failing on upgrade. synchronous=FULL syncs the WAL at every
+// commit, so that what was answered as stored (a 201) survives a power
+// loss, not only a crash of the process; with a rush's enrolments committed
+// in batches it costs about a quarter of the rush's throughput (bench-rush:
+// some 4,700 against 3,500 enrolments/s).
 func openSQLite(path string) (*sql.DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite:// needs a file path")
@@ -91,7 +95,7 @@ func openSQLite(path string) (*sql.DB, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_txlock", "immediate")
 	connector, err := newSQLiteConnector("file:" + path + "?" + q.Encode())
 	if err != nil {

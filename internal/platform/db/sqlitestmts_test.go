@@ -78,3 +78,25 @@ func TestSQLiteKeepsPreparedStatements(t *testing.T) {
 		t.Fatal("the SELECT was prepared again")
 	}
 }
+
+// The SQLite connection is set up as openSQLite promises: WAL, synced at
+// every commit (a 201 survives a power loss), foreign keys, a busy timeout.
+func TestSQLiteConnectionSettings(t *testing.T) {
+	ctx := context.Background()
+	sqldb, err := openSQLite(filepath.Join(t.TempDir(), "settings.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqldb.Close()
+	for pragma, want := range map[string]string{
+		"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000",
+	} {
+		var got string
+		if err := sqldb.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
+		}
+	}
+}
