@@ -109,9 +109,17 @@ func checkInvariant(t *testing.T, e *testutil.Env, cohortID string, created []en
 	return held, waiting
 }
 
+// closeIdleAtCleanup closes the client's idle keep-alive connections before
+// the servers started earlier stop, so that their graceful shutdown does not
+// wait out its timeout on them.
+func closeIdleAtCleanup(t *testing.T) {
+	t.Cleanup(rushClient.CloseIdleConnections)
+}
+
 // rush sends one enrol request per trainee at once, spread over the bases.
 func rush(t *testing.T, bases []string, cohortID string, trainees []testutil.User) []rushResult {
 	t.Helper()
+	closeIdleAtCleanup(t)
 	results := make([]rushResult, len(trainees))
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -260,6 +268,7 @@ func TestWithdrawalsRaceEnrolments(t *testing.T) {
 		}
 		late := e.Trainees(40)
 		base := e.Serve()
+		closeIdleAtCleanup(t)
 		var wg sync.WaitGroup
 		start := make(chan struct{})
 		var mu sync.Mutex
