@@ -267,9 +267,24 @@ func TestAdminEnrolsOnATraineesBehalf(t *testing.T) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 3})
 		u := e.NewUser(auth.Trainee)
 		var v enrolmentView
-		e.Post("/v1/cohorts/"+c.ID+"/enrolments", e.AdminToken(), map[string]any{"trainee_id": u.ID}).Want(t, http.StatusCreated).JSON(t, &v)
+		admin := e.NewUser(auth.Admin)
+		res := e.Post("/v1/cohorts/"+c.ID+"/enrolments", admin.Token, map[string]any{"trainee_id": u.ID}).Want(t, http.StatusCreated)
+		res.JSON(t, &v)
 		if v.TraineeID != u.ID || v.Status != "enrolled" {
 			t.Fatalf("admin enrolment %v", v)
+		}
+		// The audit event names the admin who acted and the request.
+		var ev []struct {
+			ActorID   *string `bun:"actor_id"`
+			RequestID *string `bun:"request_id"`
+		}
+		if err := e.DB.NewSelect().Table("audit_events").Column("actor_id", "request_id").
+			Where("entity_id = ?", v.ID).Where("action = 'enrolment.enrolled'").Scan(context.Background(), &ev); err != nil {
+			t.Fatal(err)
+		}
+		rid := res.Header.Get("X-Request-ID")
+		if len(ev) != 1 || ev[0].ActorID == nil || *ev[0].ActorID != admin.ID || rid == "" || ev[0].RequestID == nil || *ev[0].RequestID != rid {
+			t.Fatalf("audit of the admin's enrolment %+v, want actor %s and request %q", ev, admin.ID, rid)
 		}
 		e.Post("/v1/cohorts/"+c.ID+"/enrolments", e.AdminToken(), nil).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
 		e.Post("/v1/cohorts/"+c.ID+"/enrolments", e.AdminToken(), map[string]any{"trainee_id": c.Instructor.ID}).
