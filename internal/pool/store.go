@@ -267,8 +267,19 @@ func usersQuery(idb bun.IDB, f Filter, after *key, floor time.Time, limit int) *
 		ColumnExpr(`(SELECT MAX(l.result_recorded_at) FROM enrolments AS l
   WHERE l.trainee_id = u.id AND l.status = 'completed') AS last_completed_at`).
 		Where("u.role = 'trainee'").Where("u.active").Where("u.pool_opt_in")
+	// With a region on PostgreSQL, the fence (OFFSET 0) keeps the
+	// conditions on g out of the scan of the region's members, where each
+	// member's latest completion was read before the other filters and
+	// again for the sort; now it is read once, for the members who pass
+	// them (26 -> 21 ms in EXPLAIN ANALYZE for a region, a track, a level
+	// and a career stage). Without a region the fence made PostgreSQL scan
+	// the whole users table for a name (16 -> 40 ms), so it is not used.
+	fence := ""
+	if db.IsPostgres(idb) && f.Region != "" {
+		fence = " OFFSET 0"
+	}
 	q := idb.NewSelect().
-		TableExpr("(?) AS g", filtered(users, f, sets)).
+		TableExpr("(?"+fence+") AS g", filtered(users, f, sets)).
 		ColumnExpr("g.id, g.last_completed_at").
 		Where("g.last_completed_at < ?", floor).
 		OrderExpr("g.last_completed_at DESC, g.id DESC").
