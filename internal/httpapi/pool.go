@@ -78,16 +78,24 @@ func (h *Handlers) listGraduates(c *fiber.Ctx) error {
 
 // exportGraduates streams every graduate matching f as CSV (UTF-8 with a
 // BOM, a header row), one chunk of the pool at a time, so a large pool
-// never sits in memory. Errors found before the first byte (role, company
-// approval, filter) are answered normally; an error mid-stream can only
-// end the body early, and is logged.
+// never sits in memory. Errors found before the body begins (role, company
+// approval, filter, and reading the first chunk) are answered normally.
+// Once the body has begun, the 200 is sent and an error can no longer be
+// answered: it is logged and the connection is closed before the body's
+// last chunk, so that the client sees a broken transfer (Go's client:
+// unexpected EOF; curl: exit 18) instead of a complete file that silently
+// lacks graduates.
 func (h *Handlers) exportGraduates(c *fiber.Ctx, f pool.Filter) error {
 	ctx := c.UserContext()
 	x, err := h.Pool.Export(ctx, actor(c), f)
 	if err != nil {
 		return err
 	}
-	log, rid := h.Log, requestID(c)
+	first, err := x.Next(ctx)
+	if err != nil {
+		return err
+	}
+	log, rid, conn := h.Log, requestID(c), c.Context().Conn()
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="graduates.csv"`)
 	// The writer runs after the handler returns, when fasthttp sends the
@@ -96,21 +104,32 @@ func (h *Handlers) exportGraduates(c *fiber.Ctx, f pool.Filter) error {
 		_, _ = w.WriteString("\ufeff")
 		cw := newCSVWriter(w)
 		_ = cw.Write(pool.CSVHeader)
-		err := x.Each(ctx, func(gs []pool.Graduate) error {
-			for _, g := range gs {
-				if err := cw.Write(g.CSVRecord()); err != nil {
+		err := func() error {
+			for gs := first; len(gs) > 0; {
+				for _, g := range gs {
+					if err := cw.Write(g.CSVRecord()); err != nil {
+						return err
+					}
+				}
+				cw.Flush()
+				if err := cw.Error(); err != nil {
+					return err
+				}
+				if err := w.Flush(); err != nil {
+					return err
+				}
+				var err error
+				if gs, err = x.Next(ctx); err != nil {
 					return err
 				}
 			}
-			cw.Flush()
-			if err := cw.Error(); err != nil {
-				return err
-			}
-			return w.Flush()
-		})
+			return nil
+		}()
 		cw.Flush()
 		if err != nil {
-			log.ErrorContext(ctx, "graduates export ended early", "err", err.Error(), "request_id", rid)
+			log.ErrorContext(ctx, "graduates export ended early; closing the connection", "err", err.Error(), "request_id", rid)
+			_ = w.Flush()
+			_ = conn.Close()
 		}
 	})
 	return nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -273,6 +274,67 @@ func TestPoolCSVCellsCannotRunFormulas(t *testing.T) {
 		_, rows := graduatesCSV(t, e, co.Token, "")
 		if len(rows) != 1 || rows[0][0] != g.ID || rows[0][1] != "'"+name || rows[0][5] != "'"+region {
 			t.Fatalf("CSV rows %q: want the name and region defused", rows)
+		}
+	})
+}
+
+// An export that fails after its 200 was sent must not look complete: the
+// transfer breaks, so the client cannot mistake a cut file for the pool.
+// One that fails on its first chunk is answered with a problem. The failure
+// here is a completion time no client could send (-infinity), which the
+// export cannot read.
+func TestPoolExportFailures(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		e.App.Pool.ExportChunk = 1
+		co := e.NewCompany(account.CompanyApproved)
+		c := e.OpenCohort(testutil.CohortSpec{})
+		other := e.OpenCohort(testutil.CohortSpec{Track: "materials"})
+		now := e.Clock.Now()
+		newer, _ := graduate(t, e, c.ID, now)
+		older, _ := graduate(t, e, c.ID, now.Add(-time.Hour))
+		base := e.Serve()
+		// get exports; a response whose transfer broke is an error, whether
+		// it broke in the body or, when the connection closed before the
+		// server had sent anything, before the status line.
+		get := func() (*http.Response, []byte, error) {
+			t.Helper()
+			req, _ := http.NewRequest(http.MethodGet, base+"/v1/graduates", nil)
+			req.Header.Set("Authorization", "Bearer "+co.Token)
+			req.Header.Set("Accept", "text/csv")
+			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+			res, err := client.Do(req)
+			if err != nil {
+				return &http.Response{}, nil, err
+			}
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			return res, body, err
+		}
+		unreadable := func(g testutil.User) {
+			t.Helper()
+			// An older completion: the graduate keeps their place, and
+			// the export fails on reading their courses.
+			done := e.InsertCompletion(other.ID, g.ID, now.Add(-48*time.Hour))
+			if _, err := e.DB.NewUpdate().Table("enrolments").Set("result_recorded_at = '-infinity'").
+				Where("id = ?", done.EnrolmentID).Exec(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, body, err := get()
+		if err != nil || res.StatusCode != http.StatusOK || !strings.Contains(string(body), newer.ID) || !strings.Contains(string(body), older.ID) {
+			t.Fatalf("a sound export: %v %d %q", err, res.StatusCode, body)
+		}
+
+		unreadable(older) // in the second chunk
+		res, body, err = get()
+		if err == nil || (res.StatusCode != 0 && res.StatusCode != http.StatusOK) {
+			t.Fatalf("failed in the second chunk: %d, %q, error %v: want a 200 whose transfer broke", res.StatusCode, body, err)
+		}
+
+		unreadable(newer) // in the first chunk
+		res, body, err = get()
+		if err != nil || res.StatusCode != http.StatusInternalServerError || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+			t.Fatalf("failed in the first chunk: %d %q %q (%v), want a 500 problem", res.StatusCode, res.Header.Get("Content-Type"), body, err)
 		}
 	})
 }

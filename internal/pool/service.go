@@ -29,12 +29,15 @@ type Service struct {
 	Store  Store
 	Levels Levels
 	Now    func() time.Time
+	// ExportChunk is how many graduates an export reads per query; 0 means
+	// DefaultExportChunk. Tests set it small.
+	ExportChunk int
 }
 
-// ExportChunk is how many graduates an export reads per query: enough to
-// keep round trips few, small enough that memory stays flat however large
-// the pool is.
-const ExportChunk = 500
+// DefaultExportChunk is how many graduates an export reads per query:
+// enough to keep round trips few, small enough that memory stays flat
+// however large the pool is.
+const DefaultExportChunk = 500
 
 // --- who may use the pool
 
@@ -129,8 +132,10 @@ func (s *Service) Graduate(ctx context.Context, actor auth.Actor, id string) (Gr
 
 // Export is a checked search of the whole pool, read in chunks.
 type Export struct {
-	s *Service
-	f Filter
+	s     *Service
+	f     Filter
+	after *key // the last graduate read
+	done  bool
 }
 
 // Export checks the caller and the filter for an export of every graduate
@@ -146,33 +151,32 @@ func (s *Service) Export(ctx context.Context, actor auth.Actor, f Filter) (*Expo
 	return &Export{s: s, f: f}, nil
 }
 
-// Each calls fn with successive chunks of the matching graduates, in the
-// pool's order, until there are no more or fn fails. Each chunk is read
-// to the end before the next query: memory stays at one chunk, and
-// SQLite's single connection is never asked for two queries at once.
-func (x *Export) Each(ctx context.Context, fn func([]Graduate) error) error {
-	var after *key
-	for {
-		keys, err := x.s.search(ctx, x.f, after, ExportChunk)
-		if err != nil {
-			return err
-		}
-		if len(keys) == 0 {
-			return nil
-		}
-		gs, err := x.s.assemble(ctx, x.s.DB, keys)
-		if err != nil {
-			return err
-		}
-		if err := fn(gs); err != nil {
-			return err
-		}
-		if len(keys) < ExportChunk {
-			return nil
-		}
-		last := keys[len(keys)-1]
-		after = &last
+// Next reads the next chunk of the matching graduates, in the pool's
+// order; an empty chunk means there are no more. Each chunk is read to the
+// end before the next query: memory stays at one chunk, and SQLite's single
+// connection is never asked for two queries at once.
+func (x *Export) Next(ctx context.Context) ([]Graduate, error) {
+	if x.done {
+		return nil, nil
 	}
+	chunk := x.s.ExportChunk
+	if chunk <= 0 {
+		chunk = DefaultExportChunk
+	}
+	keys, err := x.s.search(ctx, x.f, x.after, chunk)
+	if err != nil {
+		return nil, err
+	}
+	x.done = len(keys) < chunk
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	gs, err := x.s.assemble(ctx, x.s.DB, keys)
+	if err != nil {
+		return nil, err
+	}
+	x.after = &keys[len(keys)-1]
+	return gs, nil
 }
 
 // search reads the keys of up to limit graduates matching f after the key
