@@ -261,6 +261,28 @@ func TestResultsAreFinalAndCorrectionsAreAudited(t *testing.T) {
 	})
 }
 
+// Certificate codes are 80 random bits; should one be drawn twice, the
+// second certificate draws again instead of failing the results.
+func TestCertificateCodeCollisionDrawsAgain(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c, _, vs := startedCohort(t, e, 2, testutil.CohortSpec{})
+		first := *record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 36, 82))[0].CertificateCode
+		const fresh = "SG-ABCD-EFGH-JKMN-PQRS"
+		draws := []string{first, fresh}
+		e.App.Results.NewCode = func() (string, error) {
+			code := draws[0]
+			draws = draws[1:]
+			return code, nil
+		}
+		if got := record(t, e, c.ID, c.Instructor.Token, row(vs[1].ID, 36, 90))[0].CertificateCode; got == nil || *got != fresh {
+			t.Fatalf("second certificate %v, want %s after the collision", got, fresh)
+		}
+		if len(draws) != 0 {
+			t.Fatalf("%d draws left, want both used", len(draws))
+		}
+	})
+}
+
 func TestPublicVerifierShowsOnlyWhatAVerifierNeeds(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c, us, vs := startedCohort(t, e, 1, testutil.CohortSpec{})

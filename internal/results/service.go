@@ -31,7 +31,14 @@ type Service struct {
 	Levels  Levels
 	Lookups ratelimit.Limiter // public certificate lookups per client address
 	Now     func() time.Time
+	// NewCode draws a certificate code; nil means 80 random bits (newCode).
+	// Tests replace it to make two codes collide.
+	NewCode func() (string, error)
 }
+
+// codeDraws bounds the draws of a certificate code: two collisions in a
+// row at 80 random bits mean the generator is broken, not unlucky.
+const codeDraws = 3
 
 // required is the attendance a course asks for, min_attendance × hours,
 // rounded to a millionth of an hour: the product of two decimals is not
@@ -215,12 +222,9 @@ func (s *Service) apply(ctx context.Context, tx bun.Tx, actor auth.Actor, c coho
 	// is: one an admin revoked (for fraud, say) stays revoked.
 	switch {
 	case status == "completed" && e.Status != "completed" && !has:
-		code, err := newCode()
-		if err != nil {
-			return o, err
-		}
-		cert = Certificate{ID: ids.New(), Code: code, EnrolmentID: e.ID, TraineeID: e.TraineeID, CourseID: c.CourseID, IssuedAt: now, Status: Valid}
-		if err := s.Store.insertCertificate(ctx, tx, &cert); err != nil {
+		if cert, err = s.issueCertificate(ctx, tx, Certificate{
+			ID: ids.New(), EnrolmentID: e.ID, TraineeID: e.TraineeID, CourseID: c.CourseID, IssuedAt: now, Status: Valid,
+		}); err != nil {
 			return o, err
 		}
 		if err := audit.Record(ctx, tx, now, audit.Change{
@@ -332,6 +336,27 @@ func (s *Service) Transcript(ctx context.Context, actor auth.Actor) (Transcript,
 		return Transcript{}, err
 	}
 	return Transcript{TraineeID: actor.ID, Name: name, Levels: levels, Entries: entries}, nil
+}
+
+// issueCertificate writes cert with a fresh code, drawing again if the code
+// is already taken.
+func (s *Service) issueCertificate(ctx context.Context, tx bun.IDB, cert Certificate) (Certificate, error) {
+	draw := s.NewCode
+	if draw == nil {
+		draw = newCode
+	}
+	for i := 0; i < codeDraws; i++ {
+		code, err := draw()
+		if err != nil {
+			return cert, err
+		}
+		cert.Code = code
+		ok, err := s.Store.insertCertificate(ctx, tx, &cert)
+		if err != nil || ok {
+			return cert, err
+		}
+	}
+	return cert, fmt.Errorf("issue certificate: %d codes in a row were taken", codeDraws)
 }
 
 // TranscriptCSVHeader is the header row of the transcript's CSV.

@@ -103,11 +103,20 @@ func (Store) validCertificateOf(ctx context.Context, tx bun.IDB, enrolmentID str
 	return c, true, nil
 }
 
-func (Store) insertCertificate(ctx context.Context, tx bun.IDB, c *Certificate) error {
-	if _, err := tx.NewInsert().Model(c).Exec(ctx); err != nil {
-		return fmt.Errorf("issue certificate: %w", err)
+// insertCertificate issues c, and reports false, with nothing written, when
+// another certificate already has its code (the caller draws another): the
+// conflict is skipped rather than raised, which on PostgreSQL would abort
+// the whole transaction.
+func (Store) insertCertificate(ctx context.Context, tx bun.IDB, c *Certificate) (bool, error) {
+	res, err := tx.NewInsert().Model(c).On("CONFLICT (code) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("issue certificate: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("issue certificate: %w", err)
+	}
+	return n == 1, nil
 }
 
 func (Store) revoke(ctx context.Context, tx bun.IDB, id, reason, by string, now time.Time) (bool, error) {
