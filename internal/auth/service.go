@@ -187,6 +187,12 @@ func (s *Service) RevokeUser(ctx context.Context, idb bun.IDB, userID string) er
 // checking that the account still exists, is active and has the role the
 // token claims. A deactivated user's tokens stop working at once.
 func (s *Service) Authenticate(ctx context.Context, c *Claims) (Actor, error) {
+	// The JWT library leaves iat unchecked. A token issued later than now
+	// (beyond the skew between servers' clocks) was not issued by a server
+	// of this programme with a sound clock: refuse it.
+	if c.IssuedAt == nil || c.IssuedAt.After(s.Now().Add(maxClockSkew)) {
+		return Actor{}, apperr.Unauthorized("token issued in the future")
+	}
 	a, active, err := s.Users.ActorByID(ctx, c.Subject)
 	if apperr.IsKind(err, apperr.KindNotFound) {
 		return Actor{}, apperr.Unauthorized("token subject does not exist")
@@ -202,6 +208,10 @@ func (s *Service) Authenticate(ctx context.Context, c *Claims) (Actor, error) {
 	}
 	return a, nil
 }
+
+// maxClockSkew is how far ahead of this server's clock another server's
+// may be when it issues a token.
+const maxClockSkew = time.Minute
 
 // IssueFor signs a fresh pair for a user, for tools and tests that need a
 // session without a password (the rush benchmark, seeded demos).

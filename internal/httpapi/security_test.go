@@ -50,14 +50,18 @@ func TestAccessTokensAreCheckedWhole(t *testing.T) {
 		tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"`+u.ID+`","role":"admin"}`)) + "." + parts[2]
 		none := forge(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, sub)
 		cases := map[string]string{
-			"no token":        "",
-			"garbage":         "not-a-jwt",
-			"tampered":        tampered,
-			"alg none":        none,
-			"wrong key":       forge(t, jwt.SigningMethodHS256, []byte("another-secret-another-secret-0000"), sub),
-			"HS512":           forge(t, jwt.SigningMethodHS512, secret, sub),
-			"expired":         forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-time.Minute)) }),
-			"no exp":          forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.ExpiresAt = nil }),
+			"no token":  "",
+			"garbage":   "not-a-jwt",
+			"tampered":  tampered,
+			"alg none":  none,
+			"wrong key": forge(t, jwt.SigningMethodHS256, []byte("another-secret-another-secret-0000"), sub),
+			"HS512":     forge(t, jwt.SigningMethodHS512, secret, sub),
+			"expired":   forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-time.Minute)) }),
+			"no exp":    forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.ExpiresAt = nil }),
+			"issued in the future": forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) {
+				sub(c)
+				c.IssuedAt, c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(time.Hour)), jwt.NewNumericDate(time.Now().Add(2*time.Hour))
+			}),
 			"wrong audience":  forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.Audience = jwt.ClaimStrings{"someone-else"} }),
 			"wrong issuer":    forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.Issuer = "evil" }),
 			"no jti":          forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.ID = "" }),
