@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"net"
 	"time"
@@ -86,7 +87,8 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	}
 	cat := &catalogue.Service{DB: d, Store: catalogue.Store{DB: d}, Now: now}
 	accounts := &account.Service{DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now}
-	enrolments := &enrolment.Service{DB: d, Store: enrolment.NewStore(d), Eligibility: cat, Now: now}
+	metrics := prometheus.NewRegistry()
+	enrolments := &enrolment.Service{DB: d, Store: enrolment.NewStore(d, metrics), Eligibility: cat, Now: now}
 	cat.Enrolments = enrolments
 	res := &results.Service{
 		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,
@@ -98,7 +100,8 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
 		Reports: &reports.Service{Store: reports.Store{DB: d}}, Audit: audit.Trail{DB: d}, Results: res,
-		Ready: func(ctx context.Context) error { return Ready(ctx, d) },
+		Ready:   func(ctx context.Context) error { return Ready(ctx, d) },
+		Metrics: metrics,
 	})
 	return a, nil
 }

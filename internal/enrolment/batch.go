@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/skillgrid/skillgrid/internal/audit"
 )
 
@@ -34,10 +36,34 @@ type batcher struct {
 
 	mu     sync.Mutex
 	queues map[string]*queue // cohorts with a goroutine placing their enrolments
+
+	size     prometheus.Histogram // enrolments per batch
+	duration prometheus.Histogram // seconds per batch, fallback included
+	failed   prometheus.Counter   // batches that rolled back and were placed one by one
 }
 
-func newBatcher(s Store) *batcher {
-	return &batcher{store: s, queues: map[string]*queue{}}
+func newBatcher(s Store, reg prometheus.Registerer) *batcher {
+	b := &batcher{
+		store: s, queues: map[string]*queue{},
+		size: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: "skillgrid", Subsystem: "enrolment", Name: "batch_size",
+			Help:    "Enrolments placed together in one transaction.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
+		}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: "skillgrid", Subsystem: "enrolment", Name: "batch_seconds",
+			Help:    "Time to place one batch of enrolments, lock to commit.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12),
+		}),
+		failed: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "skillgrid", Subsystem: "enrolment", Name: "batch_failures_total",
+			Help: "Batches that rolled back as a whole, whose enrolments were then placed one at a time.",
+		}),
+	}
+	if reg != nil {
+		reg.MustRegister(b.size, b.duration, b.failed)
+	}
+	return b
 }
 
 type queue struct {
@@ -132,6 +158,8 @@ func (b *batcher) run(cohortID string, batch []*placement) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
+	b.size.Observe(float64(len(batch)))
+	defer func(start time.Time) { b.duration.Observe(time.Since(start).Seconds()) }(time.Now())
 	outcomes, err := b.store.placeBatch(ctx, cohortID, batch)
 	if err == nil {
 		for i, p := range batch {
@@ -139,6 +167,7 @@ func (b *batcher) run(cohortID string, batch []*placement) {
 		}
 		return
 	}
+	b.failed.Inc()
 	for _, p := range batch {
 		p.done <- b.store.placeAlone(ctx, p)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
@@ -68,7 +70,7 @@ func TestBatchDecidesInArrivalOrder(t *testing.T) {
 		now := e.Clock.Now()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 2, ClosesAt: now.Add(time.Hour)})
 		tr := e.Trainees(4)
-		s := enrolment.NewStore(e.DB)
+		s := enrolment.NewStore(e.DB, nil)
 		batch := []*enrolment.Enrolment{
 			newEnrolment(c.ID, tr[0].ID, now),
 			newEnrolment(c.ID, tr[1].ID, now),
@@ -119,7 +121,7 @@ func TestBatchRechecksTheCourse(t *testing.T) {
 		now := e.Clock.Now()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
 		tr := e.Trainees(3)
-		s := enrolment.NewStore(e.DB)
+		s := enrolment.NewStore(e.DB, nil)
 		seen := courseSeen(t, e, c.CourseID)
 
 		e.Clock.Advance(time.Second)
@@ -153,7 +155,8 @@ func TestFailedBatchFallsBackToOneAtATime(t *testing.T) {
 		now := e.Clock.Now()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 1})
 		tr := e.Trainees(2)
-		s := enrolment.NewStore(e.DB)
+		reg := prometheus.NewRegistry()
+		s := enrolment.NewStore(e.DB, reg)
 		batch := []*enrolment.Enrolment{
 			newEnrolment(c.ID, tr[0].ID, now),
 			newEnrolment(c.ID, ids.New(), now), // no such trainee: the batch's insert fails
@@ -178,6 +181,9 @@ func TestFailedBatchFallsBackToOneAtATime(t *testing.T) {
 		if got := counters(t, e, c.ID); got != (cohortCounters{SeatsTaken: 1, SeqLast: 1}) {
 			t.Errorf("cohort counters %+v, want what the two placements took: 1 seat, 1 number", got)
 		}
+		if n := counted(t, reg, "skillgrid_enrolment_batch_failures_total"); n != 1 {
+			t.Errorf("%v failed batches counted, want 1", n)
+		}
 	})
 }
 
@@ -189,7 +195,7 @@ func TestGivingUpInTheQueuePlacesNothing(t *testing.T) {
 		now := e.Clock.Now()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
 		tr := e.Trainees(2)
-		s := enrolment.NewStore(e.DB)
+		s := enrolment.NewStore(e.DB, nil)
 		seen := courseSeen(t, e, c.CourseID)
 
 		// Hold the cohort, so that the first batch waits: its row lock on
@@ -232,6 +238,22 @@ func TestGivingUpInTheQueuePlacesNothing(t *testing.T) {
 			t.Errorf("%d seats taken, want 1", got.SeatsTaken)
 		}
 	})
+}
+
+// counted is the value of a counter in reg.
+func counted(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name && len(f.GetMetric()) == 1 {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatalf("no counter %s", name)
+	return 0
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

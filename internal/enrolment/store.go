@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
@@ -24,10 +25,11 @@ type Store struct {
 	batches *batcher // nil: each enrolment is placed on its own
 }
 
-// NewStore is the store of d, placing the enrolments of a rush in batches.
-func NewStore(d *bun.DB) Store {
+// NewStore is the store of d, placing the enrolments of a rush in batches;
+// the batches' metrics are registered with reg.
+func NewStore(d *bun.DB, reg prometheus.Registerer) Store {
 	s := Store{DB: d}
-	s.batches = newBatcher(s)
+	s.batches = newBatcher(s, reg)
 	return s
 }
 

@@ -54,6 +54,9 @@ type Deps struct {
 	TrustedProxies []string
 	// Ready reports whether the database is reachable and migrated.
 	Ready func(ctx context.Context) error
+	// Metrics is the registry /metrics serves; the request metrics join
+	// what the services registered there. nil: a registry of its own.
+	Metrics *prometheus.Registry
 }
 
 // Handlers holds the services the handlers call.
@@ -85,7 +88,11 @@ func New(d Deps) *fiber.App {
 	// proxies' X-Forwarded-For names the client instead (clientAddress).
 	h := &Handlers{Deps: d, validator: newValidator(), docsHandler: newDocsHandler(), proxies: parseProxies(d.TrustedProxies)}
 
-	prom := fiberprometheus.NewWithRegistry(prometheus.NewRegistry(), "skillgrid", "http", "", nil)
+	reg := d.Metrics
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	prom := fiberprometheus.NewWithRegistry(reg, "skillgrid", "http", "", nil)
 	prom.RegisterAt(app, "/metrics")
 
 	app.Use(requestid.New(requestid.Config{Header: fiber.HeaderXRequestID, Generator: newRequestID}))

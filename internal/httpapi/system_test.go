@@ -77,8 +77,14 @@ func TestMetricsCountRequestsByRouteAndStatus(t *testing.T) {
 	u := e.NewUser(auth.Trainee)
 	e.Get("/v1/me", u.Token).Want(t, http.StatusOK)
 	e.Get("/v1/me", "").Want(t, http.StatusUnauthorized)
+	c := e.OpenCohort(testutil.CohortSpec{})
+	e.Post("/v1/cohorts/"+c.ID+"/enrolments", u.Token, nil).Want(t, http.StatusCreated)
 	body := string(e.Get("/metrics", "").Want(t, http.StatusOK).Body)
 	for _, want := range []string{
+		// the enrolment's batch, next to the request metrics
+		"skillgrid_enrolment_batch_size_count 1",
+		"skillgrid_enrolment_batch_seconds_count 1",
+		"skillgrid_enrolment_batch_failures_total 0",
 		`http_requests_total{method="GET",path="/v1/me",service="skillgrid",status_code="200"} 1`,
 		`http_requests_total{method="GET",path="/v1/me",service="skillgrid",status_code="401"} 1`,
 		`http_request_duration_seconds_count{method="GET",path="/v1/me",service="skillgrid",status_code="200"} 1`,
