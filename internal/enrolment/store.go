@@ -229,20 +229,6 @@ func (Store) activeID(ctx context.Context, idb bun.IDB, cohortID, traineeID stri
 	return id, true, nil
 }
 
-// activeOf finds the trainee's active enrolment in the cohort, if any.
-func (s Store) activeOf(ctx context.Context, idb bun.IDB, cohortID, traineeID string) (Enrolment, bool, error) {
-	var e Enrolment
-	err := s.detailed(idb, &e).Where("e.cohort_id = ?", cohortID).Where("e.trainee_id = ?", traineeID).
-		Where("e.status IN (?)", bun.In([]string{Enrolled, Waitlisted})).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return e, false, nil
-	}
-	if err != nil {
-		return e, false, fmt.Errorf("active enrolment: %w", err)
-	}
-	return e, true, nil
-}
-
 // listOfTrainee pages a trainee's enrolments, newest first.
 func (s Store) listOfTrainee(ctx context.Context, traineeID string, p page.Params) ([]Enrolment, error) {
 	var es []Enrolment

@@ -238,21 +238,12 @@ func redact(raw string) string {
 // become ?1, ?2, ...; see sqliteConnector), which saves parsing it again.
 // dst is scanned by bun, as for any other query.
 func Query(ctx context.Context, idb bun.IDB, dst any, query string, args ...any) error {
-	var (
-		rows *sql.Rows
-		err  error
-	)
-	query, args = bound(idb, query, args)
-	switch c := idb.(type) {
-	case *bun.DB:
-		rows, err = c.DB.QueryContext(ctx, query, args...)
-	case bun.Tx:
-		rows, err = c.Tx.QueryContext(ctx, query, args...)
-	case bun.Conn:
-		rows, err = c.Conn.QueryContext(ctx, query, args...)
-	default:
-		return fmt.Errorf("db.Query on %T: want *bun.DB, bun.Tx or bun.Conn", idb)
+	c, err := driverOf(idb)
+	if err != nil {
+		return err
 	}
+	query, args = bound(idb, query, args)
+	rows, err := c.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -263,25 +254,36 @@ func Query(ctx context.Context, idb bun.IDB, dst any, query string, args ...any)
 // Exec runs a hot-path statement that returns no rows, written and sent as
 // for Query, and reports how many rows it changed.
 func Exec(ctx context.Context, idb bun.IDB, query string, args ...any) (int64, error) {
-	var (
-		res sql.Result
-		err error
-	)
-	query, args = bound(idb, query, args)
-	switch c := idb.(type) {
-	case *bun.DB:
-		res, err = c.DB.ExecContext(ctx, query, args...)
-	case bun.Tx:
-		res, err = c.Tx.ExecContext(ctx, query, args...)
-	case bun.Conn:
-		res, err = c.Conn.ExecContext(ctx, query, args...)
-	default:
-		return 0, fmt.Errorf("db.Exec on %T: want *bun.DB, bun.Tx or bun.Conn", idb)
+	c, err := driverOf(idb)
+	if err != nil {
+		return 0, err
 	}
+	query, args = bound(idb, query, args)
+	res, err := c.ExecContext(ctx, query, args...)
 	if err != nil {
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// sqlRunner is what database/sql's DB, Tx and Conn have in common.
+type sqlRunner interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// driverOf is the database/sql handle under idb, which takes arguments apart
+// from the text (bun's own methods interpolate them).
+func driverOf(idb bun.IDB) (sqlRunner, error) {
+	switch c := idb.(type) {
+	case *bun.DB:
+		return c.DB, nil
+	case bun.Tx:
+		return c.Tx, nil
+	case bun.Conn:
+		return c.Conn, nil
+	}
+	return nil, fmt.Errorf("db: %T is not a *bun.DB, bun.Tx or bun.Conn", idb)
 }
 
 // bound turns a query with bun's placeholders and its arguments into what
