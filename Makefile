@@ -5,10 +5,17 @@ GO            ?= go
 BIN           := bin/skillgrid
 REDOCLY_VER   := 2.77.0
 REDOCLY       := .tools/redocly-$(REDOCLY_VER)/node_modules/.bin/redocly
+# The typed-client check: types generated from openapi.yaml must type-check
+# openapi/typecheck/walkthrough.ts under tsc --strict.
+OPENAPI_TS_VER    := 7.13.0
+TYPESCRIPT_VER    := 5.9.3
+OPENAPI_FETCH_VER := 0.17.0
+TYPECHECK         := .tools/typecheck
+TYPECHECK_TOOLS   := $(TYPECHECK)/installed-$(OPENAPI_TS_VER)-$(TYPESCRIPT_VER)-$(OPENAPI_FETCH_VER)
 PG_TEST_URL   ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 DEV_DB        ?= sqlite://./data/skillgrid.db
 
-.PHONY: build run test lint fmt bench-rush bench-pool
+.PHONY: build run test lint typecheck fmt bench-rush bench-pool
 
 build:
 	$(GO) build -o $(BIN) ./cmd/skillgrid
@@ -29,14 +36,27 @@ test:
 	fi; \
 	SKILLGRID_TEST_POSTGRES_URL="$$url" $(GO) test -count=1 -timeout 12m ./...
 
-## lint: gofmt, go vet and the OpenAPI document (Redocly CLI, pinned)
+## lint: gofmt, go vet, the OpenAPI document (Redocly CLI, pinned) and the typed-client check
 lint: $(REDOCLY)
 	@out=$$(gofmt -l cmd internal migrations openapi); if [ -n "$$out" ]; then echo "gofmt would rewrite:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(REDOCLY) lint openapi/openapi.yaml --config openapi/redocly.yaml --format=stylish
+	@$(MAKE) --no-print-directory typecheck
 
 $(REDOCLY):
 	npm install --no-audit --no-fund --silent --prefix .tools/redocly-$(REDOCLY_VER) @redocly/cli@$(REDOCLY_VER)
+
+## typecheck: a TypeScript client generated from openapi.yaml (openapi-typescript,
+## openapi-fetch) type-checks openapi/typecheck/walkthrough.ts under tsc --strict.
+typecheck: $(TYPECHECK_TOOLS)
+	$(TYPECHECK)/node_modules/.bin/openapi-typescript openapi/openapi.yaml --output $(TYPECHECK)/skillgrid-api.d.ts
+	$(TYPECHECK)/node_modules/.bin/tsc --strict -p openapi/typecheck/tsconfig.json
+
+$(TYPECHECK_TOOLS):
+	rm -rf $(TYPECHECK)
+	npm install --no-audit --no-fund --silent --save-exact --prefix $(TYPECHECK) \
+		openapi-typescript@$(OPENAPI_TS_VER) typescript@$(TYPESCRIPT_VER) openapi-fetch@$(OPENAPI_FETCH_VER)
+	touch $@
 
 fmt:
 	gofmt -w cmd internal migrations openapi

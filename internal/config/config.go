@@ -65,6 +65,12 @@ func Load(getenv func(string) string) (Config, error) {
 		if v == "sqlite://" {
 			return c, &Error{"SKILLGRID_DATABASE_URL", "sqlite:// needs a file path, e.g. sqlite://./data/skillgrid.db"}
 		}
+		if path, ok := strings.CutPrefix(v, "sqlite://"); ok && strings.Contains(path, "?") {
+			// SQLite's own settings (WAL, synced commits, foreign keys,
+			// busy timeout) are the server's to choose; a query here would
+			// change or drop them, so it is refused rather than guessed at.
+			return c, &Error{"SKILLGRID_DATABASE_URL", fmt.Sprintf("a sqlite:// URL takes only a file path, no ?query (got %q); e.g. sqlite://./data/skillgrid.db", "?"+strings.SplitN(path, "?", 2)[1])}
+		}
 		c.DatabaseURL = v
 	}
 	if v := getenv("SKILLGRID_JWT_SECRET"); v != "" {

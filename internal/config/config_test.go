@@ -93,3 +93,23 @@ func TestValuesAreRead(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A sqlite:// URL is a file path alone: a query would reach SQLite's own
+// settings, so it is refused at start, on one line naming the variable.
+func TestSQLiteURLTakesNoQuery(t *testing.T) {
+	for _, url := range []string{"sqlite://./data/x.db?mode=ro", "sqlite:///tmp/a?b.db", "sqlite://x.db?_pragma=foreign_keys(0)"} {
+		_, err := config.Load(env(map[string]string{"SKILLGRID_DATABASE_URL": url}))
+		if err == nil {
+			t.Fatalf("%s accepted", url)
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, "SKILLGRID_DATABASE_URL: ") || !strings.Contains(msg, "no ?query") || strings.Contains(msg, "\n") {
+			t.Errorf("%s: %q", url, msg)
+		}
+	}
+	for _, url := range []string{"sqlite://./data/a#b.db", "sqlite:///tmp/100%.db", "postgres://u:p@h:5432/db?sslmode=disable"} {
+		c, err := config.Load(env(map[string]string{"SKILLGRID_DATABASE_URL": url}))
+		if err != nil || c.DatabaseURL != url {
+			t.Errorf("%s: %v, %q", url, err, c.DatabaseURL)
+		}
+	}
+}

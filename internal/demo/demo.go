@@ -8,14 +8,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/app"
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
-	"github.com/skillgrid/skillgrid/internal/platform/ids"
+	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 	"github.com/skillgrid/skillgrid/internal/results"
 )
@@ -269,12 +267,19 @@ var (
 	}
 	demoCompletions = []struct{ Email, Course string }{
 		{"trainee.choi@demo.skillgrid.kr", "BMS-101"},
+		{"trainee.choi@demo.skillgrid.kr", "BMS-201"},
 		{"trainee.choi@demo.skillgrid.kr", "SAF-101"},
 		{"trainee.jung@demo.skillgrid.kr", "BMS-101"},
 		{"trainee.jung@demo.skillgrid.kr", "CELL-101"},
 		{"trainee.jung@demo.skillgrid.kr", "CELL-201"},
 		{"trainee.jung@demo.skillgrid.kr", "BMS-201"},
 	}
+	// UnderWay is the cohort under way (started, not ended) whose
+	// trainees are enrolled and await their results, so that its
+	// instructor can try recording them; the README names it.
+	UnderWay = struct{ Course, Label, Instructor string }{"BMS-301", currentRun, "instructor.park@demo.skillgrid.kr"}
+	// underWayTrainees are enrolled in UnderWay.
+	underWayTrainees = []string{"trainee.choi@demo.skillgrid.kr", "trainee.jung@demo.skillgrid.kr"}
 )
 
 // seedCatalogue loads the courses, cohorts, placements and completions,
@@ -313,7 +318,7 @@ func seedCatalogue(ctx context.Context, a *app.App, admin auth.Actor, userIDs ma
 		"safety-testing": "instructor.park@demo.skillgrid.kr", "materials": "instructor.lee@demo.skillgrid.kr",
 		"manufacturing": "instructor.lee@demo.skillgrid.kr", "recycling": "instructor.lee@demo.skillgrid.kr",
 	}
-	cohortIDs := map[string]string{} // "code label" -> id
+	cohorts := map[string]catalogue.Cohort{} // "code label" -> cohort
 	for _, dc := range Courses {
 		runs := demoCohorts[dc.Code]
 		if len(runs) == 0 {
@@ -324,10 +329,10 @@ func seedCatalogue(ctx context.Context, a *app.App, admin auth.Actor, userIDs ma
 			return made, err
 		}
 		for _, ch := range existing.Items {
-			cohortIDs[dc.Code+" "+ch.Label] = ch.ID
+			cohorts[dc.Code+" "+ch.Label] = ch
 		}
 		for i, run := range runs {
-			if cohortIDs[dc.Code+" "+run] != "" {
+			if _, ok := cohorts[dc.Code+" "+run]; ok {
 				continue
 			}
 			in := demoCohort(now, run, i)
@@ -336,7 +341,7 @@ func seedCatalogue(ctx context.Context, a *app.App, admin auth.Actor, userIDs ma
 			if err != nil {
 				return made, fmt.Errorf("demo cohort %s %s: %w", dc.Code, run, err)
 			}
-			cohortIDs[dc.Code+" "+run] = ch.ID
+			cohorts[dc.Code+" "+run] = ch
 			made++
 		}
 	}
@@ -357,11 +362,20 @@ func seedCatalogue(ctx context.Context, a *app.App, admin auth.Actor, userIDs ma
 	}
 
 	for _, dc := range demoCompletions {
-		created, err := complete(ctx, a, admin, cohortIDs[dc.Course+" "+pastRun], courseIDs[dc.Course], userIDs[dc.Email], now)
+		did, err := complete(ctx, a, admin, cohorts[dc.Course+" "+pastRun], userIDs[dc.Email])
 		if err != nil {
 			return made, fmt.Errorf("demo completion %s %s: %w", dc.Email, dc.Course, err)
 		}
-		if created {
+		if did {
+			made++
+		}
+	}
+	for _, email := range underWayTrainees {
+		_, did, err := enrol(ctx, a, admin, cohorts[UnderWay.Course+" "+UnderWay.Label], userIDs[email])
+		if err != nil {
+			return made, fmt.Errorf("demo enrolment %s %s: %w", email, UnderWay.Course, err)
+		}
+		if did {
 			made++
 		}
 	}
@@ -392,57 +406,61 @@ func demoCohort(now time.Time, run string, i int) catalogue.NewCohort {
 	return c
 }
 
-// complete back-fills a finished, passed enrolment in a past cohort: the
-// enrolment (holding a seat, as the enrolment rules do; its window has long
-// closed, so it is written here) and then its result through the results
-// service, which completes it and issues its certificate. It reports
-// whether it did anything.
-func complete(ctx context.Context, a *app.App, admin auth.Actor, cohortID, courseID, traineeID string, now time.Time) (bool, error) {
-	var enrolmentID string
-	err := a.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		n, err := tx.NewSelect().Table("enrolments").
-			Where("cohort_id = ? AND trainee_id = ?", cohortID, traineeID).Count(ctx)
-		if err != nil || n > 0 {
-			return err
-		}
-		res, err := tx.NewUpdate().Table("cohorts").Set("seats_taken = seats_taken + 1").
-			Where("id = ? AND seats_taken < capacity", cohortID).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return fmt.Errorf("no free seat in cohort %s (%v)", cohortID, err)
-		}
-		now := now.UTC()
-		e := completedEnrolment{
-			ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, Status: "enrolled", CreatedAt: now, UpdatedAt: now,
-		}
-		if _, err := tx.NewInsert().Model(&e).Exec(ctx); err != nil {
-			return err
-		}
-		enrolmentID = e.ID
-		return nil
-	})
-	if err != nil || enrolmentID == "" {
-		return false, err
-	}
-	course, err := a.Catalogue.Course(ctx, admin, courseID)
+// EndOf is the moment a cohort ends: 18:00, programme time, on its
+// ends_on. The demo's past results and certificates are dated then.
+func EndOf(ch catalogue.Cohort) (time.Time, error) {
+	day, err := catalogue.DayStart(ch.EndsOn)
 	if err != nil {
-		return false, err
+		return time.Time{}, err
 	}
-	_, err = a.Results.Record(ctx, admin, cohortID, results.Batch{Rows: []results.Row{
-		{EnrolmentID: enrolmentID, AttendedHours: course.Hours, Score: 85},
-	}})
-	return err == nil, err
+	return day.Add(18 * time.Hour).UTC(), nil
 }
 
-type completedEnrolment struct {
-	bun.BaseModel `bun:"table:enrolments"`
+// enrol back-fills the trainee's enrolment in a cohort whose window may
+// have closed, through the enrolment rules (eligibility, seats, audit) as
+// of an hour after the window opened. It returns the trainee's latest
+// enrolment there, and whether it was made now.
+func enrol(ctx context.Context, a *app.App, admin auth.Actor, ch catalogue.Cohort, traineeID string) (enrolment.Enrolment, bool, error) {
+	var existing []enrolment.Enrolment
+	err := a.DB.NewSelect().Model(&existing).Column("id", "status").
+		Where("cohort_id = ? AND trainee_id = ?", ch.ID, traineeID).OrderExpr("created_at DESC").Limit(1).Scan(ctx)
+	if err != nil {
+		return enrolment.Enrolment{}, false, err
+	}
+	if len(existing) > 0 {
+		return existing[0], false, nil
+	}
+	then := *a.Enrolments
+	then.Now = func() time.Time { return ch.EnrolOpensAt.Add(time.Hour) }
+	e, _, err := then.Enrol(ctx, admin, ch.ID, traineeID)
+	if err == nil && e.Status != enrolment.Enrolled {
+		err = fmt.Errorf("%s in cohort %s, not enrolled", e.Status, ch.ID)
+	}
+	return e, err == nil, err
+}
 
-	ID        string    `bun:"id,pk"`
-	CohortID  string    `bun:"cohort_id"`
-	TraineeID string    `bun:"trainee_id"`
-	Status    string    `bun:"status"`
-	CreatedAt time.Time `bun:"created_at"`
-	UpdatedAt time.Time `bun:"updated_at"`
+// complete back-fills a finished, passed enrolment in a past cohort: the
+// enrolment, then its result through the results service as of the
+// cohort's end, which completes it and issues its certificate dated then.
+// An enrolment left without a result by an interrupted run gets it now.
+// It reports whether it did anything.
+func complete(ctx context.Context, a *app.App, admin auth.Actor, ch catalogue.Cohort, traineeID string) (bool, error) {
+	e, did, err := enrol(ctx, a, admin, ch, traineeID)
+	if err != nil || e.Status != enrolment.Enrolled {
+		return did, err
+	}
+	course, err := a.Catalogue.Course(ctx, admin, ch.CourseID)
+	if err != nil {
+		return did, err
+	}
+	end, err := EndOf(ch)
+	if err != nil {
+		return did, err
+	}
+	then := *a.Results
+	then.Now = func() time.Time { return end }
+	_, err = then.Record(ctx, admin, ch.ID, results.Batch{Rows: []results.Row{
+		{EnrolmentID: e.ID, AttendedHours: course.Hours, Score: 85},
+	}})
+	return err == nil, err
 }

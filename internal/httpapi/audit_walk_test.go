@@ -9,7 +9,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/testutil"
 )
 
-// TestEveryAuditedActionLeavesOneEvent walks each change PRODUCT.md says is
+// TestEveryAuditedActionLeavesOneEvent walks each change the product rules say is
 // audited and finds exactly one event for it, by the right actor, with the
 // state before (where there was one) and after.
 func TestEveryAuditedActionLeavesOneEvent(t *testing.T) {

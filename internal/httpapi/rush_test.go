@@ -41,7 +41,7 @@ func post(base, path, token string) rushResult {
 	return r
 }
 
-// checkInvariant reads the cohort from the database and checks PRODUCT.md's
+// checkInvariant reads the cohort from the database and checks the enrolment
 // invariant: seats held never exceed capacity and match the counter; no
 // trainee holds two active enrolments; waitlist positions are 1..n in
 // order of arrival; every 201 the server sent is stored.

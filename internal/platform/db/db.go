@@ -84,6 +84,9 @@ func openSQLite(path string) (*sql.DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite:// needs a file path")
 	}
+	if strings.Contains(path, "?") {
+		return nil, fmt.Errorf("sqlite:// takes only a file path, no ?query: %q", path)
+	}
 	if path != ":memory:" {
 		if dir := filepath.Dir(path); dir != "" {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -97,7 +100,7 @@ func openSQLite(path string) (*sql.DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_txlock", "immediate")
-	connector, err := newSQLiteConnector("file:" + path + "?" + q.Encode())
+	connector, err := newSQLiteConnector(sqliteURI(path) + "?" + q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -107,6 +110,21 @@ func openSQLite(path string) (*sql.DB, error) {
 	sqldb.SetConnMaxLifetime(0)
 	sqldb.SetConnMaxIdleTime(0)
 	return sqldb, nil
+}
+
+// sqliteURI is the SQLite URI of the file at path, taken literally: SQLite
+// decodes %XX in a URI's path and ends the path at ? or #, so those are
+// escaped, and an absolute path gets the empty authority ("file:///...")
+// so that one starting with // is not read as a host.
+func sqliteURI(path string) string {
+	if path == ":memory:" {
+		return "file::memory:"
+	}
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+	if strings.HasPrefix(path, "/") {
+		return "file://" + esc
+	}
+	return "file:" + esc
 }
 
 // IsPostgres reports whether d speaks PostgreSQL.

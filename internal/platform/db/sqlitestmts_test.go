@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -97,6 +99,56 @@ func TestSQLiteConnectionSettings(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
+		}
+	}
+}
+
+// A sqlite:// path is a file path taken literally: characters that SQLite's
+// URI syntax would read otherwise (% escapes, # fragments) name the file
+// as written and leave the server's settings intact, and a ?query is
+// refused instead of being spliced into those settings.
+func TestSQLitePathIsTakenLiterally(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, name := range []string{"a#b.db", "c%41d.db", "e%3Ff.db"} {
+		d, err := Open(ctx, "sqlite://"+filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000"} {
+			var got string
+			if err := d.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: PRAGMA %s = %s, want %s", name, pragma, got, want)
+			}
+		}
+		if _, err := d.ExecContext(ctx, "CREATE TABLE t (x INTEGER)"); err != nil {
+			t.Fatal(err)
+		}
+		_ = d.Close()
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s: the database is not in the file named: %v", name, err)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		switch n := e.Name(); {
+		case n == "a#b.db" || n == "c%41d.db" || n == "e%3Ff.db", strings.HasSuffix(n, "-wal"), strings.HasSuffix(n, "-shm"):
+		default:
+			t.Errorf("unexpected file %q: a path was not taken literally", n)
+		}
+	}
+	for _, url := range []string{"sqlite://" + filepath.Join(dir, "x.db") + "?mode=ro", "sqlite://" + filepath.Join(dir, "a") + "?b.db"} {
+		if d, err := Open(ctx, url); err == nil {
+			_ = d.Close()
+			t.Errorf("%s: opened; a query must be refused", url)
+		} else if !strings.Contains(err.Error(), "no ?query") {
+			t.Errorf("%s: %v", url, err)
 		}
 	}
 }
