@@ -31,6 +31,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return s.replacePassword(ctx, tx, a.ID, hash, a.SessionID, now, audit.Change{
 			ActorID: a.ID, Action: "user.password_changed", Entity: "user", EntityID: a.ID,
+			After: map[string]any{"sessions_ended": "all but the caller's"},
 		})
 	})
 }
@@ -54,7 +55,7 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return s.replacePassword(ctx, tx, cred.UserID, hash, "", now, audit.Change{
 			Action: "user.password_set", Entity: "user", EntityID: cred.UserID,
-			After: map[string]any{"by": "command line"},
+			After: map[string]any{"by": "command line", "sessions_ended": "all"},
 		})
 	})
 }

@@ -119,6 +119,7 @@ func (s *Service) ConfirmReset(ctx context.Context, token, next, addr string) er
 		}
 		return s.replacePassword(ctx, tx, r.UserID, newHash, "", now, audit.Change{
 			ActorID: r.UserID, Action: "user.password_reset", Entity: "user", EntityID: r.UserID,
+			After: map[string]any{"sessions_ended": "all"},
 		})
 	})
 }
