@@ -119,7 +119,7 @@ func run(o options) error {
 	}
 	srv := exec.Command(o.bin, "serve")
 	srv.Env = append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_JWT_SECRET="+secret,
-		"SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
+		"SKILLGRID_ACCESS_TOKEN_TTL="+tokenTTL.String(), "SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
 	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
 	if err := srv.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", o.bin, err)
@@ -240,8 +240,7 @@ type skillRow struct {
 // the trainees, their skills, completions and certificates in batches. It
 // returns the company's access token.
 func load(ctx context.Context, d *bun.DB, o options) (string, error) {
-	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: 4 * time.Hour, RefreshTokenTTL: 4 * time.Hour}
-	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{BcryptCost: 4})
+	a, err := benchApp(d)
 	if err != nil {
 		return "", err
 	}
@@ -296,10 +295,11 @@ func load(ctx context.Context, d *bun.DB, o options) (string, error) {
 	if _, err := a.Accounts.DecideCompany(ctx, actor, company.ID, account.CompanyApproved, ""); err != nil {
 		return "", err
 	}
-	token, err := a.Auth.Tokens.Issue(co.ID, auth.Company)
+	pair, err := a.Auth.IssueFor(ctx, co.ID, auth.Company)
 	if err != nil {
 		return "", err
 	}
+	token := pair.AccessToken
 
 	rng := mrand.New(mrand.NewPCG(20261125, 7))
 	hash, err := a.Accounts.Hasher.Hash("bench-password")
@@ -423,8 +423,22 @@ func companyToken(ctx context.Context, d *bun.DB) (string, error) {
 	if err := d.NewSelect().Table("users").Column("id").Where("email = 'hr@bench.kr'").Scan(ctx, &id); err != nil {
 		return "", fmt.Errorf("find the bench's company in the reused database: %w", err)
 	}
-	tokens := auth.Tokens{Secret: []byte(secret), TTL: 4 * time.Hour, Now: time.Now}
-	return tokens.Issue(id, auth.Company)
+	a, err := benchApp(d)
+	if err != nil {
+		return "", err
+	}
+	pair, err := a.Auth.IssueFor(ctx, id, auth.Company)
+	return pair.AccessToken, err
+}
+
+// tokenTTL is the access-token lifetime of the bench's server and of the
+// token the bench signs for it: a longer one would be refused.
+const tokenTTL = 4 * time.Hour
+
+// benchApp wires the services over d as the bench's server is configured.
+func benchApp(d *bun.DB) (*app.App, error) {
+	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: tokenTTL, RefreshTokenTTL: tokenTTL}
+	return app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{BcryptCost: 4})
 }
 
 // --- measuring

@@ -133,7 +133,7 @@ func serve(bin, dsn string) (stop func(), base string, err error) {
 	}
 	srv := exec.Command(bin, "serve")
 	srv.Env = append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_JWT_SECRET="+secret,
-		"SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
+		"SKILLGRID_ACCESS_TOKEN_TTL="+tokenTTL.String(), "SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
 	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
 	if err := srv.Start(); err != nil {
 		return nil, "", fmt.Errorf("start %s: %w", bin, err)
@@ -184,10 +184,14 @@ func freshDatabase(ctx context.Context, dialect, pgURL string) (string, func(), 
 	return "", nil, fmt.Errorf("-db must be sqlite or postgres, not %q", dialect)
 }
 
+// tokenTTL is the access-token lifetime of the bench's server and of the
+// tokens the bench signs for it: a longer one would be refused.
+const tokenTTL = time.Hour
+
 // fixtures makes a published course, a cohort of `seats` open now, and n
 // trainees with access tokens, through the services.
 func fixtures(ctx context.Context, d *bun.DB, n, seats int) (string, []string, error) {
-	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: time.Hour, RefreshTokenTTL: time.Hour}
+	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: tokenTTL, RefreshTokenTTL: tokenTTL}
 	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{BcryptCost: 4})
 	if err != nil {
 		return "", nil, err
@@ -224,9 +228,11 @@ func fixtures(ctx context.Context, d *bun.DB, n, seats int) (string, []string, e
 		if err != nil {
 			return "", nil, err
 		}
-		if tokens[i], err = a.Auth.Tokens.Issue(p.ID, auth.Trainee); err != nil {
+		pair, err := a.Auth.IssueFor(ctx, p.ID, auth.Trainee)
+		if err != nil {
 			return "", nil, err
 		}
+		tokens[i] = pair.AccessToken
 	}
 	return cohort.ID, tokens, nil
 }

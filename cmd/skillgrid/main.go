@@ -2,11 +2,17 @@
 //
 //	skillgrid serve [--dev]
 //	skillgrid migrate up|down|status
-//	skillgrid user create --role admin|instructor --email E --password P --name N
+//	skillgrid user create --role admin|instructor --email E --name N [--password-file F]
+//	skillgrid user set-password --email E [--password-file F]
 //	skillgrid seed --demo
+//
+// The user commands read the password from the first line of standard
+// input, or of the file --password-file names: never from the command line,
+// where ps and shell history would show it.
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -18,6 +24,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,6 +32,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/app"
+	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/demo"
@@ -35,12 +43,14 @@ import (
 const usage = `usage:
   skillgrid serve [--dev]
   skillgrid migrate up|down|status
-  skillgrid user create --role admin|instructor --email E --password P --name N
-  skillgrid seed --demo`
+  skillgrid user create --role admin|instructor --email E --name N [--password-file F]
+  skillgrid user set-password --email E [--password-file F]
+  skillgrid seed --demo
+the user commands read the password from standard input (one line) or --password-file`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "skillgrid:", err)
@@ -48,7 +58,7 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, in io.Reader, out io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
@@ -63,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	case "migrate":
 		return migrate(ctx, cfg, args[1:], out)
 	case "user":
-		return userCreate(ctx, cfg, args[1:], out)
+		return user(ctx, cfg, args[1:], in, out)
 	case "seed":
 		return seed(ctx, cfg, log, args[1:], out)
 	}
@@ -175,35 +185,119 @@ func migrate(ctx context.Context, cfg config.Config, args []string, out io.Write
 	return nil
 }
 
-func userCreate(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: skillgrid user create --role admin|instructor --email E --password P --name N")
+const userUsage = `usage:
+  skillgrid user create --role admin|instructor --email E --name N [--password-file F]
+  skillgrid user set-password --email E [--password-file F]
+the password is read from standard input (one line) or from --password-file`
+
+func user(ctx context.Context, cfg config.Config, args []string, in io.Reader, out io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(userUsage)
 	}
+	switch args[0] {
+	case "create":
+		return userCreate(ctx, cfg, args[1:], in, out)
+	case "set-password":
+		return userSetPassword(ctx, cfg, args[1:], in, out)
+	}
+	return fmt.Errorf("unknown user action %q\n%s", args[0], userUsage)
+}
+
+func userCreate(ctx context.Context, cfg config.Config, args []string, in io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
 	role := fs.String("role", "", "admin or instructor")
 	email := fs.String("email", "", "login email")
-	password := fs.String("password", "", "password, at least 10 characters")
 	name := fs.String("name", "", "display name")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
+	file := fs.String("password-file", "", "read the password from this file's first line instead of standard input")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w\n%s", err, userUsage)
 	}
-	d, err := openMigrated(ctx, cfg)
+	password, err := readPassword(in, *file)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{})
+	a, done, err := buildApp(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	defer done()
 	p, err := a.Accounts.CreateAccount(ctx, account.NewUser{
-		Email: *email, Password: *password, Name: *name, Role: auth.Role(*role),
+		Email: *email, Password: password, Name: *name, Role: auth.Role(*role),
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "created %s %s (%s)\n", p.Role, p.Email, p.ID)
 	return nil
+}
+
+func userSetPassword(ctx context.Context, cfg config.Config, args []string, in io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("user set-password", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	email := fs.String("email", "", "the account's login email")
+	file := fs.String("password-file", "", "read the password from this file's first line instead of standard input")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w\n%s", err, userUsage)
+	}
+	if *email == "" {
+		return fmt.Errorf("--email is required\n%s", userUsage)
+	}
+	password, err := readPassword(in, *file)
+	if err != nil {
+		return err
+	}
+	a, done, err := buildApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := a.Auth.SetPassword(ctx, *email, password); err != nil {
+		if apperr.IsKind(err, apperr.KindNotFound) {
+			return fmt.Errorf("no account has the email %q", *email)
+		}
+		return err
+	}
+	fmt.Fprintf(out, "password of %s set; every session of the account has ended\n", *email)
+	return nil
+}
+
+// readPassword reads one line, the password, from the file named by path,
+// or from in when path is empty. The line ending is not part of it.
+func readPassword(in io.Reader, path string) (string, error) {
+	src, what := in, "standard input"
+	if path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", fmt.Errorf("--password-file: %w", err)
+		}
+		defer f.Close()
+		src, what = f, path
+	}
+	line, err := bufio.NewReader(io.LimitReader(src, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the password from %s: %w", what, err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", fmt.Errorf("no password: give it as one line on %s (or use --password-file)", what)
+	}
+	return line, nil
+}
+
+// buildApp opens the migrated database and wires the services, for the
+// admin commands; done closes the database.
+func buildApp(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
+	d, err := openMigrated(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{})
+	if err != nil {
+		_ = d.Close()
+		return nil, nil, err
+	}
+	return a, func() { _ = d.Close() }, nil
 }
 
 func seed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, out io.Writer) error {

@@ -14,6 +14,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
+	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 )
 
 // Levels reads a trainee's level per track; the catalogue provides it.
@@ -33,7 +34,21 @@ type Service struct {
 	Hasher   *auth.Hasher
 	Sessions Sessions
 	Levels   Levels // may be nil until the catalogue is wired
-	Now      func() time.Time
+	// Registrations bounds self-registrations per client address.
+	Registrations ratelimit.Limiter
+	Now           func() time.Time
+}
+
+// RegistrationsPerHour bounds self-registrations per client address.
+const RegistrationsPerHour = 10
+
+// SelfRegister is Register asked by anyone from client address addr, which
+// may do so RegistrationsPerHour times an hour (then apperr.RateLimited).
+func (s *Service) SelfRegister(ctx context.Context, addr string, in NewUser) (Profile, error) {
+	if err := s.Registrations.Hit(ctx, addr, s.Now().UTC()); err != nil {
+		return Profile{}, err
+	}
+	return s.Register(ctx, in)
 }
 
 // Register makes a trainee or a company account. Companies start pending.

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -159,6 +160,26 @@ func (s Store) CredentialsByEmail(ctx context.Context, email string) (auth.Crede
 		return auth.Credentials{}, err
 	}
 	return auth.Credentials{UserID: u.ID, Role: u.Role, PasswordHash: u.PasswordHash, Active: u.Active}, nil
+}
+
+// CredentialsByID implements auth.Users.
+func (s Store) CredentialsByID(ctx context.Context, id string) (auth.Credentials, error) {
+	u, err := s.user(ctx, s.DB, id, false)
+	if err != nil {
+		return auth.Credentials{}, err
+	}
+	return auth.Credentials{UserID: u.ID, Role: u.Role, PasswordHash: u.PasswordHash, Active: u.Active}, nil
+}
+
+// SetPasswordHash implements auth.Users.
+func (s Store) SetPasswordHash(ctx context.Context, idb bun.IDB, id, hash string, now time.Time) error {
+	_, err := idb.NewUpdate().Model((*User)(nil)).
+		Set("password_hash = ?", hash).Set("updated_at = ?", now).
+		Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("set password of %s: %w", id, err)
+	}
+	return nil
 }
 
 // ActorByID implements auth.Users. Every authenticated request runs it,

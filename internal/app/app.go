@@ -84,15 +84,20 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		DB: d, Users: users, Hasher: hasher,
 		Tokens:     auth.Tokens{Secret: cfg.JWTSecret, TTL: cfg.AccessTokenTTL, Now: now},
 		RefreshTTL: cfg.RefreshTokenTTL, Limits: limits, Now: now,
+		ResetRequests: ratelimit.Limiter{DB: d, Scope: "password-reset", Max: auth.ResetsPerHour, Window: time.Hour},
+		ResetConfirms: ratelimit.Limiter{DB: d, Scope: "password-reset-confirm", Max: auth.ResetsPerHour, Window: time.Hour},
 	}
 	cat := &catalogue.Service{DB: d, Store: catalogue.Store{DB: d}, Now: now}
-	accounts := &account.Service{DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now}
+	accounts := &account.Service{
+		DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now,
+		Registrations: ratelimit.Limiter{DB: d, Scope: "register", Max: account.RegistrationsPerHour, Window: time.Hour},
+	}
 	metrics := prometheus.NewRegistry()
 	enrolments := &enrolment.Service{DB: d, Store: enrolment.NewStore(d, metrics), Eligibility: cat, Now: now}
 	cat.Enrolments = enrolments
 	res := &results.Service{
 		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,
-		Lookups: ratelimit.Limiter{DB: d, Max: CertificateLookupsPerMinute, Window: time.Minute},
+		Lookups: ratelimit.Limiter{DB: d, Scope: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
 	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Now: now}
 	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates}
@@ -113,8 +118,12 @@ func (a *App) Prune(ctx context.Context) error {
 	if _, err := a.Auth.PruneFailures(ctx); err != nil {
 		return err
 	}
-	_, err := a.Results.Lookups.Prune(ctx, a.Auth.Now())
-	return err
+	for _, l := range []ratelimit.Limiter{a.Results.Lookups, a.Accounts.Registrations, a.Auth.ResetRequests, a.Auth.ResetConfirms} {
+		if _, err := l.Prune(ctx, a.Auth.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PruneEvery runs Prune every interval until ctx ends, logging failures.

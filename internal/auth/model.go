@@ -29,6 +29,8 @@ func (r Role) Valid() bool {
 type Actor struct {
 	ID   string
 	Role Role
+	// SessionID is the session the request's access token belongs to.
+	SessionID string
 }
 
 // Credentials is what login needs to know about a user.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
+	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 )
 
 // Users is what auth needs to know about accounts.
@@ -21,6 +22,11 @@ type Users interface {
 	// ActorByID returns the user's role and whether the account is active;
 	// an unknown id is apperr.NotFound.
 	ActorByID(ctx context.Context, id string) (Actor, bool, error)
+	// CredentialsByID is CredentialsByEmail by user id.
+	CredentialsByID(ctx context.Context, id string) (Credentials, error)
+	// SetPasswordHash stores a new password hash for the user, through idb
+	// so that it joins the caller's transaction.
+	SetPasswordHash(ctx context.Context, idb bun.IDB, id, hash string, now time.Time) error
 }
 
 // Service signs users in and out and keeps their sessions.
@@ -31,8 +37,12 @@ type Service struct {
 	Tokens     Tokens
 	RefreshTTL time.Duration
 	Limits     LimiterPolicy
-	Now        func() time.Time
-	store      Store
+	// ResetRequests and ResetConfirms bound the two password-reset
+	// endpoints per client address.
+	ResetRequests ratelimit.Limiter
+	ResetConfirms ratelimit.Limiter
+	Now           func() time.Time
+	store         Store
 }
 
 var errBadLogin = apperr.Unauthorized("email or password is wrong")
@@ -143,7 +153,14 @@ func (s *Service) Refresh(ctx context.Context, token string) (TokenPair, error) 
 			raced = true
 			return nil
 		}
-		pair, err = s.issue(ctx, tx, actor.ID, actor.Role, t.FamilyID, now)
+		live, err := s.store.touchSession(ctx, tx, t.FamilyID, now)
+		if err != nil {
+			return err
+		}
+		if !live {
+			return errSessionEnded
+		}
+		pair, err = s.issuePair(ctx, tx, actor.ID, actor.Role, t.FamilyID, now)
 		return err
 	})
 	if err != nil {
@@ -157,15 +174,18 @@ func (s *Service) Refresh(ctx context.Context, token string) (TokenPair, error) 
 	return pair, nil
 }
 
+var errSessionEnded = apperr.Unauthorized("the session has ended")
+
 func (s *Service) reused(ctx context.Context, family string, now time.Time) error {
-	if err := s.store.revokeFamily(ctx, s.DB, family, now); err != nil {
+	if err := s.store.endSessions(ctx, s.DB, sessionScope{ID: family}, now); err != nil {
 		return err
 	}
 	return apperr.Unauthorized("refresh token was already used; its session is revoked")
 }
 
-// Logout revokes the family of token. An unknown token is 401, so that a
-// client learns its logout did nothing.
+// Logout ends the session (the family) of token, and so every access token
+// issued in it. An unknown token is 401, so that a client learns its logout
+// did nothing.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	t, found, err := s.store.refreshByHash(ctx, s.DB, hashToken(token))
 	if err != nil {
@@ -174,18 +194,21 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if !found {
 		return apperr.Unauthorized("refresh token is not valid")
 	}
-	return s.store.revokeFamily(ctx, s.DB, t.FamilyID, s.Now().UTC())
+	return s.store.endSessions(ctx, s.DB, sessionScope{ID: t.FamilyID}, s.Now().UTC())
 }
 
 // RevokeUser ends every session of a user, through idb so that it can join
 // the caller's transaction.
 func (s *Service) RevokeUser(ctx context.Context, idb bun.IDB, userID string) error {
-	return s.store.revokeUser(ctx, idb, userID, s.Now().UTC())
+	return s.store.endSessions(ctx, idb, sessionScope{UserID: userID}, s.Now().UTC())
 }
 
 // Authenticate turns verified access-token claims into the acting user,
-// checking that the account still exists, is active and has the role the
-// token claims. A deactivated user's tokens stop working at once.
+// checking in one query that the token's session has not ended and that
+// the account still exists, is active and has the role the token claims.
+// So a logout, a password change or reset, a reused refresh token or a
+// deactivation stops the access tokens concerned at once, in every server
+// process sharing the database.
 func (s *Service) Authenticate(ctx context.Context, c *Claims) (Actor, error) {
 	// The JWT library leaves iat unchecked. A token issued later than now
 	// (beyond the skew between servers' clocks) was not issued by a server
@@ -193,20 +216,26 @@ func (s *Service) Authenticate(ctx context.Context, c *Claims) (Actor, error) {
 	if c.IssuedAt == nil || c.IssuedAt.After(s.Now().Add(maxClockSkew)) {
 		return Actor{}, apperr.Unauthorized("token issued in the future")
 	}
-	a, active, err := s.Users.ActorByID(ctx, c.Subject)
-	if apperr.IsKind(err, apperr.KindNotFound) {
-		return Actor{}, apperr.Unauthorized("token subject does not exist")
+	if !s.Tokens.LifetimeOK(c) {
+		return Actor{}, apperr.Unauthorized("token lives longer than this server's access tokens")
 	}
+	u, found, err := s.store.sessionUser(ctx, s.DB, c.SessionID, c.Subject)
 	if err != nil {
 		return Actor{}, err
 	}
-	if !active {
+	if !found {
+		return Actor{}, apperr.Unauthorized("token session does not exist")
+	}
+	if !u.Active {
 		return Actor{}, apperr.Unauthorized("account is deactivated")
 	}
-	if string(a.Role) != c.Role {
+	if u.RevokedAt != nil {
+		return Actor{}, errSessionEnded
+	}
+	if string(u.Role) != c.Role {
 		return Actor{}, apperr.Unauthorized("token role is stale")
 	}
-	return a, nil
+	return Actor{ID: u.ID, Role: u.Role, SessionID: c.SessionID}, nil
 }
 
 // maxClockSkew is how far ahead of this server's clock another server's
@@ -219,8 +248,17 @@ func (s *Service) IssueFor(ctx context.Context, userID string, role Role) (Token
 	return s.issue(ctx, s.DB, userID, role, ids.New(), s.Now().UTC())
 }
 
+// issue starts session family for the user and signs its first pair.
 func (s *Service) issue(ctx context.Context, idb bun.IDB, userID string, role Role, family string, now time.Time) (TokenPair, error) {
-	access, err := s.Tokens.Issue(userID, role)
+	if err := s.store.insertSession(ctx, idb, &session{ID: family, UserID: userID, CreatedAt: now}); err != nil {
+		return TokenPair{}, err
+	}
+	return s.issuePair(ctx, idb, userID, role, family, now)
+}
+
+// issuePair signs a pair in the existing session family.
+func (s *Service) issuePair(ctx context.Context, idb bun.IDB, userID string, role Role, family string, now time.Time) (TokenPair, error) {
+	access, err := s.Tokens.Issue(userID, role, family)
 	if err != nil {
 		return TokenPair{}, err
 	}

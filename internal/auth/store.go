@@ -73,28 +73,6 @@ func (Store) markUsed(ctx context.Context, idb bun.IDB, id string, now time.Time
 	return n == 1, nil
 }
 
-func (Store) revokeFamily(ctx context.Context, idb bun.IDB, familyID string, now time.Time) error {
-	_, err := idb.NewUpdate().Model((*refreshToken)(nil)).
-		Set("revoked_at = ?", now).
-		Where("family_id = ?", familyID).Where("revoked_at IS NULL").
-		Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("revoke token family: %w", err)
-	}
-	return nil
-}
-
-func (Store) revokeUser(ctx context.Context, idb bun.IDB, userID string, now time.Time) error {
-	_, err := idb.NewUpdate().Model((*refreshToken)(nil)).
-		Set("revoked_at = ?", now).
-		Where("user_id = ?", userID).Where("revoked_at IS NULL").
-		Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("revoke user sessions: %w", err)
-	}
-	return nil
-}
-
 // failures returns the live failure count for key (0 when its window has
 // passed) and when that window started.
 func (Store) failures(ctx context.Context, idb bun.IDB, key string, since time.Time) (int, time.Time, error) {

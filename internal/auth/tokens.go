@@ -24,6 +24,9 @@ const (
 // checks of exp, nbf and iat, and demands what the library leaves optional.
 type Claims struct {
 	Role string `json:"role"`
+	// SessionID (sid) is the refresh-token family the token was issued in:
+	// every request checks that the session has not ended.
+	SessionID string `json:"sid"`
 	jwt.RegisteredClaims
 }
 
@@ -44,8 +47,8 @@ func (c *Claims) Validate() error {
 	if c.ExpiresAt == nil || c.IssuedAt == nil {
 		return errors.New("exp and iat are required")
 	}
-	if c.Subject == "" || c.ID == "" || !Role(c.Role).Valid() {
-		return errors.New("sub, jti and role are required")
+	if c.Subject == "" || c.ID == "" || c.SessionID == "" || !Role(c.Role).Valid() {
+		return errors.New("sub, jti, sid and role are required")
 	}
 	return nil
 }
@@ -57,11 +60,12 @@ type Tokens struct {
 	Now    func() time.Time
 }
 
-// Issue signs an access token for user id with role.
-func (t Tokens) Issue(userID string, role Role) (string, error) {
+// Issue signs an access token for user id with role in session sid.
+func (t Tokens) Issue(userID string, role Role, sid string) (string, error) {
 	now := t.Now().UTC()
 	c := Claims{
-		Role: string(role),
+		Role:      string(role),
+		SessionID: sid,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    Issuer,
 			Subject:   userID,
@@ -76,6 +80,23 @@ func (t Tokens) Issue(userID string, role Role) (string, error) {
 		return "", fmt.Errorf("sign access token: %w", err)
 	}
 	return s, nil
+}
+
+// LifetimeOK reports whether c lives no longer than this server's access
+// tokens do. A correctly signed token that lives longer (say a century) was
+// not made by Issue under this configuration: a leaked key, or a token made
+// before the TTL was shortened.
+func (t Tokens) LifetimeOK(c *Claims) bool {
+	if c.IssuedAt == nil || c.ExpiresAt == nil {
+		return false
+	}
+	// Both claims are whole seconds, so a TTL with a fraction of a second
+	// may show up to a second longer.
+	limit := t.TTL
+	if whole := limit.Truncate(time.Second); whole != limit {
+		limit = whole + time.Second
+	}
+	return c.ExpiresAt.Sub(c.IssuedAt.Time) <= limit
 }
 
 // newRefreshToken returns a random opaque token and the hash that is stored.

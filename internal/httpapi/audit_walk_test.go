@@ -58,6 +58,19 @@ func TestEveryAuditedActionLeavesOneEvent(t *testing.T) {
 		e.Patch("/v1/users/"+gone.ID, admin.Token, map[string]any{"active": true}).Want(t, http.StatusOK)
 		one("user.reactivated", gone.ID, admin.ID, true)
 
+		// Password change by the user, and reset with a token.
+		pw := e.NewUser(auth.Trainee)
+		e.Post("/v1/me/password", pw.Token, map[string]any{"current_password": testutil.Password, "new_password": "changed-password-1"}).
+			Want(t, http.StatusNoContent)
+		one("user.password_changed", pw.ID, pw.ID, false)
+		token, err := e.App.Auth.RequestReset(t.Context(), pw.Email, "192.0.2.9")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Post("/v1/auth/password-reset/confirm", "", map[string]any{"token": token, "new_password": "changed-password-2"}).
+			Want(t, http.StatusNoContent)
+		one("user.password_reset", pw.ID, pw.ID, false)
+
 		// Consent.
 		u := e.NewUser(auth.Trainee)
 		e.Patch("/v1/me", u.Token, map[string]any{"pool_opt_in": true}).Want(t, http.StatusOK)

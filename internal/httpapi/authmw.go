@@ -15,7 +15,8 @@ import (
 const actorKey = "skillgrid.actor"
 
 // authenticate verifies the bearer token (HS256 only, signature, exp, iat,
-// iss, aud, jti) and then that its user is still active, on every request.
+// iss, aud, jti, sid) and then, on every request, that its session has not
+// ended and its user is still active (auth.Service.Authenticate).
 func (h *Handlers) authenticate() fiber.Handler {
 	return jwtware.New(jwtware.Config{
 		SigningKey:   jwtware.SigningKey{JWTAlg: jwtware.HS256, Key: h.JWTSecret},

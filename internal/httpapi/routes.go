@@ -23,9 +23,12 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Post("/auth/login", h.login)
 	v1.Post("/auth/refresh", h.refresh)
 	v1.Post("/auth/logout", h.logout)
+	v1.Post("/auth/password-reset", h.requestPasswordReset)
+	v1.Post("/auth/password-reset/confirm", h.confirmPasswordReset)
 
 	v1.Get("/me", signedIn, h.me)
 	v1.Patch("/me", signedIn, h.updateMe)
+	v1.Post("/me/password", signedIn, h.changePassword)
 
 	v1.Post("/users", signedIn, admin, h.createUser)
 	v1.Get("/users", signedIn, admin, h.listUsers)

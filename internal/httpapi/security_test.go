@@ -42,7 +42,9 @@ func TestAccessTokensAreCheckedWhole(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		secret := []byte(testutil.Secret)
-		sub := func(c *auth.Claims) { c.Subject = u.ID }
+		sid := sidOf(t, u.Token)
+		sub := func(c *auth.Claims) { c.Subject, c.SessionID = u.ID, sid }
+		stranger := e.NewUser(auth.Trainee)
 		valid := forge(t, jwt.SigningMethodHS256, secret, sub)
 		e.Get("/v1/me", valid).Want(t, http.StatusOK)
 
@@ -67,6 +69,20 @@ func TestAccessTokensAreCheckedWhole(t *testing.T) {
 			"no jti":          forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.ID = "" }),
 			"unknown subject": forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { c.Subject = "01937a4e-5b7c-7d2a-9f10-3c4d5e6f7a8b" }),
 			"role escalation": forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.Role = "admin" }),
+			"no sid":          forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.SessionID = "" }),
+			"unknown sid":     forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) { sub(c); c.SessionID = "01937a4e-5b7c-7d2a-9f10-3c4d5e6f7a8b" }),
+			"another user's sid": forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) {
+				sub(c)
+				c.SessionID = sidOf(t, stranger.Token)
+			}),
+			"lives a century": forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) {
+				sub(c)
+				c.ExpiresAt = jwt.NewNumericDate(time.Now().AddDate(100, 0, 0))
+			}),
+			"lives a second longer than the TTL": forge(t, jwt.SigningMethodHS256, secret, func(c *auth.Claims) {
+				sub(c)
+				c.ExpiresAt = jwt.NewNumericDate(c.IssuedAt.Add(e.Config.AccessTokenTTL + time.Second))
+			}),
 		}
 		for name, tok := range cases {
 			t.Run(name, func(t *testing.T) {

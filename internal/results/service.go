@@ -284,7 +284,7 @@ func (s *Service) Revoke(ctx context.Context, actor auth.Actor, code, reason str
 
 // Verify is the public check of a certificate, limited per client address.
 func (s *Service) Verify(ctx context.Context, code, addr string) (Verification, error) {
-	if err := s.Lookups.Hit(ctx, "certificate-lookup:"+addr, s.Now()); err != nil {
+	if err := s.Lookups.Hit(ctx, addr, s.Now()); err != nil {
 		return Verification{}, err
 	}
 	canon, ok := NormaliseCode(code)

@@ -12,9 +12,12 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 )
 
-// Limiter allows Max hits per key in each Window.
+// Limiter allows Max hits per key in each Window. Scope names what it
+// limits: every key is stored as "Scope:key", so limiters with different
+// windows share the counters table and each prunes only its own rows.
 type Limiter struct {
 	DB     *bun.DB
+	Scope  string
 	Max    int
 	Window time.Duration
 }
@@ -22,6 +25,7 @@ type Limiter struct {
 // Hit counts one hit for key at now, in one atomic statement, and answers
 // apperr.RateLimited (429 with Retry-After) once the key is past its limit.
 func (l Limiter) Hit(ctx context.Context, key string, now time.Time) error {
+	key = l.prefix() + key
 	since := now.Add(-l.Window)
 	var rows []struct {
 		Hits        int       `bun:"hits"`
@@ -41,12 +45,18 @@ RETURNING hits, window_start`, key, now, since, since).Scan(ctx, &rows)
 	return nil
 }
 
-// Prune deletes the counters whose window had passed by now: they count
-// nothing any more, and without pruning every address ever seen keeps a row.
+// Prune deletes this limiter's counters whose window had passed by now:
+// they count nothing any more, and without pruning every address ever seen
+// keeps a row. Another limiter's rows, with perhaps a longer window, stay.
 func (l Limiter) Prune(ctx context.Context, now time.Time) (int64, error) {
-	res, err := l.DB.NewDelete().Table("rate_counters").Where("window_start <= ?", now.Add(-l.Window)).Exec(ctx)
+	p := l.prefix()
+	res, err := l.DB.NewDelete().Table("rate_counters").
+		Where("substr(key, 1, ?) = ?", len(p), p).
+		Where("window_start <= ?", now.Add(-l.Window)).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("prune rate counters: %w", err)
 	}
 	return res.RowsAffected()
 }
+
+func (l Limiter) prefix() string { return l.Scope + ":" }

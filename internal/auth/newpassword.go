@@ -1,0 +1,78 @@
+package auth
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/audit"
+)
+
+// ChangePassword is a signed-in user replacing their own password. The
+// current password must be right (422 current_password_wrong otherwise);
+// next has passed PasswordProblem at the edge. Every other session of the
+// user ends at once; the session that asked stays signed in.
+func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next string) error {
+	cred, err := s.Users.CredentialsByID(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	if !s.Hasher.Check(cred.PasswordHash, current) {
+		return apperr.Rule("current_password_wrong", "the current password is wrong")
+	}
+	hash, err := s.Hasher.Hash(next)
+	if err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return s.replacePassword(ctx, tx, a.ID, hash, a.SessionID, now, audit.Change{
+			ActorID: a.ID, Action: "user.password_changed", Entity: "user", EntityID: a.ID,
+			After: map[string]any{"sessions_ended": "all but the caller's"},
+		})
+	})
+}
+
+// SetPassword is the operator setting a user's password from the command
+// line (a forgotten admin password, with no e-mail yet): it checks the
+// password as the API would, sets it and ends every session of the user.
+func (s *Service) SetPassword(ctx context.Context, email, password string) error {
+	if msg := PasswordProblem(password); msg != "" {
+		return apperr.Invalid(apperr.Field("password", msg))
+	}
+	cred, err := s.Users.CredentialsByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if err != nil {
+		return err
+	}
+	hash, err := s.Hasher.Hash(password)
+	if err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return s.replacePassword(ctx, tx, cred.UserID, hash, "", now, audit.Change{
+			Action: "user.password_set", Entity: "user", EntityID: cred.UserID,
+			After: map[string]any{"by": "command line", "sessions_ended": "all"},
+		})
+	})
+}
+
+// replacePassword is what every change of a password does, in the
+// caller's transaction: store the hash, end the user's sessions (all but
+// keep, when keep is set), kill the user's outstanding reset tokens (a
+// link mailed before the change must not undo it) and record the change.
+func (s *Service) replacePassword(ctx context.Context, tx bun.Tx, userID, hash, keep string, now time.Time, change audit.Change) error {
+	if err := s.Users.SetPasswordHash(ctx, tx, userID, hash, now); err != nil {
+		return err
+	}
+	if err := s.store.endSessions(ctx, tx, sessionScope{UserID: userID, Except: keep}, now); err != nil {
+		return err
+	}
+	if err := s.store.spendResets(ctx, tx, userID, now); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, now, change)
+}

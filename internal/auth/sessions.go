@@ -1,0 +1,110 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+)
+
+// session is one sign-in: a refresh-token family and the access tokens
+// issued in it, which name it in their sid claim.
+type session struct {
+	bun.BaseModel `bun:"table:sessions"`
+
+	ID          string     `bun:"id,pk"`
+	UserID      string     `bun:"user_id"`
+	CreatedAt   time.Time  `bun:"created_at"`
+	RefreshedAt *time.Time `bun:"refreshed_at"`
+	RevokedAt   *time.Time `bun:"revoked_at"`
+}
+
+// sessionScope picks the sessions to end: one session (ID), or every
+// session of a user (UserID) except perhaps one (Except).
+type sessionScope struct {
+	ID     string
+	UserID string
+	Except string
+}
+
+// sessionUser is what an authenticated request needs to know, read in one
+// query: the session's user, whether that user is active, and whether the
+// session has ended.
+type sessionUser struct {
+	ID        string     `bun:"id"`
+	Role      Role       `bun:"role"`
+	Active    bool       `bun:"active"`
+	RevokedAt *time.Time `bun:"revoked_at"`
+}
+
+func (Store) insertSession(ctx context.Context, idb bun.IDB, s *session) error {
+	if _, err := idb.NewInsert().Model(s).Exec(ctx); err != nil {
+		return fmt.Errorf("insert session: %w", err)
+	}
+	return nil
+}
+
+// sessionUser reads session sid of user userID joined with the user; ok is
+// false when there is no such session of that user. Every authenticated
+// request runs it, so it is a prepared statement on PostgreSQL (db.Query).
+func (Store) sessionUser(ctx context.Context, idb bun.IDB, sid, userID string) (sessionUser, bool, error) {
+	var rows []sessionUser
+	err := db.Query(ctx, idb, &rows, `SELECT u.id, u.role, u.active, s.revoked_at
+FROM sessions AS s JOIN users AS u ON u.id = s.user_id
+WHERE s.id = ?0 AND s.user_id = ?1`, sid, userID)
+	if err != nil {
+		return sessionUser{}, false, fmt.Errorf("read session %s: %w", sid, err)
+	}
+	if len(rows) == 0 {
+		return sessionUser{}, false, nil
+	}
+	return rows[0], true, nil
+}
+
+// touchSession records a refresh in a live session. It reports false when
+// the session has ended. The conditional update takes the session's row
+// lock, so a refresh and a revocation of one session take turns: either the
+// refresh sees the revocation, or the revocation, coming after, also revokes
+// the refresh token that the refresh made.
+func (Store) touchSession(ctx context.Context, idb bun.IDB, id string, now time.Time) (bool, error) {
+	res, err := idb.NewUpdate().Model((*session)(nil)).
+		Set("refreshed_at = ?", now).
+		Where("id = ?", id).Where("revoked_at IS NULL").
+		Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("touch session: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("touch session: %w", err)
+	}
+	return n == 1, nil
+}
+
+// endSessions revokes the sessions in scope and their refresh tokens,
+// sessions first (see touchSession).
+func (Store) endSessions(ctx context.Context, idb bun.IDB, scope sessionScope, now time.Time) error {
+	sq := idb.NewUpdate().Model((*session)(nil)).Set("revoked_at = ?", now).Where("revoked_at IS NULL")
+	tq := idb.NewUpdate().Model((*refreshToken)(nil)).Set("revoked_at = ?", now).Where("revoked_at IS NULL")
+	switch {
+	case scope.ID != "":
+		sq, tq = sq.Where("id = ?", scope.ID), tq.Where("family_id = ?", scope.ID)
+	case scope.UserID != "":
+		sq, tq = sq.Where("user_id = ?", scope.UserID), tq.Where("user_id = ?", scope.UserID)
+		if scope.Except != "" {
+			sq, tq = sq.Where("id <> ?", scope.Except), tq.Where("family_id <> ?", scope.Except)
+		}
+	default:
+		return fmt.Errorf("end sessions: empty scope")
+	}
+	if _, err := sq.Exec(ctx); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	if _, err := tq.Exec(ctx); err != nil {
+		return fmt.Errorf("revoke refresh tokens: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,3 @@
+DROP TABLE password_resets;
+--bun:split
+DROP TABLE sessions;
