@@ -117,9 +117,34 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err != nil {
 		return fmt.Errorf("SKILLGRID_ADDR: %w", err)
 	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	metricsDone := make(chan error, 1)
+	if cfg.MetricsAddr == "" {
+		metricsDone <- nil // /metrics is on the public port
+	} else {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("SKILLGRID_METRICS_ADDR: %w", err)
+		}
+		go func() {
+			err := app.ServeMetrics(ctx, a.Metrics, mln)
+			if err != nil {
+				log.Error("metrics server stopped", "err", err.Error())
+				stop() // one server down takes the process down, not half of it
+			}
+			metricsDone <- err
+		}()
+		log.Info("serving metrics", "addr", mln.Addr().String())
+	}
 	go a.PruneEvery(ctx, 10*time.Minute, log)
 	log.Info("serving", "addr", ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs/")
 	err = app.Serve(ctx, a.HTTP, ln, 30*time.Second)
+	stop()
+	if merr := <-metricsDone; err == nil {
+		err = merr
+	}
 	log.Info("stopped")
 	return err
 }

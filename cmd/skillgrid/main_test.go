@@ -279,3 +279,36 @@ func waitUp(t *testing.T, url string) {
 	}
 	t.Fatalf("%s never became ready", url)
 }
+
+// TestServeMovesMetricsToTheirOwnAddress: with SKILLGRID_METRICS_ADDR,
+// serve answers /metrics there and not on the public port.
+func TestServeMovesMetricsToTheirOwnAddress(t *testing.T) {
+	t.Parallel()
+	addr, metricsAddr := freeAddr(t), freeAddr(t)
+	getenv := envOf(map[string]string{
+		"SKILLGRID_DATABASE_URL": testutil.NewDSN(t, testutil.SQLite),
+		"SKILLGRID_JWT_SECRET":   testutil.Secret,
+		"SKILLGRID_ADDR":         addr,
+		"SKILLGRID_METRICS_ADDR": metricsAddr,
+	})
+	stop := startServe(t, context.Background(), getenv, "http://"+addr)
+	defer stop()
+	get := func(url string) (int, string) {
+		t.Helper()
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(res.Body)
+		return res.StatusCode, b.String()
+	}
+	if status, _ := get("http://" + addr + "/metrics"); status != http.StatusNotFound {
+		t.Errorf("public /metrics: %d, want 404", status)
+	}
+	status, body := get("http://" + metricsAddr + "/metrics")
+	if status != http.StatusOK || !strings.Contains(body, "go_goroutines") || !strings.Contains(body, `path="/readyz"`) {
+		t.Errorf("internal /metrics: %d\n%.500s", status, body)
+	}
+}

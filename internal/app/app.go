@@ -7,12 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/account"
@@ -59,6 +61,9 @@ type App struct {
 	Results    *results.Service
 	Pool       *pool.Service
 	HTTP       *fiber.App
+	// Metrics is the registry /metrics serves: the HTTP layer's, the
+	// services', and the Go runtime and process collectors.
+	Metrics *prometheus.Registry
 }
 
 // Build wires every service over d and builds the HTTP app.
@@ -93,20 +98,25 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		Registrations: ratelimit.Limiter{DB: d, Scope: "register", Max: account.RegistrationsPerHour, Window: time.Hour},
 	}
 	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	enrolments := &enrolment.Service{DB: d, Store: enrolment.NewStore(d, metrics), Eligibility: cat, Now: now}
 	cat.Enrolments = enrolments
 	res := &results.Service{
 		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,
 		Lookups: ratelimit.Limiter{DB: d, Scope: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
-	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Now: now}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates}
+	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Tracks: cat, Now: now}
+	ops, err := openapi.Operations()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Metrics: metrics}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
 		Reports: &reports.Service{Store: reports.Store{DB: d}}, Audit: audit.Trail{DB: d}, Results: res,
-		Ready:   func(ctx context.Context) error { return Ready(ctx, d) },
-		Metrics: metrics,
+		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
+		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})
 	return a, nil
 }
@@ -171,4 +181,28 @@ func Serve(ctx context.Context, app *fiber.App, ln net.Listener, grace time.Dura
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return <-errc
+}
+
+// ServeMetrics answers GET /metrics from reg on ln (the internal address
+// of SKILLGRID_METRICS_ADDR) until ctx ends; anything else there is 404.
+func ServeMetrics(ctx context.Context, reg *prometheus.Registry, ln net.Listener) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", httpapi.MetricsHandler(reg))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutdown metrics: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

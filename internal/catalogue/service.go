@@ -57,6 +57,29 @@ func (s *Service) ListTracks(ctx context.Context) (List[Track], error) {
 	return List[Track]{Items: ts}, nil
 }
 
+// CheckTrackFilter refuses a filter naming a track that does not exist,
+// with the codes there are, so that a misspelt track is an error instead of
+// an empty list. Codes compare as stored (lower case); an empty code
+// filters nothing.
+func (s *Service) CheckTrackFilter(ctx context.Context, field, code string) error {
+	code = strings.ToLower(strings.TrimSpace(code))
+	if code == "" {
+		return nil
+	}
+	ts, err := s.Store.tracks(ctx, s.DB)
+	if err != nil {
+		return err
+	}
+	codes := make([]string, 0, len(ts))
+	for _, t := range ts {
+		if t.Code == code {
+			return nil
+		}
+		codes = append(codes, t.Code)
+	}
+	return apperr.Invalid(apperr.Field(field, "must be one of: "+strings.Join(codes, ", ")))
+}
+
 // CreateTrack adds a track. Codes are lower-case words joined by hyphens.
 func (s *Service) CreateTrack(ctx context.Context, actor auth.Actor, code, name string) (Track, error) {
 	code = strings.ToLower(strings.TrimSpace(code))
@@ -109,6 +132,9 @@ func (s *Service) ListCourses(ctx context.Context, actor auth.Actor, f CourseFil
 	f.Q = strings.ToLower(strings.TrimSpace(f.Q))
 	f.Skill = strings.ToLower(strings.TrimSpace(f.Skill))
 	f.Track = strings.ToLower(strings.TrimSpace(f.Track))
+	if err := s.CheckTrackFilter(ctx, "track", f.Track); err != nil {
+		return page.Page[Course]{}, err
+	}
 	cs, err := s.Store.listCourses(ctx, f, actor.Role != auth.Admin, p)
 	if err != nil {
 		return page.Page[Course]{}, err
@@ -407,6 +433,9 @@ func (s *Service) listCohorts(ctx context.Context, f CohortFilter, v cohortVisib
 		return page.Page[Cohort]{}, err
 	}
 	f.Track = strings.ToLower(strings.TrimSpace(f.Track))
+	if err := s.CheckTrackFilter(ctx, "track", f.Track); err != nil {
+		return page.Page[Cohort]{}, err
+	}
 	now := s.Now()
 	chs, err := s.Store.listCohorts(ctx, f, v, now, p)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +32,12 @@ type Config struct {
 	// TrustedProxies are the load balancers (IPs or CIDRs) whose
 	// X-Forwarded-For names the client; from anyone else it is ignored.
 	TrustedProxies []string
+	// CORSOrigins are the browser origins (scheme://host[:port], lower
+	// case) allowed to call the API cross-origin; none by default.
+	CORSOrigins []string
+	// MetricsAddr, when set, serves /metrics on this separate (internal)
+	// address and not on the public one.
+	MetricsAddr string
 }
 
 // Error names the variable that is wrong and why, so that a bad start ends
@@ -127,7 +135,43 @@ func Load(getenv func(string) string) (Config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
+	if v := strings.TrimSpace(getenv("SKILLGRID_CORS_ORIGINS")); v != "" {
+		for _, o := range strings.Split(v, ",") {
+			origin, err := parseOrigin(strings.TrimSpace(o))
+			if err != nil {
+				return c, &Error{"SKILLGRID_CORS_ORIGINS", err.Error()}
+			}
+			c.CORSOrigins = append(c.CORSOrigins, origin)
+		}
+	}
+	if v := strings.TrimSpace(getenv("SKILLGRID_METRICS_ADDR")); v != "" {
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			return c, &Error{"SKILLGRID_METRICS_ADDR", fmt.Sprintf("%q is not host:port", v)}
+		}
+		if v == c.Addr {
+			return c, &Error{"SKILLGRID_METRICS_ADDR", fmt.Sprintf("%q is SKILLGRID_ADDR; give the metrics an address of their own, or leave it unset to serve them on the public port", v)}
+		}
+		c.MetricsAddr = v
+	}
 	return c, nil
+}
+
+// parseOrigin checks that o is a browser origin, scheme://host[:port] with
+// nothing after it, and returns it in lower case, as browsers send it.
+func parseOrigin(o string) (string, error) {
+	u, err := url.Parse(o)
+	bad := fmt.Errorf("%q is not an origin such as https://portal.city.go.kr or http://localhost:5173 (scheme, host and port only)", o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" ||
+		u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(o, "/") ||
+		strings.ContainsAny(o, "*?# ") {
+		return "", bad
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", bad
+		}
+	}
+	return strings.ToLower(o), nil
 }
 
 // RequireSecret reports a clear error when no signing key was configured.

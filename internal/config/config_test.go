@@ -38,6 +38,8 @@ func TestEveryBadValueNamesItsVariable(t *testing.T) {
 		"SKILLGRID_REFRESH_TOKEN_TTL": {"SKILLGRID_REFRESH_TOKEN_TTL": "-1h"},
 		"SKILLGRID_LOG_LEVEL":         {"SKILLGRID_LOG_LEVEL": "verbose"},
 		"SKILLGRID_TRUSTED_PROXIES":   {"SKILLGRID_TRUSTED_PROXIES": "10.0.0.0/8, lb.internal"},
+		"SKILLGRID_CORS_ORIGINS":      {"SKILLGRID_CORS_ORIGINS": "https://portal.city.go.kr, *"},
+		"SKILLGRID_METRICS_ADDR":      {"SKILLGRID_METRICS_ADDR": "9090"},
 	}
 	for name, vars := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -111,5 +113,42 @@ func TestSQLiteURLTakesNoQuery(t *testing.T) {
 		if err != nil || c.DatabaseURL != url {
 			t.Errorf("%s: %v, %q", url, err, c.DatabaseURL)
 		}
+	}
+}
+
+func TestCORSOriginsAreOriginsOnly(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"SKILLGRID_CORS_ORIGINS": " https://Portal.City.go.kr ,http://localhost:5173"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"https://portal.city.go.kr", "http://localhost:5173"}; strings.Join(c.CORSOrigins, " ") != strings.Join(want, " ") {
+		t.Fatalf("origins %q, want %q", c.CORSOrigins, want)
+	}
+	if c, _ := config.Load(env(nil)); len(c.CORSOrigins) != 0 {
+		t.Fatalf("origins allowed by default: %q", c.CORSOrigins)
+	}
+	for _, bad := range []string{
+		"*", "portal.city.go.kr", "ftp://portal.city.go.kr", "https://portal.city.go.kr/", "https://portal.city.go.kr/app",
+		"https://*.city.go.kr", "https://portal.city.go.kr?x=1", "https://user@portal.city.go.kr", "https://", "http://localhost:99999",
+		"https://a.kr,,https://b.kr",
+	} {
+		_, err := config.Load(env(map[string]string{"SKILLGRID_CORS_ORIGINS": bad}))
+		if err == nil || !strings.HasPrefix(err.Error(), "SKILLGRID_CORS_ORIGINS: ") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%q: error %v, want one line naming SKILLGRID_CORS_ORIGINS", bad, err)
+		}
+	}
+}
+
+func TestMetricsAddressIsItsOwn(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"SKILLGRID_METRICS_ADDR": "127.0.0.1:9090"}))
+	if err != nil || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Fatalf("metrics address %q, %v", c.MetricsAddr, err)
+	}
+	if c, _ := config.Load(env(nil)); c.MetricsAddr != "" {
+		t.Fatalf("metrics address by default: %q", c.MetricsAddr)
+	}
+	_, err = config.Load(env(map[string]string{"SKILLGRID_ADDR": "0.0.0.0:8080", "SKILLGRID_METRICS_ADDR": "0.0.0.0:8080"}))
+	if err == nil || !strings.HasPrefix(err.Error(), "SKILLGRID_METRICS_ADDR: ") {
+		t.Fatalf("metrics on the public address: %v", err)
 	}
 }

@@ -14,10 +14,13 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Get("/openapi.yaml", h.openapi)
 	app.Get("/docs", h.docs)
 	app.Get("/docs/*", h.docs) // the reference's own assets
+	if !h.MetricsElsewhere {
+		app.Get("/metrics", h.metrics) // else on SKILLGRID_METRICS_ADDR only
+	}
 
 	signedIn := h.authenticate()
 	admin := only(auth.Admin)
-	v1 := app.Group("/v1", refuseBadText)
+	v1 := app.Group("/v1", refuseBadText, h.query.refuseUnknown)
 
 	v1.Post("/auth/register", h.register)
 	v1.Post("/auth/login", h.login)

@@ -8,16 +8,17 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/ansrivas/fiberprometheus/v2"
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/gofiber/fiber/v2/middleware/recover"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/skillgrid/skillgrid/internal/account"
@@ -29,6 +30,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
+	"github.com/skillgrid/skillgrid/openapi"
 )
 
 // BodyLimit is the largest request body accepted (413 beyond).
@@ -52,19 +54,30 @@ type Deps struct {
 	ReadTimeout time.Duration
 	// TrustedProxies may name the client in X-Forwarded-For (see config).
 	TrustedProxies []string
+	// Operations are the OpenAPI document's operations: the query
+	// parameters each takes (any other is refused with 400).
+	Operations []openapi.Operation
 	// Ready reports whether the database is reachable and migrated.
 	Ready func(ctx context.Context) error
 	// Metrics is the registry /metrics serves; the request metrics join
-	// what the services registered there. nil: a registry of its own.
+	// what the services registered there.
 	Metrics *prometheus.Registry
+	// MetricsElsewhere: /metrics is served on an internal address of its
+	// own (SKILLGRID_METRICS_ADDR, see MetricsHandler), not by this app.
+	MetricsElsewhere bool
+	// CORSOrigins may call the API from browser pages of other origins
+	// (SKILLGRID_CORS_ORIGINS); none when empty.
+	CORSOrigins []string
 }
 
 // Handlers holds the services the handlers call.
 type Handlers struct {
 	Deps
-	validator   *validator.Validate
-	docsHandler fiber.Handler
-	proxies     proxies
+	validator      *validator.Validate
+	docsHandler    fiber.Handler
+	metricsHandler fiber.Handler
+	query          queryParameters
+	proxies        proxies
 }
 
 // New builds the Fiber app with its middleware and every route.
@@ -72,6 +85,7 @@ func New(d Deps) *fiber.App {
 	if d.ReadTimeout == 0 {
 		d.ReadTimeout = 15 * time.Second
 	}
+	errs := errorHandler(d.Log)
 	app := fiber.New(fiber.Config{
 		AppName:               "skillgrid",
 		BodyLimit:             BodyLimit,
@@ -80,24 +94,28 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:           60 * time.Second,
 		DisableStartupMessage: true,
 		// Strings from the request stay valid after the handler returns.
-		Immutable:    true,
-		ErrorHandler: errorHandler(d.Log),
+		Immutable: true,
+		// Errors fasthttp answers before any middleware runs (a body too
+		// large, a malformed request) carry the same protective headers.
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			setSecurityHeaders(c)
+			c.Set(fiber.HeaderCacheControl, "no-store")
+			return errs(c, err)
+		},
 	})
 	// Behind a load balancer every request would come from its address, and
 	// the per-address limits would lock everyone out together: trusted
 	// proxies' X-Forwarded-For names the client instead (clientAddress).
-	h := &Handlers{Deps: d, validator: newValidator(), docsHandler: newDocsHandler(), proxies: parseProxies(d.TrustedProxies)}
-
-	reg := d.Metrics
-	if reg == nil {
-		reg = prometheus.NewRegistry()
+	h := &Handlers{Deps: d, validator: newValidator(), docsHandler: newDocsHandler(), proxies: parseProxies(d.TrustedProxies),
+		metricsHandler: adaptor.HTTPHandler(MetricsHandler(d.Metrics)),
+		query:          newQueryParameters(d.Operations),
 	}
-	prom := fiberprometheus.NewWithRegistry(reg, "skillgrid", "http", "", nil)
-	prom.RegisterAt(app, "/metrics")
 
-	app.Use(requestid.New(requestid.Config{Header: fiber.HeaderXRequestID, Generator: newRequestID}))
+	app.Use(assignRequestID)
+	app.Use(protectiveHeaders)
 	app.Use(accessLog(d.Log))
-	app.Use(prom.Middleware)
+	metrics := newHTTPMetrics(d.Metrics)
+	app.Use(metrics.middleware)
 	app.Use(answerErrors)
 	app.Use(recover.New(recover.Config{
 		// The error handler answers the 500 and logs it; this adds where
@@ -107,7 +125,12 @@ func New(d Deps) *fiber.App {
 			d.Log.ErrorContext(c.UserContext(), "panic", "panic", fmt.Sprint(e), "request_id", requestID(c), "stack", string(debug.Stack()))
 		},
 	}))
+	app.Use(refuseAmbiguousLength)
+	if len(d.CORSOrigins) > 0 {
+		app.Use(allowOrigins(d.CORSOrigins))
+	}
 	h.routes(app)
+	metrics.knowRoutes(app)
 	return app
 }
 
@@ -173,7 +196,113 @@ func accessLog(log *slog.Logger) fiber.Handler {
 	}
 }
 
+const requestIDKey = "skillgrid.request_id"
+
+// requestIDPattern is what a client's X-Request-ID must look like to be
+// kept: short and plain, so that it cannot forge log lines or carry markup.
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
+
+// assignRequestID keeps the client's X-Request-ID when it is 1–128
+// characters of [A-Za-z0-9._-] and replaces it otherwise, then answers it.
+func assignRequestID(c *fiber.Ctx) error {
+	rid := c.Get(fiber.HeaderXRequestID)
+	if !requestIDPattern.MatchString(rid) {
+		rid = newRequestID()
+	}
+	c.Locals(requestIDKey, rid)
+	c.Set(fiber.HeaderXRequestID, rid)
+	return c.Next()
+}
+
 func requestID(c *fiber.Ctx) string {
-	s, _ := c.Locals(requestid.ConfigDefault.ContextKey).(string)
+	s, _ := c.Locals(requestIDKey).(string)
 	return s
+}
+
+// setSecurityHeaders sets what every response carries: browsers must not
+// guess a media type other than the declared one, nor send this server's
+// URLs (which may hold ids) to other sites.
+func setSecurityHeaders(c *fiber.Ctx) {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+}
+
+// protectiveHeaders sets the security headers on every response, and
+// Cache-Control: no-store on every response but the few that carry neither
+// a token nor personal data (see cacheable), so that no browser or proxy
+// keeps a token, a profile or a roster.
+func protectiveHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	err := c.Next()
+	if !cacheable(c) {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return err
+}
+
+// publicReads are the routes whose anonymous GET answers are the same for
+// everyone and hold no personal data: the published catalogue and the API
+// reference.
+var publicReads = map[string]bool{
+	"/v1/levels": true, "/v1/tracks": true,
+	"/v1/courses": true, "/v1/courses/:id": true,
+	"/v1/cohorts": true, "/v1/cohorts/:id": true,
+	"/openapi.yaml": true, "/docs": true, "/docs/*": true,
+}
+
+// cacheable reports whether the answer may be stored: an anonymous GET (or
+// HEAD) of a public read. With a token the catalogue may show what only
+// that caller sees (an operator's drafts), so it is not stored either.
+func cacheable(c *fiber.Ctx) bool {
+	r := c.Route()
+	return (r.Method == fiber.MethodGet || r.Method == fiber.MethodHead) &&
+		publicReads[r.Path] && c.Get(fiber.HeaderAuthorization) == ""
+}
+
+// refuseAmbiguousLength answers 400 and closes the connection when a
+// request carries both Content-Length and Transfer-Encoding: a proxy in
+// front may read the body by the other header, and what it takes for the
+// next request would be smuggled past it. fasthttp quietly prefers
+// Transfer-Encoding and drops Content-Length from the parsed header, so
+// the raw header is read.
+func refuseAmbiguousLength(c *fiber.Ctx) error {
+	var length, encoding bool
+	for _, line := range bytes.Split(c.Request().Header.RawHeaders(), []byte("\n")) {
+		name, _, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			continue
+		}
+		name = bytes.TrimSpace(name)
+		length = length || bytes.EqualFold(name, []byte(fiber.HeaderContentLength))
+		encoding = encoding || bytes.EqualFold(name, []byte(fiber.HeaderTransferEncoding))
+	}
+	if length && encoding {
+		c.Context().SetConnectionClose()
+		return apperr.BadRequest("ambiguous_length", "a request may not carry both Content-Length and Transfer-Encoding")
+	}
+	return c.Next()
+}
+
+// allowOrigins lets browser pages of the listed origins call the API, with
+// preflight requests. Other origins get no CORS header at all (so a
+// browser refuses them), and every answer varies by Origin for caches.
+func allowOrigins(origins []string) fiber.Handler {
+	allowed := map[string]bool{}
+	for _, o := range origins {
+		allowed[strings.ToLower(o)] = true
+	}
+	mw := cors.New(cors.Config{
+		AllowOrigins:  strings.Join(origins, ","),
+		AllowMethods:  strings.Join([]string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPatch, fiber.MethodPut, fiber.MethodDelete}, ","),
+		AllowHeaders:  strings.Join([]string{fiber.HeaderAuthorization, fiber.HeaderContentType, fiber.HeaderAcceptLanguage, fiber.HeaderXRequestID}, ","),
+		ExposeHeaders: strings.Join([]string{fiber.HeaderRetryAfter, fiber.HeaderXRequestID, fiber.HeaderContentDisposition}, ","),
+		MaxAge:        600,
+	})
+	return func(c *fiber.Ctx) error {
+		if !allowed[strings.ToLower(c.Get(fiber.HeaderOrigin))] {
+			c.Vary(fiber.HeaderOrigin)
+			return c.Next()
+		}
+		return mw(c)
+	}
 }

@@ -30,6 +30,12 @@ func (h *Handlers) openapi(c *fiber.Ctx) error {
 	return c.Send(h.Spec)
 }
 
+// metrics serves the Prometheus registry, when it is not served on an
+// internal address of its own.
+func (h *Handlers) metrics(c *fiber.Ctx) error {
+	return h.metricsHandler(c)
+}
+
 // docs serves Swagger UI from assets embedded in the binary, so the
 // reference works with no internet access.
 func (h *Handlers) docs(c *fiber.Ctx) error {

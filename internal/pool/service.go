@@ -23,11 +23,18 @@ type Levels interface {
 	LevelsOf(ctx context.Context, idb bun.IDB, traineeIDs []string) (map[string]map[string]int, error)
 }
 
+// Tracks refuses a track filter naming no track; the catalogue provides
+// it, as it owns the tracks.
+type Tracks interface {
+	CheckTrackFilter(ctx context.Context, field, code string) error
+}
+
 // Service holds the rules of the graduate pool.
 type Service struct {
 	DB     *bun.DB
 	Store  Store
 	Levels Levels
+	Tracks Tracks
 	Now    func() time.Time
 	// ExportChunk is how many graduates an export reads per query; 0 means
 	// DefaultExportChunk. Tests set it small.
@@ -85,6 +92,9 @@ func (s *Service) Graduates(ctx context.Context, actor auth.Actor, f Filter, p p
 	}
 	f, err := normalise(f)
 	if err != nil {
+		return page.Page[Graduate]{}, err
+	}
+	if err := s.Tracks.CheckTrackFilter(ctx, "track", f.Track); err != nil {
 		return page.Page[Graduate]{}, err
 	}
 	after, err := cursorKey(p.After)
@@ -146,6 +156,9 @@ func (s *Service) Export(ctx context.Context, actor auth.Actor, f Filter) (*Expo
 	}
 	f, err := normalise(f)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.Tracks.CheckTrackFilter(ctx, "track", f.Track); err != nil {
 		return nil, err
 	}
 	return &Export{s: s, f: f}, nil
