@@ -12,6 +12,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
@@ -39,7 +40,7 @@ type Service struct {
 // Register makes a trainee or a company account. Companies start pending.
 func (s *Service) Register(ctx context.Context, in NewUser) (Profile, error) {
 	if in.Role != auth.Trainee && in.Role != auth.Company {
-		return Profile{}, apperr.Invalid(apperr.Field("role", "must be trainee or company"))
+		return Profile{}, apperr.Invalid(apperr.Field("role", msg.RoleTraineeOrCompany))
 	}
 	return s.create(ctx, "", in)
 }
@@ -47,7 +48,7 @@ func (s *Service) Register(ctx context.Context, in NewUser) (Profile, error) {
 // CreateUser is the admin making an instructor or another admin.
 func (s *Service) CreateUser(ctx context.Context, actor auth.Actor, in NewUser) (Profile, error) {
 	if in.Role != auth.Instructor && in.Role != auth.Admin {
-		return Profile{}, apperr.Invalid(apperr.Field("role", "must be instructor or admin; trainees and companies register themselves"))
+		return Profile{}, apperr.Invalid(apperr.Field("role", msg.RoleStaffRegisterSelf))
 	}
 	return s.create(ctx, actor.ID, in)
 }
@@ -57,16 +58,16 @@ func (s *Service) CreateUser(ctx context.Context, actor auth.Actor, in NewUser) 
 func (s *Service) CreateAccount(ctx context.Context, in NewUser) (Profile, error) {
 	var bad []apperr.FieldError
 	if in.Role != auth.Instructor && in.Role != auth.Admin {
-		bad = append(bad, apperr.Field("role", "must be instructor or admin"))
+		bad = append(bad, apperr.Field("role", msg.RoleStaff))
 	}
 	if e := normaliseEmail(in.Email); !strings.Contains(e, "@") || strings.ContainsAny(e, " \t") {
-		bad = append(bad, apperr.Field("email", "must be an email address"))
+		bad = append(bad, apperr.Field("email", msg.FieldEmail))
 	}
-	if msg := auth.PasswordProblem(in.Password); msg != "" {
-		bad = append(bad, apperr.Field("password", msg))
+	if m, ok := auth.PasswordCheck(in.Password); ok {
+		bad = append(bad, apperr.Field("password", m.ID, m.Args...))
 	}
 	if strings.TrimSpace(in.Name) == "" {
-		bad = append(bad, apperr.Field("name", "is required"))
+		bad = append(bad, apperr.Field("name", msg.FieldRequired))
 	}
 	if len(bad) > 0 {
 		return Profile{}, apperr.Invalid(bad...)
@@ -76,7 +77,7 @@ func (s *Service) CreateAccount(ctx context.Context, in NewUser) (Profile, error
 
 func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profile, error) {
 	if in.Role == auth.Company && strings.TrimSpace(in.CompanyName) == "" {
-		return Profile{}, apperr.Invalid(apperr.Field("company_name", "is required for a company"))
+		return Profile{}, apperr.Invalid(apperr.Field("company_name", msg.CompanyNameRequired))
 	}
 	hash, err := s.Hasher.Hash(in.Password)
 	if err != nil {
@@ -149,7 +150,7 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 			"region": p.Region != nil, "pool_opt_in": p.PoolOptIn != nil,
 		} {
 			if set {
-				bad = append(bad, apperr.Field(name, "only trainees have this field"))
+				bad = append(bad, apperr.Field(name, msg.TraineeOnlyField))
 			}
 		}
 	}
@@ -230,10 +231,10 @@ func (s *Service) ListUsers(ctx context.Context, role string, p page.Params) (pa
 // tokens stop at once because every request checks the account is active.
 func (s *Service) UpdateUser(ctx context.Context, actor auth.Actor, id string, p UserPatch) (Profile, error) {
 	if p.Active != nil && !*p.Active && id == actor.ID {
-		return Profile{}, apperr.Rule("self_deactivation", "you cannot deactivate your own account")
+		return Profile{}, apperr.Rule("self_deactivation", msg.SelfDeactivation)
 	}
 	if !ids.Valid(id) {
-		return Profile{}, apperr.NotFound("user")
+		return Profile{}, apperr.NotFound(msg.NotFoundUser)
 	}
 	now := s.Now().UTC()
 	var out User
@@ -296,7 +297,7 @@ func (s *Service) ListCompanies(ctx context.Context, status string, p page.Param
 // already has is a conflict; a rejection needs a reason the company can read.
 func (s *Service) DecideCompany(ctx context.Context, actor auth.Actor, id, status, reason string) (Company, error) {
 	if !ids.Valid(id) {
-		return Company{}, apperr.NotFound("company")
+		return Company{}, apperr.NotFound(msg.NotFoundCompany)
 	}
 	now := s.Now().UTC()
 	var out Company
@@ -306,7 +307,11 @@ func (s *Service) DecideCompany(ctx context.Context, actor auth.Actor, id, statu
 			return err
 		}
 		if c.Status == status {
-			return apperr.Conflict("company_already_"+status, "the company is already %s", status)
+			already := msg.CompanyAlreadyApproved
+			if status == CompanyRejected {
+				already = msg.CompanyAlreadyRejected
+			}
+			return apperr.Conflict("company_already_"+status, already)
 		}
 		before := map[string]any{"status": c.Status, "rejection_reason": c.RejectionReason}
 		c.Status = status
