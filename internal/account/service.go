@@ -84,9 +84,10 @@ func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profi
 		return Profile{}, err
 	}
 	now := s.Now().UTC()
+	locale, _ := msg.ParseLang(string(in.Locale))
 	u := User{
 		ID: ids.New(), Email: normaliseEmail(in.Email), PasswordHash: hash,
-		Name: strings.TrimSpace(in.Name), Role: in.Role, Active: true,
+		Name: strings.TrimSpace(in.Name), Role: in.Role, Active: true, Locale: string(locale),
 		CreatedAt: now, UpdatedAt: now,
 	}
 	u.SearchName = SearchName(u.Name)
@@ -141,7 +142,8 @@ func (s *Service) Me(ctx context.Context, actor auth.Actor) (Profile, error) {
 }
 
 // UpdateMe changes the caller's own profile. Trainee fields are refused for
-// other roles. A change of pool consent is timestamped and audited.
+// other roles. A change of pool consent is timestamped and audited; so is a
+// change of locale, the language of what is sent to the user later.
 func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch) (Profile, error) {
 	var bad []apperr.FieldError
 	if actor.Role != auth.Trainee {
@@ -152,6 +154,11 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 			if set {
 				bad = append(bad, apperr.Field(name, msg.TraineeOnlyField))
 			}
+		}
+	}
+	if p.Locale != nil {
+		if _, ok := msg.ParseLang(*p.Locale); !ok {
+			bad = append(bad, apperr.Field("locale", msg.FieldOneOf, "values", []string{string(msg.English), string(msg.Korean)}))
 		}
 	}
 	if len(bad) > 0 {
@@ -191,6 +198,17 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 			if err := audit.Record(ctx, tx, now, audit.Change{
 				ActorID: actor.ID, Action: "consent.changed", Entity: "user", EntityID: u.ID,
 				Before: before, After: map[string]any{"pool_opt_in": u.PoolOptIn},
+			}); err != nil {
+				return err
+			}
+		}
+		if p.Locale != nil && *p.Locale != u.Locale {
+			before := map[string]any{"locale": u.Locale}
+			u.Locale = *p.Locale
+			cols = append(cols, "locale")
+			if err := audit.Record(ctx, tx, now, audit.Change{
+				ActorID: actor.ID, Action: "locale.changed", Entity: "user", EntityID: u.ID,
+				Before: before, After: map[string]any{"locale": u.Locale},
 			}); err != nil {
 				return err
 			}
@@ -340,7 +358,7 @@ func (s *Service) CompanyOf(ctx context.Context, userID string) (Company, error)
 
 // profile assembles what /me shows for u.
 func (s *Service) profile(ctx context.Context, idb bun.IDB, u User) (Profile, error) {
-	p := Profile{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, Phone: u.Phone, CreatedAt: u.CreatedAt}
+	p := Profile{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, Phone: u.Phone, Locale: u.Locale, CreatedAt: u.CreatedAt}
 	switch u.Role {
 	case auth.Trainee:
 		skills, err := s.Store.skills(ctx, idb, u.ID)
