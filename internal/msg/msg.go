@@ -4,9 +4,9 @@
 //
 // A text names its parameters in braces ("{course} is level {level}") and a
 // Message passes them as name/value pairs, as log/slog does, so that each
-// language may place them in its own word order. Values are written by
-// Format: an instant in Korea time whatever the server's zone, a list joined
-// with commas, an ID as its text in the same language.
+// language may place them in its own word order. An instant is written in
+// Korea time whatever the server's zone, a list joined with commas, an ID
+// as its text in the same language.
 package msg
 
 import (
@@ -27,9 +27,6 @@ const (
 	English Lang = "en"
 	Korean  Lang = "ko"
 )
-
-// Langs lists the languages, the default first.
-func Langs() []Lang { return []Lang{English, Korean} }
 
 // ParseLang reads a stored or requested locale, "en" or "ko".
 func ParseLang(s string) (Lang, bool) {
@@ -117,7 +114,7 @@ func Text(l Lang, id ID, args ...any) string {
 		name := tmpl[open+1 : open+end]
 		b.WriteString(tmpl[:open])
 		if v, ok := arg(args, name); ok {
-			b.WriteString(Format(l, v))
+			b.WriteString(format(l, v))
 		} else {
 			b.WriteString(tmpl[open : open+end+1])
 		}
@@ -140,8 +137,8 @@ func arg(args []any, name string) (any, bool) {
 // time), so it needs no zoneinfo on the machine.
 var kst = time.FixedZone("KST", 9*60*60)
 
-// Format writes one parameter value in l.
-func Format(l Lang, v any) string {
+// format writes one parameter value in l.
+func format(l Lang, v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
@@ -161,8 +158,8 @@ func Format(l Lang, v any) string {
 	return fmt.Sprint(v)
 }
 
-// Params lists the parameter names a template uses, sorted, once each.
-func Params(tmpl string) []string {
+// params lists the parameter names a template uses, sorted, once each.
+func params(tmpl string) []string {
 	seen := map[string]bool{}
 	for {
 		open := strings.IndexByte(tmpl, '{')

@@ -58,7 +58,7 @@ func TestEveryIDHasBothLanguagesWithTheSameParameters(t *testing.T) {
 		if e.en == "" || e.ko == "" {
 			t.Errorf("%s: English %q, Korean %q: both are needed", name, e.en, e.ko)
 		}
-		if diff := cmp.Diff(Params(e.en), Params(e.ko)); diff != "" {
+		if diff := cmp.Diff(params(e.en), params(e.ko)); diff != "" {
 			t.Errorf("%s: the Korean text takes other parameters than the English (-en +ko):\n%s", name, diff)
 		}
 		if id != TitleOther && !slices.ContainsFunc([]rune(e.ko), func(r rune) bool { return unicode.Is(unicode.Hangul, r) }) {

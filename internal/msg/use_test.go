@@ -82,7 +82,7 @@ func TestEveryUseNamesACatalogueTextWithItsParameters(t *testing.T) {
 				}
 				checked++
 				if !spec.params || call.Ellipsis.IsValid() {
-					if !spec.params && len(Params(catalogue[id].en)) > 0 {
+					if !spec.params && len(params(catalogue[id].en)) > 0 {
 						t.Errorf("%s: %s takes parameters this call cannot give", where, id)
 					}
 					return true
@@ -103,7 +103,7 @@ func TestEveryUseNamesACatalogueTextWithItsParameters(t *testing.T) {
 					got = append(got, s)
 				}
 				sort.Strings(got)
-				if diff := cmp.Diff(Params(catalogue[id].en), got); diff != "" {
+				if diff := cmp.Diff(params(catalogue[id].en), got); diff != "" {
 					t.Errorf("%s: %s is given other parameters than it names (-names +given):\n%s", where, id, diff)
 				}
 				return true
