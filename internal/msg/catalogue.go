@@ -247,7 +247,7 @@ var catalogue = map[ID]entry{
 	RoleNotAllowed:          {"your role may not do this", "현재 역할로는 이 작업을 할 수 없습니다."},
 	TraineesEnrolThemselves: {"trainees enrol only themselves", "교육생은 본인만 수강 신청할 수 있습니다."},
 	RoleMayNotEnrol:         {"your role may not enrol", "현재 역할로는 수강 신청을 할 수 없습니다."},
-	CompanyNotApproved:      {"your company account is {status}: the graduate pool opens once an operator approves it", "기업 계정이 아직 승인되지 않았습니다(상태: {status}). 운영자가 승인하면 수료생 인재풀을 이용할 수 있습니다."},
+	CompanyNotApproved:      {"your company account is {status}: the graduate pool opens once an operator approves it", "기업 계정의 상태가 {status}입니다. 운영자가 승인한 기업만 수료생 인재풀을 이용할 수 있습니다."},
 	EmailTaken:              {"an account with this email already exists", "이 이메일로 가입된 계정이 이미 있습니다."},
 	SelfDeactivation:        {"you cannot deactivate your own account", "자신의 계정은 비활성화할 수 없습니다."},
 	CompanyAlreadyApproved:  {"the company is already approved", "이미 승인된 기업입니다."},
