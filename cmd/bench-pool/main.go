@@ -332,7 +332,7 @@ func load(ctx context.Context, d *bun.DB, o options) (string, error) {
 		stage, region := careerStages[rng.IntN(3)], regions[rng.IntN(len(regions))]
 		u := account.User{
 			ID: ids.New(), Email: fmt.Sprintf("trainee%06d@bench.kr", i), PasswordHash: hash, Name: name,
-			SearchName: account.SearchName(name), Role: auth.Trainee, Active: true,
+			SearchName: account.SearchName(name), Role: auth.Trainee, Active: true, Locale: "en",
 			CareerStage: &stage, Region: &region, PoolOptIn: rng.Float64() < o.optIn, CreatedAt: now, UpdatedAt: now,
 		}
 		users = append(users, u)

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 // User is a stored account.
@@ -27,6 +28,7 @@ type User struct {
 	Region             *string    `bun:"region"`
 	PoolOptIn          bool       `bun:"pool_opt_in"`
 	PoolOptInChangedAt *time.Time `bun:"pool_opt_in_changed_at"`
+	Locale             string     `bun:"locale"` // msg.English or msg.Korean
 	CreatedAt          time.Time  `bun:"created_at"`
 	UpdatedAt          time.Time  `bun:"updated_at"`
 }
@@ -67,6 +69,7 @@ type Profile struct {
 	Role      auth.Role `json:"role"`
 	Active    bool      `json:"active"`
 	Phone     *string   `json:"phone"`
+	Locale    string    `json:"locale"`
 	CreatedAt time.Time `json:"created_at"`
 
 	// Trainees only: nil for other roles, so its fields are left out.
@@ -106,6 +109,7 @@ type NewUser struct {
 	Name        string
 	Role        auth.Role
 	CompanyName string
+	Locale      msg.Lang // English when left out
 }
 
 // ProfilePatch changes one's own profile; nil leaves a field as it is.
@@ -116,6 +120,7 @@ type ProfilePatch struct {
 	CareerStage *string
 	Region      *string
 	PoolOptIn   *bool
+	Locale      *string
 }
 
 // UserPatch is the admin's change to a user.

@@ -12,6 +12,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
@@ -54,7 +55,7 @@ func (s *Service) SelfRegister(ctx context.Context, addr string, in NewUser) (Pr
 // Register makes a trainee or a company account. Companies start pending.
 func (s *Service) Register(ctx context.Context, in NewUser) (Profile, error) {
 	if in.Role != auth.Trainee && in.Role != auth.Company {
-		return Profile{}, apperr.Invalid(apperr.Field("role", "must be trainee or company"))
+		return Profile{}, apperr.Invalid(apperr.Field("role", msg.RoleTraineeOrCompany))
 	}
 	return s.create(ctx, "", in)
 }
@@ -62,7 +63,7 @@ func (s *Service) Register(ctx context.Context, in NewUser) (Profile, error) {
 // CreateUser is the admin making an instructor or another admin.
 func (s *Service) CreateUser(ctx context.Context, actor auth.Actor, in NewUser) (Profile, error) {
 	if in.Role != auth.Instructor && in.Role != auth.Admin {
-		return Profile{}, apperr.Invalid(apperr.Field("role", "must be instructor or admin; trainees and companies register themselves"))
+		return Profile{}, apperr.Invalid(apperr.Field("role", msg.RoleStaffRegisterSelf))
 	}
 	return s.create(ctx, actor.ID, in)
 }
@@ -72,16 +73,16 @@ func (s *Service) CreateUser(ctx context.Context, actor auth.Actor, in NewUser) 
 func (s *Service) CreateAccount(ctx context.Context, in NewUser) (Profile, error) {
 	var bad []apperr.FieldError
 	if in.Role != auth.Instructor && in.Role != auth.Admin {
-		bad = append(bad, apperr.Field("role", "must be instructor or admin"))
+		bad = append(bad, apperr.Field("role", msg.RoleStaff))
 	}
 	if e := normaliseEmail(in.Email); !strings.Contains(e, "@") || strings.ContainsAny(e, " \t") {
-		bad = append(bad, apperr.Field("email", "must be an email address"))
+		bad = append(bad, apperr.Field("email", msg.FieldEmail))
 	}
-	if msg := auth.PasswordProblem(in.Password); msg != "" {
-		bad = append(bad, apperr.Field("password", msg))
+	if m, ok := auth.PasswordCheck(in.Password); ok {
+		bad = append(bad, apperr.Field("password", m.ID, m.Args...))
 	}
 	if strings.TrimSpace(in.Name) == "" {
-		bad = append(bad, apperr.Field("name", "is required"))
+		bad = append(bad, apperr.Field("name", msg.FieldRequired))
 	}
 	if len(bad) > 0 {
 		return Profile{}, apperr.Invalid(bad...)
@@ -91,16 +92,17 @@ func (s *Service) CreateAccount(ctx context.Context, in NewUser) (Profile, error
 
 func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profile, error) {
 	if in.Role == auth.Company && strings.TrimSpace(in.CompanyName) == "" {
-		return Profile{}, apperr.Invalid(apperr.Field("company_name", "is required for a company"))
+		return Profile{}, apperr.Invalid(apperr.Field("company_name", msg.CompanyNameRequired))
 	}
 	hash, err := s.Hasher.Hash(in.Password)
 	if err != nil {
 		return Profile{}, err
 	}
 	now := s.Now().UTC()
+	locale, _ := msg.ParseLang(string(in.Locale))
 	u := User{
 		ID: ids.New(), Email: normaliseEmail(in.Email), PasswordHash: hash,
-		Name: strings.TrimSpace(in.Name), Role: in.Role, Active: true,
+		Name: strings.TrimSpace(in.Name), Role: in.Role, Active: true, Locale: string(locale),
 		CreatedAt: now, UpdatedAt: now,
 	}
 	u.SearchName = SearchName(u.Name)
@@ -155,7 +157,8 @@ func (s *Service) Me(ctx context.Context, actor auth.Actor) (Profile, error) {
 }
 
 // UpdateMe changes the caller's own profile. Trainee fields are refused for
-// other roles. A change of pool consent is timestamped and audited.
+// other roles. A change of pool consent is timestamped and audited; so is a
+// change of locale, the language of what is sent to the user later.
 func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch) (Profile, error) {
 	var bad []apperr.FieldError
 	if actor.Role != auth.Trainee {
@@ -164,8 +167,13 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 			"region": p.Region != nil, "pool_opt_in": p.PoolOptIn != nil,
 		} {
 			if set {
-				bad = append(bad, apperr.Field(name, "only trainees have this field"))
+				bad = append(bad, apperr.Field(name, msg.TraineeOnlyField))
 			}
+		}
+	}
+	if p.Locale != nil {
+		if _, ok := msg.ParseLang(*p.Locale); !ok {
+			bad = append(bad, apperr.Field("locale", msg.FieldOneOf, "values", []string{string(msg.English), string(msg.Korean)}))
 		}
 	}
 	if len(bad) > 0 {
@@ -209,6 +217,17 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 				return err
 			}
 		}
+		if p.Locale != nil && *p.Locale != u.Locale {
+			before := map[string]any{"locale": u.Locale}
+			u.Locale = *p.Locale
+			cols = append(cols, "locale")
+			if err := audit.Record(ctx, tx, now, audit.Change{
+				ActorID: actor.ID, Action: "locale.changed", Entity: "user", EntityID: u.ID,
+				Before: before, After: map[string]any{"locale": u.Locale},
+			}); err != nil {
+				return err
+			}
+		}
 		if p.Skills != nil {
 			if err := s.Store.replaceSkills(ctx, tx, u.ID, normaliseSkills(*p.Skills)); err != nil {
 				return err
@@ -245,10 +264,10 @@ func (s *Service) ListUsers(ctx context.Context, role string, p page.Params) (pa
 // tokens stop at once because every request checks the account is active.
 func (s *Service) UpdateUser(ctx context.Context, actor auth.Actor, id string, p UserPatch) (Profile, error) {
 	if p.Active != nil && !*p.Active && id == actor.ID {
-		return Profile{}, apperr.Rule("self_deactivation", "you cannot deactivate your own account")
+		return Profile{}, apperr.Rule("self_deactivation", msg.SelfDeactivation)
 	}
 	if !ids.Valid(id) {
-		return Profile{}, apperr.NotFound("user")
+		return Profile{}, apperr.NotFound(msg.NotFoundUser)
 	}
 	now := s.Now().UTC()
 	var out User
@@ -311,7 +330,7 @@ func (s *Service) ListCompanies(ctx context.Context, status string, p page.Param
 // already has is a conflict; a rejection needs a reason the company can read.
 func (s *Service) DecideCompany(ctx context.Context, actor auth.Actor, id, status, reason string) (Company, error) {
 	if !ids.Valid(id) {
-		return Company{}, apperr.NotFound("company")
+		return Company{}, apperr.NotFound(msg.NotFoundCompany)
 	}
 	now := s.Now().UTC()
 	var out Company
@@ -321,7 +340,11 @@ func (s *Service) DecideCompany(ctx context.Context, actor auth.Actor, id, statu
 			return err
 		}
 		if c.Status == status {
-			return apperr.Conflict("company_already_"+status, "the company is already %s", status)
+			already := msg.CompanyAlreadyApproved
+			if status == CompanyRejected {
+				already = msg.CompanyAlreadyRejected
+			}
+			return apperr.Conflict("company_already_"+status, already)
 		}
 		before := map[string]any{"status": c.Status, "rejection_reason": c.RejectionReason}
 		c.Status = status
@@ -350,7 +373,7 @@ func (s *Service) CompanyOf(ctx context.Context, userID string) (Company, error)
 
 // profile assembles what /me shows for u.
 func (s *Service) profile(ctx context.Context, idb bun.IDB, u User) (Profile, error) {
-	p := Profile{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, Phone: u.Phone, CreatedAt: u.CreatedAt}
+	p := Profile{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, Phone: u.Phone, Locale: u.Locale, CreatedAt: u.CreatedAt}
 	switch u.Role {
 	case auth.Trainee:
 		skills, err := s.Store.skills(ctx, idb, u.ID)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
@@ -28,7 +29,7 @@ type Store struct {
 func (s Store) insertUser(ctx context.Context, idb bun.IDB, u *User) error {
 	if _, err := idb.NewInsert().Model(u).Exec(ctx); err != nil {
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("email_taken", "an account with this email already exists")
+			return apperr.Conflict("email_taken", msg.EmailTaken)
 		}
 		return fmt.Errorf("insert user: %w", err)
 	}
@@ -49,7 +50,7 @@ func (s Store) user(ctx context.Context, idb bun.IDB, id string, lock bool) (Use
 		q = db.Locking(q)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return u, db.NotFound(err, "user")
+		return u, db.NotFound(err, msg.NotFoundUser)
 	}
 	return u, nil
 }
@@ -57,7 +58,7 @@ func (s Store) user(ctx context.Context, idb bun.IDB, id string, lock bool) (Use
 func (s Store) userByEmail(ctx context.Context, idb bun.IDB, email string) (User, error) {
 	var u User
 	if err := idb.NewSelect().Model(&u).Where("email = ?", email).Scan(ctx); err != nil {
-		return u, db.NotFound(err, "user")
+		return u, db.NotFound(err, msg.NotFoundUser)
 	}
 	return u, nil
 }
@@ -100,7 +101,7 @@ func (s Store) companyOfUser(ctx context.Context, idb bun.IDB, userID string) (C
 	err := idb.NewSelect().Model(&c).ColumnExpr("co.*").ColumnExpr("u.email AS email").
 		Join("JOIN users AS u ON u.id = co.user_id").Where("co.user_id = ?", userID).Scan(ctx)
 	if err != nil {
-		return c, db.NotFound(err, "company")
+		return c, db.NotFound(err, msg.NotFoundCompany)
 	}
 	return c, nil
 }
@@ -110,7 +111,7 @@ func (s Store) company(ctx context.Context, idb bun.IDB, id string) (Company, er
 	err := idb.NewSelect().Model(&c).ColumnExpr("co.*").ColumnExpr("u.email AS email").
 		Join("JOIN users AS u ON u.id = co.user_id").Where("co.id = ?", id).Scan(ctx)
 	if err != nil {
-		return c, db.NotFound(err, "company")
+		return c, db.NotFound(err, msg.NotFoundCompany)
 	}
 	return c, nil
 }
@@ -194,7 +195,7 @@ func (s Store) ActorByID(ctx context.Context, id string) (auth.Actor, bool, erro
 		return auth.Actor{}, false, fmt.Errorf("read user %s: %w", id, err)
 	}
 	if len(rows) == 0 {
-		return auth.Actor{}, false, apperr.NotFound("user")
+		return auth.Actor{}, false, apperr.NotFound(msg.NotFoundUser)
 	}
 	return auth.Actor{ID: rows[0].ID, Role: rows[0].Role}, rows[0].Active, nil
 }

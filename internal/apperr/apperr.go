@@ -5,8 +5,9 @@ package apperr
 
 import (
 	"errors"
-	"fmt"
 	"time"
+
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 // Kind classifies an error for the client.
@@ -26,33 +27,38 @@ const (
 	KindUnavailable                  // 503
 )
 
-// FieldError is one bad field of a request, named by its JSON name.
+// FieldError is one bad field of a request, named by its JSON name, with
+// what is wrong with it as a text of the message catalogue.
 type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
+	Field   string
+	Message msg.Message
 }
 
 // Error is an error with a kind, a machine-readable code and a detail that is
-// safe to show to the client.
+// safe to show to the client, as a text of the message catalogue so that the
+// client reads it in its language. The code never changes with the language.
 type Error struct {
 	Kind       Kind
 	Code       string
-	Detail     string
+	Message    msg.Message
 	Fields     []FieldError
 	RetryAfter time.Duration
 }
 
+// Detail is the detail in English, as logs show it.
+func (e *Error) Detail() string { return e.Message.Text(msg.English) }
+
 func (e *Error) Error() string {
 	s := e.Code
-	if e.Detail != "" {
-		s += ": " + e.Detail
+	if d := e.Detail(); d != "" {
+		s += ": " + d
 	}
 	for i, f := range e.Fields {
 		sep := "; "
 		if i == 0 {
 			sep = ": "
 		}
-		s += sep + f.Field + ": " + f.Message
+		s += sep + f.Field + ": " + f.Message.Text(msg.English)
 	}
 	return s
 }
@@ -76,50 +82,56 @@ func IsKind(err error, k Kind) bool {
 	return ok && e.Kind == k
 }
 
-// NotFound says the named thing does not exist or the caller may not see it.
-func NotFound(what string) *Error {
-	return &Error{Kind: KindNotFound, Code: "not_found", Detail: what + " not found"}
+// The constructors take the detail as an id of the message catalogue and
+// its parameters as name/value pairs (see msg.New).
+
+// NotFound says the thing does not exist or the caller may not see it; id
+// says which (msg.NotFoundCohort...).
+func NotFound(id msg.ID) *Error {
+	return &Error{Kind: KindNotFound, Code: "not_found", Message: msg.New(id)}
 }
 
 // Invalid is a validation failure with one entry per bad field.
 func Invalid(fields ...FieldError) *Error {
-	return &Error{Kind: KindInvalid, Code: "validation_failed", Detail: "the request has invalid fields", Fields: fields}
+	return &Error{Kind: KindInvalid, Code: "validation_failed", Message: msg.New(msg.InvalidFields), Fields: fields}
 }
 
-// Field is shorthand for a FieldError.
-func Field(name, msg string) FieldError { return FieldError{Field: name, Message: msg} }
+// Field is one bad field and what is wrong with it.
+func Field(name string, id msg.ID, args ...any) FieldError {
+	return FieldError{Field: name, Message: msg.New(id, args...)}
+}
 
 // Rule is a well-formed request that breaks a business rule (422).
-func Rule(code, format string, args ...any) *Error {
-	return &Error{Kind: KindRule, Code: code, Detail: fmt.Sprintf(format, args...)}
+func Rule(code string, id msg.ID, args ...any) *Error {
+	return &Error{Kind: KindRule, Code: code, Message: msg.New(id, args...)}
 }
 
 // Conflict is a request that conflicts with the current state (409).
-func Conflict(code, format string, args ...any) *Error {
-	return &Error{Kind: KindConflict, Code: code, Detail: fmt.Sprintf(format, args...)}
+func Conflict(code string, id msg.ID, args ...any) *Error {
+	return &Error{Kind: KindConflict, Code: code, Message: msg.New(id, args...)}
 }
 
 // BadRequest is malformed input (400).
-func BadRequest(code, format string, args ...any) *Error {
-	return &Error{Kind: KindBadRequest, Code: code, Detail: fmt.Sprintf(format, args...)}
+func BadRequest(code string, id msg.ID, args ...any) *Error {
+	return &Error{Kind: KindBadRequest, Code: code, Message: msg.New(id, args...)}
 }
 
 // Unauthorized is a missing or bad credential (401).
-func Unauthorized(detail string) *Error {
-	return &Error{Kind: KindUnauthorized, Code: "unauthorized", Detail: detail}
+func Unauthorized(id msg.ID) *Error {
+	return &Error{Kind: KindUnauthorized, Code: "unauthorized", Message: msg.New(id)}
 }
 
 // Forbidden is a role that may never do this (403).
-func Forbidden(code, detail string) *Error {
-	return &Error{Kind: KindForbidden, Code: code, Detail: detail}
+func Forbidden(code string, id msg.ID, args ...any) *Error {
+	return &Error{Kind: KindForbidden, Code: code, Message: msg.New(id, args...)}
 }
 
 // RateLimited asks the client to come back after retryAfter (429).
-func RateLimited(detail string, retryAfter time.Duration) *Error {
-	return &Error{Kind: KindRateLimited, Code: "rate_limited", Detail: detail, RetryAfter: retryAfter}
+func RateLimited(id msg.ID, retryAfter time.Duration) *Error {
+	return &Error{Kind: KindRateLimited, Code: "rate_limited", Message: msg.New(id), RetryAfter: retryAfter}
 }
 
 // Unavailable is a dependency that is down (503).
-func Unavailable(detail string) *Error {
-	return &Error{Kind: KindUnavailable, Code: "unavailable", Detail: detail}
+func Unavailable(id msg.ID) *Error {
+	return &Error{Kind: KindUnavailable, Code: "unavailable", Message: msg.New(id)}
 }

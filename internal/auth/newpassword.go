@@ -9,6 +9,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 // ChangePassword is a signed-in user replacing their own password. The
@@ -21,7 +22,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 		return err
 	}
 	if !s.Hasher.Check(cred.PasswordHash, current) {
-		return apperr.Rule("current_password_wrong", "the current password is wrong")
+		return apperr.Rule("current_password_wrong", msg.CurrentPasswordWrong)
 	}
 	hash, err := s.Hasher.Hash(next)
 	if err != nil {
@@ -40,8 +41,8 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 // line (a forgotten admin password, with no e-mail yet): it checks the
 // password as the API would, sets it and ends every session of the user.
 func (s *Service) SetPassword(ctx context.Context, email, password string) error {
-	if msg := PasswordProblem(password); msg != "" {
-		return apperr.Invalid(apperr.Field("password", msg))
+	if m, bad := PasswordCheck(password); bad {
+		return apperr.Invalid(apperr.FieldError{Field: "password", Message: m})
 	}
 	cred, err := s.Users.CredentialsByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {

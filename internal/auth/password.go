@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 // MinPasswordLength is the shortest password accepted, in characters.
@@ -55,15 +57,24 @@ func (h *Hasher) Waste(password string) {
 	_ = bcrypt.CompareHashAndPassword(h.dummy, []byte(password))
 }
 
-// PasswordProblem says what is wrong with a new password, or "" when it is
-// acceptable: at least MinPasswordLength characters and at most
+// PasswordCheck says what is wrong with a new password, and false when it
+// is acceptable: at least MinPasswordLength characters and at most
 // MaxPasswordBytes bytes of UTF-8 (bcrypt's limit, so 24 Hangul syllables).
-func PasswordProblem(p string) string {
+func PasswordCheck(p string) (msg.Message, bool) {
 	switch {
 	case utf8.RuneCountInString(p) < MinPasswordLength:
-		return fmt.Sprintf("must be at least %d characters", MinPasswordLength)
+		return msg.New(msg.PasswordTooShort, "min", MinPasswordLength), true
 	case len(p) > MaxPasswordBytes:
-		return fmt.Sprintf("must be at most %d bytes in UTF-8, got %d", MaxPasswordBytes, len(p))
+		return msg.New(msg.PasswordTooLong, "max", MaxPasswordBytes, "got", len(p)), true
+	}
+	return msg.Message{}, false
+}
+
+// PasswordProblem is what PasswordCheck finds, in English, or "": for the
+// command line and the configuration, whose messages are English.
+func PasswordProblem(p string) string {
+	if m, bad := PasswordCheck(p); bad {
+		return m.Text(msg.English)
 	}
 	return ""
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
 
@@ -34,7 +35,7 @@ type passwordReset struct {
 	CreatedAt time.Time  `bun:"created_at"`
 }
 
-var errResetTokenInvalid = apperr.BadRequest("reset_token_invalid", "the reset token is used, expired or unknown")
+var errResetTokenInvalid = apperr.BadRequest("reset_token_invalid", msg.ResetTokenInvalid)
 
 // RequestReset starts a password reset for the account with email, asked
 // from client address addr. For an active account it stores a single-use

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 )
@@ -45,7 +46,7 @@ type Service struct {
 	store         Store
 }
 
-var errBadLogin = apperr.Unauthorized("email or password is wrong")
+var errBadLogin = apperr.Unauthorized(msg.BadLogin)
 
 // Login checks email and password from client address addr and returns a new
 // token pair in a new refresh family. Past the failure limit for the account
@@ -112,7 +113,7 @@ func (s *Service) underLimit(ctx context.Context, key string, max int, now time.
 		return err
 	}
 	if n >= max {
-		return apperr.RateLimited("too many failed logins; try again later", start.Add(s.Limits.Window).Sub(now))
+		return apperr.RateLimited(msg.TooManyLogins, start.Add(s.Limits.Window).Sub(now))
 	}
 	return nil
 }
@@ -127,20 +128,20 @@ func (s *Service) Refresh(ctx context.Context, token string) (TokenPair, error) 
 		return TokenPair{}, err
 	}
 	if !found {
-		return TokenPair{}, apperr.Unauthorized("refresh token is not valid")
+		return TokenPair{}, apperr.Unauthorized(msg.RefreshInvalid)
 	}
 	if t.UsedAt != nil || t.RevokedAt != nil {
 		return TokenPair{}, s.reused(ctx, t.FamilyID, now)
 	}
 	if !now.Before(t.ExpiresAt) {
-		return TokenPair{}, apperr.Unauthorized("refresh token has expired")
+		return TokenPair{}, apperr.Unauthorized(msg.RefreshExpired)
 	}
 	actor, active, err := s.Users.ActorByID(ctx, t.UserID)
 	if err != nil {
 		return TokenPair{}, err
 	}
 	if !active {
-		return TokenPair{}, apperr.Unauthorized("account is deactivated")
+		return TokenPair{}, apperr.Unauthorized(msg.AccountDeactivated)
 	}
 	var pair TokenPair
 	raced := false
@@ -174,13 +175,13 @@ func (s *Service) Refresh(ctx context.Context, token string) (TokenPair, error) 
 	return pair, nil
 }
 
-var errSessionEnded = apperr.Unauthorized("the session has ended")
+var errSessionEnded = apperr.Unauthorized(msg.SessionEnded)
 
 func (s *Service) reused(ctx context.Context, family string, now time.Time) error {
 	if err := s.store.endSessions(ctx, s.DB, sessionScope{ID: family}, now); err != nil {
 		return err
 	}
-	return apperr.Unauthorized("refresh token was already used; its session is revoked")
+	return apperr.Unauthorized(msg.RefreshReused)
 }
 
 // Logout ends the session (the family) of token, and so every access token
@@ -192,7 +193,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		return err
 	}
 	if !found {
-		return apperr.Unauthorized("refresh token is not valid")
+		return apperr.Unauthorized(msg.RefreshInvalid)
 	}
 	return s.store.endSessions(ctx, s.DB, sessionScope{ID: t.FamilyID}, s.Now().UTC())
 }
@@ -214,26 +215,26 @@ func (s *Service) Authenticate(ctx context.Context, c *Claims) (Actor, error) {
 	// (beyond the skew between servers' clocks) was not issued by a server
 	// of this programme with a sound clock: refuse it.
 	if c.IssuedAt == nil || c.IssuedAt.After(s.Now().Add(maxClockSkew)) {
-		return Actor{}, apperr.Unauthorized("token issued in the future")
+		return Actor{}, apperr.Unauthorized(msg.TokenFromFuture)
 	}
 	if !s.Tokens.LifetimeOK(c) {
-		return Actor{}, apperr.Unauthorized("token lives longer than this server's access tokens")
+		return Actor{}, apperr.Unauthorized(msg.TokenTooLong)
 	}
 	u, found, err := s.store.sessionUser(ctx, s.DB, c.SessionID, c.Subject)
 	if err != nil {
 		return Actor{}, err
 	}
 	if !found {
-		return Actor{}, apperr.Unauthorized("token session does not exist")
+		return Actor{}, apperr.Unauthorized(msg.SessionUnknown)
 	}
 	if !u.Active {
-		return Actor{}, apperr.Unauthorized("account is deactivated")
+		return Actor{}, apperr.Unauthorized(msg.AccountDeactivated)
 	}
 	if u.RevokedAt != nil {
 		return Actor{}, errSessionEnded
 	}
 	if string(u.Role) != c.Role {
-		return Actor{}, apperr.Unauthorized("token role is stale")
+		return Actor{}, apperr.Unauthorized(msg.TokenRoleStale)
 	}
 	return Actor{ID: u.ID, Role: u.Role, SessionID: c.SessionID}, nil
 }

@@ -2,7 +2,6 @@ package catalogue
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
 
@@ -53,7 +53,7 @@ func (s *Service) LevelsOf(ctx context.Context, idb bun.IDB, traineeIDs []string
 // courses still count.
 func (s *Service) Place(ctx context.Context, actor auth.Actor, traineeID string, in NewPlacement) (Placement, error) {
 	if !ids.Valid(traineeID) {
-		return Placement{}, apperr.NotFound("trainee")
+		return Placement{}, apperr.NotFound(msg.NotFoundTrainee)
 	}
 	now := s.Now().UTC()
 	p := Placement{
@@ -63,7 +63,7 @@ func (s *Service) Place(ctx context.Context, actor auth.Actor, traineeID string,
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		u, err := s.Store.user(ctx, tx, traineeID)
 		if apperr.IsKind(err, apperr.KindNotFound) || (err == nil && u.Role != string(auth.Trainee)) {
-			return apperr.NotFound("trainee")
+			return apperr.NotFound(msg.NotFoundTrainee)
 		}
 		if err != nil {
 			return err
@@ -71,7 +71,7 @@ func (s *Service) Place(ctx context.Context, actor auth.Actor, traineeID string,
 		if ok, err := s.Store.trackExists(ctx, tx, p.Track); err != nil {
 			return err
 		} else if !ok {
-			return apperr.Invalid(apperr.Field("track", fmt.Sprintf("unknown track %q; see GET /v1/tracks", p.Track)))
+			return apperr.Invalid(apperr.Field("track", msg.UnknownTrack, "track", p.Track))
 		}
 		levels, err := s.TraineeLevels(ctx, tx, traineeID)
 		if err != nil {
@@ -127,10 +127,10 @@ func standingOf(rows []standingRow) standing {
 // prerequisite completed. codes names prerequisites by id for the message.
 func eligible(c gate, st standing) error {
 	if st.completed[c.ID] {
-		return apperr.Conflict("already_completed", "you have already completed %s", c.Code)
+		return apperr.Conflict("already_completed", msg.AlreadyCompleted, "course", c.Code)
 	}
 	if have := st.levels[c.Track]; c.Level > have+1 {
-		return apperr.Rule("level_too_low", "%s is level %d: it needs level %d in %s; you have %d", c.Code, c.Level, c.Level-1, c.Track, have)
+		return apperr.Rule("level_too_low", msg.LevelTooLow, "course", c.Code, "level", c.Level, "needs", c.Level-1, "track", c.Track, "have", have)
 	}
 	var missing []string
 	for pid, code := range c.Prerequisites {
@@ -140,7 +140,7 @@ func eligible(c gate, st standing) error {
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		return apperr.Rule("prerequisite_missing", "complete %s first", strings.Join(missing, ", "))
+		return apperr.Rule("prerequisite_missing", msg.PrerequisiteMissing, "courses", missing)
 	}
 	return nil
 }
@@ -171,7 +171,7 @@ func (s *Service) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, cou
 		}
 	}
 	if !found {
-		return apperr.NotFound("course")
+		return apperr.NotFound(msg.NotFoundCourse)
 	}
 	return eligible(g, standingOf(standingRows))
 }
@@ -212,8 +212,8 @@ var fitRank = map[string]int{FitNextLevel: 0, FitSameLevel: 1, FitNewTrack: 2, F
 // trainee is eligible and holds no active enrolment in the course. Best fit
 // first: the next level in a track they are active in, then their level,
 // then a first course in a new track, then the rest; among equals, the
-// window that closes soonest. At most limit items.
-func (s *Service) Recommendations(ctx context.Context, actor auth.Actor, limit int) (List[Recommendation], error) {
+// window that closes soonest. At most limit items, their reasons in l.
+func (s *Service) Recommendations(ctx context.Context, actor auth.Actor, limit int, l msg.Lang) (List[Recommendation], error) {
 	now := s.Now()
 	st, err := s.standing(ctx, s.DB, actor.ID)
 	if err != nil {
@@ -254,7 +254,7 @@ func (s *Service) Recommendations(ctx context.Context, actor auth.Actor, limit i
 			continue
 		}
 		ch.derive(now)
-		out = append(out, recommend(ch, c, st, codes))
+		out = append(out, recommend(ch, c, st, codes, l))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return fitRank[out[i].Fit] < fitRank[out[j].Fit] })
 	if len(out) > limit {
@@ -281,23 +281,23 @@ func (s *Service) coursesWithPrerequisites(ctx context.Context, courseIDs []stri
 	return byID, nil
 }
 
-// recommend says how well an eligible cohort fits and why.
-func recommend(ch Cohort, c Course, st standing, codes map[string]string) Recommendation {
+// recommend says how well an eligible cohort fits and why, in l.
+func recommend(ch Cohort, c Course, st standing, codes map[string]string, l msg.Lang) Recommendation {
 	r := Recommendation{Cohort: ch, Reasons: []string{}}
 	have := st.levels[c.Track]
 	switch {
 	case have > 0 && c.Level == have+1:
 		r.Fit = FitNextLevel
-		r.Reasons = append(r.Reasons, fmt.Sprintf("next level in %s (you are level %d)", c.Track, have))
+		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonNextLevel, "track", c.Track, "level", have))
 	case have > 0 && c.Level == have:
 		r.Fit = FitSameLevel
-		r.Reasons = append(r.Reasons, fmt.Sprintf("at your level in %s (level %d)", c.Track, have))
+		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonSameLevel, "track", c.Track, "level", have))
 	case have == 0:
 		r.Fit = FitNewTrack
-		r.Reasons = append(r.Reasons, fmt.Sprintf("a starting point in %s, a track new to you", c.Track))
+		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonNewTrack, "track", c.Track))
 	default:
 		r.Fit = FitOther
-		r.Reasons = append(r.Reasons, fmt.Sprintf("below your level %d in %s: a refresher", have, c.Track))
+		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonRefresher, "level", have, "track", c.Track))
 	}
 	var done []string
 	for _, pid := range c.Prerequisites {
@@ -305,12 +305,12 @@ func recommend(ch Cohort, c Course, st standing, codes map[string]string) Recomm
 	}
 	sort.Strings(done)
 	for _, code := range done {
-		r.Reasons = append(r.Reasons, "prerequisite "+code+" completed")
+		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonPrerequisite, "course", code))
 	}
 	if ch.SeatsLeft > 0 {
-		r.Reasons = append(r.Reasons, fmt.Sprintf("%d of %d seats left; enrolment closes %s", ch.SeatsLeft, ch.Capacity, ch.EnrolClosesAt.Format("2006-01-02 15:04 UTC")))
+		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonSeatsLeft, "left", ch.SeatsLeft, "capacity", ch.Capacity, "at", ch.EnrolClosesAt))
 	} else {
-		r.Reasons = append(r.Reasons, fmt.Sprintf("full: you would join the waitlist (%d waiting)", ch.WaitlistLength))
+		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonWaitlist, "waiting", ch.WaitlistLength))
 	}
 	return r
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
@@ -77,14 +78,14 @@ func (s *Service) CheckTrackFilter(ctx context.Context, field, code string) erro
 		}
 		codes = append(codes, t.Code)
 	}
-	return apperr.Invalid(apperr.Field(field, "must be one of: "+strings.Join(codes, ", ")))
+	return apperr.Invalid(apperr.Field(field, msg.FieldOneOf, "values", strings.Join(codes, ", ")))
 }
 
 // CreateTrack adds a track. Codes are lower-case words joined by hyphens.
 func (s *Service) CreateTrack(ctx context.Context, actor auth.Actor, code, name string) (Track, error) {
 	code = strings.ToLower(strings.TrimSpace(code))
 	if !trackCodeRe.MatchString(code) {
-		return Track{}, apperr.Invalid(apperr.Field("code", "must be lower-case letters and digits, in words joined by hyphens (e.g. solid-state)"))
+		return Track{}, apperr.Invalid(apperr.Field("code", msg.TrackCodeFormat))
 	}
 	now := s.Now().UTC()
 	t := Track{Code: code, Name: strings.TrimSpace(name), CreatedAt: now}
@@ -104,14 +105,14 @@ func (s *Service) CreateTrack(ctx context.Context, actor auth.Actor, code, name 
 // Course is one course; only admins see courses that are not published.
 func (s *Service) Course(ctx context.Context, actor auth.Actor, id string) (Course, error) {
 	if !ids.Valid(id) {
-		return Course{}, apperr.NotFound("course")
+		return Course{}, apperr.NotFound(msg.NotFoundCourse)
 	}
 	c, err := s.Store.course(ctx, s.DB, id, false)
 	if err != nil {
 		return Course{}, err
 	}
 	if c.Status != Published && actor.Role != auth.Admin {
-		return Course{}, apperr.NotFound("course")
+		return Course{}, apperr.NotFound(msg.NotFoundCourse)
 	}
 	return c, nil
 }
@@ -196,7 +197,7 @@ func (s *Service) CreateCourse(ctx context.Context, actor auth.Actor, in NewCour
 // archived. Prerequisites and the level are checked against the whole graph.
 func (s *Service) UpdateCourse(ctx context.Context, actor auth.Actor, id string, p CoursePatch) (Course, error) {
 	if !ids.Valid(id) {
-		return Course{}, apperr.NotFound("course")
+		return Course{}, apperr.NotFound(msg.NotFoundCourse)
 	}
 	now := s.Now().UTC()
 	var out Course
@@ -306,12 +307,12 @@ func (s *Service) UpdateCourse(ctx context.Context, actor auth.Actor, id string,
 func (s *Service) checkCourse(ctx context.Context, idb bun.IDB, c Course, prereqsGiven bool) ([]apperr.FieldError, error) {
 	var bad []apperr.FieldError
 	if len(c.Code) > 32 || !courseCodeRe.MatchString(c.Code) {
-		bad = append(bad, apperr.Field("code", "must be letters and digits in parts joined by hyphens, at most 32 characters (e.g. BMS-301)"))
+		bad = append(bad, apperr.Field("code", msg.CourseCodeFormat))
 	}
 	if ok, err := s.Store.trackExists(ctx, idb, c.Track); err != nil {
 		return nil, err
 	} else if !ok {
-		bad = append(bad, apperr.Field("track", fmt.Sprintf("unknown track %q; see GET /v1/tracks", c.Track)))
+		bad = append(bad, apperr.Field("track", msg.UnknownTrack, "track", c.Track))
 	}
 	prereqs, err := s.Store.coursesByID(ctx, idb, validIDs(c.Prerequisites))
 	if err != nil {
@@ -322,13 +323,13 @@ func (s *Service) checkCourse(ctx context.Context, idb bun.IDB, c Course, prereq
 		pc, ok := prereqs[pid]
 		switch {
 		case pid == c.ID:
-			bad = append(bad, apperr.Field(field, "a course cannot be its own prerequisite"))
+			bad = append(bad, apperr.Field(field, msg.OwnPrerequisite))
 		case !ok:
-			bad = append(bad, apperr.Field(field, "no course has this id"))
+			bad = append(bad, apperr.Field(field, msg.NoSuchCourse))
 		case pc.Level > c.Level && prereqsGiven:
-			bad = append(bad, apperr.Field(field, fmt.Sprintf("%s is level %d, above this course's level %d", pc.Code, pc.Level, c.Level)))
+			bad = append(bad, apperr.Field(field, msg.PrerequisiteAbove, "course", pc.Code, "level", pc.Level, "own", c.Level))
 		case pc.Level > c.Level:
-			bad = append(bad, apperr.Field("level", fmt.Sprintf("must be at least %d: prerequisite %s is level %d", pc.Level, pc.Code, pc.Level)))
+			bad = append(bad, apperr.Field("level", msg.LevelBelowPrerequisite, "level", pc.Level, "course", pc.Code))
 		}
 	}
 	if len(bad) > 0 || !prereqsGiven || len(c.Prerequisites) == 0 {
@@ -342,7 +343,7 @@ func (s *Service) checkCourse(ctx context.Context, idb bun.IDB, c Course, prereq
 		}
 		if reaches {
 			bad = append(bad, apperr.Field(fmt.Sprintf("prerequisites[%d]", i),
-				fmt.Sprintf("%s already requires %s, directly or through other courses: this would form a cycle", prereqs[pid].Code, c.Code)))
+				msg.PrerequisiteCycle, "prerequisite", prereqs[pid].Code, "course", c.Code))
 		}
 	}
 	return bad, nil
@@ -382,7 +383,7 @@ func (s *Service) checkDependents(ctx context.Context, idb bun.IDB, c Course) ([
 	var bad []apperr.FieldError
 	for _, d := range deps {
 		if d.Level < c.Level {
-			bad = append(bad, apperr.Field("level", fmt.Sprintf("must be at most %d: this course is a prerequisite of %s (level %d)", d.Level, d.Code, d.Level)))
+			bad = append(bad, apperr.Field("level", msg.LevelAboveDependent, "level", d.Level, "course", d.Code))
 		}
 	}
 	return bad, nil
@@ -403,14 +404,14 @@ func CohortVisible(actor auth.Actor, courseStatus, instructorID string) bool {
 // Cohort is one cohort, to those who may see it (CohortVisible).
 func (s *Service) Cohort(ctx context.Context, actor auth.Actor, id string) (Cohort, error) {
 	if !ids.Valid(id) {
-		return Cohort{}, apperr.NotFound("cohort")
+		return Cohort{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	ch, err := s.Store.cohort(ctx, s.DB, id)
 	if err != nil {
 		return Cohort{}, err
 	}
 	if !CohortVisible(actor, ch.CourseStatus, ch.InstructorID) {
-		return Cohort{}, apperr.NotFound("cohort")
+		return Cohort{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	ch.derive(s.Now())
 	return ch, nil
@@ -451,7 +452,7 @@ func (s *Service) listCohorts(ctx context.Context, f CohortFilter, v cohortVisib
 // with past dates; an archived course takes no new cohorts.
 func (s *Service) CreateCohort(ctx context.Context, actor auth.Actor, courseID string, in NewCohort) (Cohort, error) {
 	if !ids.Valid(courseID) {
-		return Cohort{}, apperr.NotFound("course")
+		return Cohort{}, apperr.NotFound(msg.NotFoundCourse)
 	}
 	now := s.Now().UTC()
 	ch := Cohort{
@@ -466,7 +467,7 @@ func (s *Service) CreateCohort(ctx context.Context, actor auth.Actor, courseID s
 			return err
 		}
 		if c.Status == Archived {
-			return apperr.Rule("course_archived", "%s is archived and takes no new cohorts", c.Code)
+			return apperr.Rule("course_archived", msg.CourseArchived, "course", c.Code)
 		}
 		if err := s.checkCohort(ctx, tx, ch, true); err != nil {
 			return err
@@ -489,7 +490,7 @@ func (s *Service) CreateCohort(ctx context.Context, actor auth.Actor, courseID s
 // through the enrolment hook, in the same transaction.
 func (s *Service) UpdateCohort(ctx context.Context, actor auth.Actor, id string, p CohortPatch) (Cohort, error) {
 	if !ids.Valid(id) {
-		return Cohort{}, apperr.NotFound("cohort")
+		return Cohort{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	now := s.Now().UTC()
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -498,7 +499,7 @@ func (s *Service) UpdateCohort(ctx context.Context, actor auth.Actor, id string,
 			return err
 		}
 		if ch.CancelledAt != nil {
-			return apperr.Conflict("cohort_cancelled", "the cohort is cancelled")
+			return apperr.Conflict("cohort_cancelled", msg.CohortCancelled)
 		}
 		before := ch
 		cols := []string{"updated_at"}
@@ -512,7 +513,7 @@ func (s *Service) UpdateCohort(ctx context.Context, actor auth.Actor, id string,
 		}
 		if p.Capacity != nil {
 			if *p.Capacity < ch.SeatsTaken {
-				return apperr.Conflict("capacity_below_seats", "capacity %d is below the %d seats taken", *p.Capacity, ch.SeatsTaken)
+				return apperr.Conflict("capacity_below_seats", msg.CapacityBelowSeatsTaken, "capacity", *p.Capacity, "taken", ch.SeatsTaken)
 			}
 			ch.Capacity = *p.Capacity
 			cols = append(cols, "capacity")
@@ -568,7 +569,7 @@ func (s *Service) UpdateCohort(ctx context.Context, actor auth.Actor, id string,
 // transaction.
 func (s *Service) CancelCohort(ctx context.Context, actor auth.Actor, id string) (Cohort, error) {
 	if !ids.Valid(id) {
-		return Cohort{}, apperr.NotFound("cohort")
+		return Cohort{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	now := s.Now().UTC()
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -578,9 +579,9 @@ func (s *Service) CancelCohort(ctx context.Context, actor auth.Actor, id string)
 		}
 		switch ch.StatusAt(now) {
 		case Cancelled:
-			return apperr.Conflict("cohort_cancelled", "the cohort is already cancelled")
+			return apperr.Conflict("cohort_cancelled", msg.CohortAlreadyCancelled)
 		case Finished:
-			return apperr.Conflict("cohort_finished", "the cohort has finished and cannot be cancelled")
+			return apperr.Conflict("cohort_finished", msg.CohortFinished)
 		}
 		before := ch
 		ch.CancelledAt = &now
@@ -638,7 +639,7 @@ func (s *Service) read(ctx context.Context, id string) (Cohort, error) {
 func (s *Service) checkCohort(ctx context.Context, idb bun.IDB, ch Cohort, instructorSet bool) error {
 	var bad []apperr.FieldError
 	if ch.Label == "" {
-		bad = append(bad, apperr.Field("label", "must not be blank"))
+		bad = append(bad, apperr.Field("label", msg.FieldNotBlank))
 	}
 	if instructorSet {
 		why, err := s.checkInstructor(ctx, idb, ch.InstructorID)
@@ -650,12 +651,12 @@ func (s *Service) checkCohort(ctx context.Context, idb bun.IDB, ch Cohort, instr
 		}
 	}
 	if ch.StartsOn > ch.EndsOn {
-		bad = append(bad, apperr.Field("ends_on", "must not be before starts_on"))
+		bad = append(bad, apperr.Field("ends_on", msg.EndsBeforeStarts))
 	}
 	if !ch.EnrolOpensAt.Before(ch.EnrolClosesAt) {
-		bad = append(bad, apperr.Field("enrol_closes_at", "must be after enrol_opens_at"))
+		bad = append(bad, apperr.Field("enrol_closes_at", msg.ClosesBeforeOpens))
 	} else if end, err := DayStart(ch.EndsOn); err == nil && ch.EnrolClosesAt.After(end.AddDate(0, 0, 1)) {
-		bad = append(bad, apperr.Field("enrol_closes_at", "must not be after the cohort ends (the end of ends_on)"))
+		bad = append(bad, apperr.Field("enrol_closes_at", msg.ClosesAfterEnd))
 	}
 	if len(bad) > 0 {
 		return apperr.Invalid(bad...)
@@ -665,20 +666,20 @@ func (s *Service) checkCohort(ctx context.Context, idb bun.IDB, ch Cohort, instr
 
 // checkInstructor says what is wrong with id as a cohort's instructor ("" if
 // nothing): it must be the id of an instructor whose account is active.
-func (s *Service) checkInstructor(ctx context.Context, idb bun.IDB, id string) (string, error) {
+func (s *Service) checkInstructor(ctx context.Context, idb bun.IDB, id string) (msg.ID, error) {
 	if !ids.Valid(id) {
-		return "no instructor has this id", nil
+		return msg.NoSuchInstructor, nil
 	}
 	u, err := s.Store.user(ctx, idb, id)
 	switch {
 	case apperr.IsKind(err, apperr.KindNotFound):
-		return "no instructor has this id", nil
+		return msg.NoSuchInstructor, nil
 	case err != nil:
 		return "", err
 	case u.Role != string(auth.Instructor):
-		return "this user is not an instructor", nil
+		return msg.NotAnInstructor, nil
 	case !u.Active:
-		return "this instructor's account is deactivated", nil
+		return msg.InstructorDeactivated, nil
 	}
 	return "", nil
 }

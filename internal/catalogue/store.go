@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
@@ -54,7 +55,7 @@ func (s Store) trackExists(ctx context.Context, idb bun.IDB, code string) (bool,
 func (s Store) insertTrack(ctx context.Context, idb bun.IDB, t *Track) error {
 	if _, err := idb.NewInsert().Model(t).Exec(ctx); err != nil {
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("track_exists", "a track with code %s already exists", t.Code)
+			return apperr.Conflict("track_exists", msg.TrackExists, "code", t.Code)
 		}
 		return fmt.Errorf("insert track: %w", err)
 	}
@@ -66,7 +67,7 @@ func (s Store) insertTrack(ctx context.Context, idb bun.IDB, t *Track) error {
 func (s Store) insertCourse(ctx context.Context, idb bun.IDB, c *Course) error {
 	if _, err := idb.NewInsert().Model(c).Exec(ctx); err != nil {
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("course_code_taken", "a course with code %s already exists", c.Code)
+			return apperr.Conflict("course_code_taken", msg.CourseCodeTaken, "code", c.Code)
 		}
 		return fmt.Errorf("insert course: %w", err)
 	}
@@ -76,7 +77,7 @@ func (s Store) insertCourse(ctx context.Context, idb bun.IDB, c *Course) error {
 func (s Store) updateCourse(ctx context.Context, idb bun.IDB, c *Course, cols ...string) error {
 	if _, err := idb.NewUpdate().Model(c).Column(cols...).WherePK().Exec(ctx); err != nil {
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("course_code_taken", "a course with code %s already exists", c.Code)
+			return apperr.Conflict("course_code_taken", msg.CourseCodeTaken, "code", c.Code)
 		}
 		return fmt.Errorf("update course %s: %w", c.ID, err)
 	}
@@ -90,7 +91,7 @@ func (s Store) course(ctx context.Context, idb bun.IDB, id string, lock bool) (C
 		q = db.Locking(q)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return c, db.NotFound(err, "course")
+		return c, db.NotFound(err, msg.NotFoundCourse)
 	}
 	cs := []Course{c}
 	if err := s.attach(ctx, idb, cs); err != nil {
@@ -102,7 +103,7 @@ func (s Store) course(ctx context.Context, idb bun.IDB, id string, lock bool) (C
 func (s Store) courseByCode(ctx context.Context, idb bun.IDB, code string) (Course, error) {
 	var c Course
 	if err := idb.NewSelect().Model(&c).Where("c.code = ?", code).Scan(ctx); err != nil {
-		return c, db.NotFound(err, "course")
+		return c, db.NotFound(err, msg.NotFoundCourse)
 	}
 	cs := []Course{c}
 	if err := s.attach(ctx, idb, cs); err != nil {
@@ -313,7 +314,7 @@ func (s Store) cohortQuery(idb bun.IDB, dst any) *bun.SelectQuery {
 func (s Store) cohort(ctx context.Context, idb bun.IDB, id string) (Cohort, error) {
 	var ch Cohort
 	if err := s.cohortQuery(idb, &ch).Where("ch.id = ?", id).Scan(ctx); err != nil {
-		return ch, db.NotFound(err, "cohort")
+		return ch, db.NotFound(err, msg.NotFoundCohort)
 	}
 	return ch, nil
 }
@@ -322,7 +323,7 @@ func (s Store) cohort(ctx context.Context, idb bun.IDB, id string) (Cohort, erro
 func (s Store) lockCohort(ctx context.Context, idb bun.IDB, id string) (Cohort, error) {
 	var ch Cohort
 	if err := db.Locking(idb.NewSelect().Model(&ch).Where("ch.id = ?", id)).Scan(ctx); err != nil {
-		return ch, db.NotFound(err, "cohort")
+		return ch, db.NotFound(err, msg.NotFoundCohort)
 	}
 	return ch, nil
 }
@@ -340,7 +341,7 @@ var cohortReadOnly = []string{"seats_taken", "waitlist_seq_last", "waitlist_left
 func (s Store) updateCohort(ctx context.Context, idb bun.IDB, ch *Cohort, cols ...string) error {
 	if _, err := idb.NewUpdate().Model(ch).Column(cols...).WherePK().Exec(ctx); err != nil {
 		if db.IsCheckViolation(err) {
-			return apperr.Conflict("capacity_below_seats", "capacity cannot go below the seats taken")
+			return apperr.Conflict("capacity_below_seats", msg.CapacityBelowSeats)
 		}
 		return fmt.Errorf("update cohort %s: %w", ch.ID, err)
 	}
@@ -418,7 +419,7 @@ type account struct {
 func (s Store) user(ctx context.Context, idb bun.IDB, id string) (account, error) {
 	var u account
 	if err := idb.NewSelect().Table("users").Column("role", "active").Where("id = ?", id).Scan(ctx, &u); err != nil {
-		return u, db.NotFound(err, "user")
+		return u, db.NotFound(err, msg.NotFoundUser)
 	}
 	return u, nil
 }

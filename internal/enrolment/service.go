@@ -12,6 +12,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
@@ -55,18 +56,18 @@ func (s *Service) Enrol(ctx context.Context, actor auth.Actor, cohortID, trainee
 	switch actor.Role {
 	case auth.Trainee:
 		if traineeID != "" && traineeID != actor.ID {
-			return Enrolment{}, false, apperr.Forbidden("role_not_allowed", "trainees enrol only themselves")
+			return Enrolment{}, false, apperr.Forbidden("role_not_allowed", msg.TraineesEnrolThemselves)
 		}
 		traineeID = actor.ID
 	case auth.Admin:
 		if traineeID == "" {
-			return Enrolment{}, false, apperr.Invalid(apperr.Field("trainee_id", "is required when an admin enrols a trainee"))
+			return Enrolment{}, false, apperr.Invalid(apperr.Field("trainee_id", msg.TraineeIDRequired))
 		}
 	default:
-		return Enrolment{}, false, apperr.Forbidden("role_not_allowed", "your role may not enrol")
+		return Enrolment{}, false, apperr.Forbidden("role_not_allowed", msg.RoleMayNotEnrol)
 	}
 	if !ids.Valid(cohortID) {
-		return Enrolment{}, false, apperr.NotFound("cohort")
+		return Enrolment{}, false, apperr.NotFound(msg.NotFoundCohort)
 	}
 	var (
 		out     Enrolment
@@ -85,7 +86,7 @@ func (s *Service) Enrol(ctx context.Context, actor auth.Actor, cohortID, trainee
 			break
 		}
 		if attempt == maxAttempts {
-			err = apperr.Rule("enrolment_closed", "enrolment closed while the request was being handled")
+			err = apperr.Rule("enrolment_closed", msg.EnrolmentClosedMeanwhile)
 			break
 		}
 	}
@@ -117,7 +118,7 @@ func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, tra
 		// The cohort of a course the trainee may not see does not exist
 		// for them, here as on GET /v1/cohorts/{id}; an admin, who sees
 		// it, is told below that enrolment is closed.
-		return Enrolment{}, false, apperr.NotFound("cohort")
+		return Enrolment{}, false, apperr.NotFound(msg.NotFoundCohort)
 	}
 	if actor.Role == auth.Admin {
 		if err := s.requireTrainee(ctx, s.DB, traineeID); err != nil {
@@ -149,25 +150,25 @@ func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, tra
 func open(c cohortSeats, now time.Time) error {
 	switch {
 	case c.CancelledAt != nil:
-		return apperr.Rule("enrolment_closed", "the cohort was cancelled")
+		return apperr.Rule("enrolment_closed", msg.EnrolmentCohortCancelled)
 	case c.CourseStatus != "published":
-		return apperr.Rule("enrolment_closed", "the course is not published")
+		return apperr.Rule("enrolment_closed", msg.EnrolmentNotPublished)
 	case now.Before(c.EnrolOpensAt):
-		return apperr.Rule("enrolment_closed", "enrolment opens at %s", c.EnrolOpensAt.UTC().Format(time.RFC3339))
+		return apperr.Rule("enrolment_closed", msg.EnrolmentOpensAt, "at", c.EnrolOpensAt)
 	case !now.Before(c.EnrolClosesAt):
-		return apperr.Rule("enrolment_closed", "enrolment closed at %s", c.EnrolClosesAt.UTC().Format(time.RFC3339))
+		return apperr.Rule("enrolment_closed", msg.EnrolmentClosedAt, "at", c.EnrolClosesAt)
 	}
 	return nil
 }
 
 func (s *Service) requireTrainee(ctx context.Context, idb bun.IDB, id string) error {
 	if !ids.Valid(id) {
-		return apperr.Invalid(apperr.Field("trainee_id", "is not a trainee"))
+		return apperr.Invalid(apperr.Field("trainee_id", msg.NotATrainee))
 	}
 	var role string
 	err := idb.NewSelect().Table("users").Column("role").Where("id = ?", id).Where("active").Scan(ctx, &role)
 	if err != nil || role != string(auth.Trainee) {
-		return apperr.Invalid(apperr.Field("trainee_id", "is not an active trainee"))
+		return apperr.Invalid(apperr.Field("trainee_id", msg.NotAnActiveTrainee))
 	}
 	return nil
 }
@@ -176,7 +177,7 @@ func (s *Service) requireTrainee(ctx context.Context, idb bun.IDB, id string) er
 // freed seat goes to the head of the waitlist in the same transaction.
 func (s *Service) Withdraw(ctx context.Context, actor auth.Actor, id string) (Enrolment, error) {
 	if !ids.Valid(id) {
-		return Enrolment{}, apperr.NotFound("enrolment")
+		return Enrolment{}, apperr.NotFound(msg.NotFoundEnrolment)
 	}
 	var out Enrolment
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -186,7 +187,7 @@ func (s *Service) Withdraw(ctx context.Context, actor auth.Actor, id string) (En
 			return err
 		}
 		if actor.Role != auth.Admin && e.TraineeID != actor.ID {
-			return apperr.NotFound("enrolment")
+			return apperr.NotFound(msg.NotFoundEnrolment)
 		}
 		if _, _, err := s.Store.lockCohort(ctx, tx, e.CohortID); err != nil {
 			return err
@@ -195,16 +196,16 @@ func (s *Service) Withdraw(ctx context.Context, actor auth.Actor, id string) (En
 			return err
 		}
 		if !active(e.Status) {
-			return apperr.Conflict("not_active", "the enrolment is %s", e.Status)
+			return apperr.Conflict("not_active", msg.EnrolmentIs, "status", e.Status)
 		}
 		if catalogue.Today(now) >= e.StartsOn {
-			return apperr.Conflict("cohort_started", "the cohort started on %s; withdrawing is no longer possible", e.StartsOn)
+			return apperr.Conflict("cohort_started", msg.CohortStartedNoWithdraw, "date", e.StartsOn)
 		}
 		before := state{Status: e.Status, WaitlistPosition: e.WaitlistPosition}
 		if ok, err := s.Store.setStatus(ctx, tx, e.CohortID, e.ID, e.Status, Withdrawn, now); err != nil {
 			return err
 		} else if !ok {
-			return apperr.Conflict("not_active", "the enrolment changed; try again")
+			return apperr.Conflict("not_active", msg.EnrolmentChanged)
 		}
 		if e.Status == Enrolled {
 			if err := s.Store.releaseSeats(ctx, tx, e.CohortID, 1, now); err != nil {
@@ -292,14 +293,14 @@ func (s *Service) CohortCancelled(ctx context.Context, tx bun.IDB, actorID, coho
 // admin; to anyone else it does not exist.
 func (s *Service) Get(ctx context.Context, actor auth.Actor, id string) (Enrolment, error) {
 	if !ids.Valid(id) {
-		return Enrolment{}, apperr.NotFound("enrolment")
+		return Enrolment{}, apperr.NotFound(msg.NotFoundEnrolment)
 	}
 	e, err := s.Store.get(ctx, s.DB, id)
 	if err != nil {
 		return Enrolment{}, err
 	}
 	if !canSee(actor, e) {
-		return Enrolment{}, apperr.NotFound("enrolment")
+		return Enrolment{}, apperr.NotFound(msg.NotFoundEnrolment)
 	}
 	return e, nil
 }
@@ -335,14 +336,14 @@ func (s *Service) Roster(ctx context.Context, actor auth.Actor, cohortID, status
 		return page.Page[Enrolment]{}, err
 	}
 	if !ids.Valid(cohortID) {
-		return page.Page[Enrolment]{}, apperr.NotFound("cohort")
+		return page.Page[Enrolment]{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	c, err := s.Store.cohort(ctx, cohortID)
 	if err != nil {
 		return page.Page[Enrolment]{}, err
 	}
 	if actor.Role != auth.Admin && c.InstructorID != actor.ID {
-		return page.Page[Enrolment]{}, apperr.NotFound("cohort")
+		return page.Page[Enrolment]{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	es, err := s.Store.roster(ctx, cohortID, status, p)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
@@ -56,7 +57,7 @@ func (Store) cohortFor(ctx context.Context, d *bun.DB, id, traineeID string) (co
 		return cohortSeats{}, fmt.Errorf("read cohort %s: %w", id, err)
 	}
 	if len(rows) == 0 {
-		return cohortSeats{}, apperr.NotFound("cohort")
+		return cohortSeats{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	return rows[0], nil
 }
@@ -71,7 +72,7 @@ func (Store) lockCohort(ctx context.Context, idb bun.IDB, id string) (capacity, 
 	}
 	q := idb.NewSelect().Table("cohorts").Column("capacity", "seats_taken").Where("id = ?", id)
 	if err := db.Locking(q).Scan(ctx, &row); err != nil {
-		return 0, 0, db.NotFound(err, "cohort")
+		return 0, 0, db.NotFound(err, msg.NotFoundCohort)
 	}
 	return row.Capacity, row.SeatsTaken, nil
 }
@@ -99,7 +100,7 @@ func (s Store) placeAlone(ctx context.Context, p *placement) error {
 	out, err := s.placeBatch(ctx, p.e.CohortID, []*placement{p})
 	if db.IsUniqueViolation(err) {
 		// Only a writer that skipped the cohort's lock could get here.
-		return apperr.Conflict("already_enrolled", "the trainee already holds an active enrolment in this cohort")
+		return apperr.Conflict("already_enrolled", msg.AlreadyEnrolled)
 	}
 	if err != nil {
 		return err
@@ -134,7 +135,7 @@ func (Store) insert(ctx context.Context, idb bun.IDB, e *Enrolment) error {
 VALUES (?0, ?1, ?2, ?3, ?4, ?5, ?6)`, e.ID, e.CohortID, e.TraineeID, e.Status, e.WaitlistSeq, e.CreatedAt, e.UpdatedAt)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("already_enrolled", "the trainee already holds an active enrolment in this cohort")
+			return apperr.Conflict("already_enrolled", msg.AlreadyEnrolled)
 		}
 		return fmt.Errorf("insert enrolment: %w", err)
 	}
@@ -209,7 +210,7 @@ func (Store) detailed(idb bun.IDB, dst any) *bun.SelectQuery {
 func (s Store) get(ctx context.Context, idb bun.IDB, id string) (Enrolment, error) {
 	var e Enrolment
 	if err := s.detailed(idb, &e).Where("e.id = ?", id).Scan(ctx); err != nil {
-		return e, db.NotFound(err, "enrolment")
+		return e, db.NotFound(err, msg.NotFoundEnrolment)
 	}
 	return e, nil
 }
@@ -295,7 +296,7 @@ func (s Store) placeBatch(ctx context.Context, cohortID string, batch []*placeme
 			return fmt.Errorf("lock cohort %s: %w", cohortID, err)
 		}
 		if len(rows) == 0 {
-			return apperr.NotFound("cohort")
+			return apperr.NotFound(msg.NotFoundCohort)
 		}
 		c := rows[0]
 		// Read after the lock is held, so that it sees every enrolment
@@ -317,7 +318,7 @@ func (s Store) placeBatch(ctx context.Context, cohortID string, batch []*placeme
 				outcomes[i] = errRecheck
 				continue
 			case held[e.TraineeID]:
-				outcomes[i] = apperr.Conflict("already_enrolled", "the trainee already holds an active enrolment in this cohort")
+				outcomes[i] = apperr.Conflict("already_enrolled", msg.AlreadyEnrolled)
 				continue
 			}
 			held[e.TraineeID] = true

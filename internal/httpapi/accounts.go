@@ -45,6 +45,7 @@ type updateMeRequest struct {
 	CareerStage *string   `json:"career_stage" validate:"omitnil,oneof=student job_seeker incumbent"`
 	Region      *string   `json:"region" validate:"omitnil,max=100"`
 	PoolOptIn   *bool     `json:"pool_opt_in"`
+	Locale      *string   `json:"locale" validate:"omitnil,oneof=en ko"`
 }
 
 type createUserRequest struct {
@@ -70,6 +71,7 @@ func (h *Handlers) register(c *fiber.Ctx) error {
 	}
 	p, err := h.Accounts.SelfRegister(c.UserContext(), h.clientAddress(c), account.NewUser{
 		Email: in.Email, Password: in.Password, Name: in.Name, Role: auth.Role(in.Role), CompanyName: in.CompanyName,
+		Locale: lang(c),
 	})
 	if err != nil {
 		return err
@@ -162,6 +164,7 @@ func (h *Handlers) updateMe(c *fiber.Ctx) error {
 	}
 	p, err := h.Accounts.UpdateMe(c.UserContext(), actor(c), account.ProfilePatch{
 		Name: in.Name, Phone: in.Phone, Skills: in.Skills, CareerStage: in.CareerStage, Region: in.Region, PoolOptIn: in.PoolOptIn,
+		Locale: in.Locale,
 	})
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 const actorKey = "skillgrid.actor"
@@ -22,12 +23,12 @@ func (h *Handlers) authenticate() fiber.Handler {
 		SigningKey:   jwtware.SigningKey{JWTAlg: jwtware.HS256, Key: h.JWTSecret},
 		Claims:       &auth.Claims{},
 		ContextKey:   "skillgrid.jwt",
-		ErrorHandler: func(*fiber.Ctx, error) error { return apperr.Unauthorized("a valid bearer access token is required") },
+		ErrorHandler: func(*fiber.Ctx, error) error { return apperr.Unauthorized(msg.TokenRequired) },
 		SuccessHandler: func(c *fiber.Ctx) error {
 			tok, _ := c.Locals("skillgrid.jwt").(*jwt.Token)
 			claims, ok := tok.Claims.(*auth.Claims)
 			if !ok {
-				return apperr.Unauthorized("a valid bearer access token is required")
+				return apperr.Unauthorized(msg.TokenRequired)
 			}
 			a, err := h.Auth.Authenticate(c.UserContext(), claims)
 			if err != nil {
@@ -48,7 +49,7 @@ func only(roles ...auth.Role) fiber.Handler {
 				return c.Next()
 			}
 		}
-		return apperr.Forbidden("role_not_allowed", "your role may not do this")
+		return apperr.Forbidden("role_not_allowed", msg.RoleNotAllowed)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
@@ -33,7 +34,8 @@ func newValidator() *validator.Validate {
 		return ok
 	})
 	_ = v.RegisterValidation("password", func(fl validator.FieldLevel) bool {
-		return auth.PasswordProblem(fl.Field().String()) == ""
+		_, bad := auth.PasswordCheck(fl.Field().String())
+		return !bad
 	})
 	_ = v.RegisterValidation("instant", func(fl validator.FieldLevel) bool {
 		_, ok := dates.Instant(fl.Field().String())
@@ -58,7 +60,7 @@ func newValidator() *validator.Validate {
 func (h *Handlers) bind(c *fiber.Ctx, v any) error {
 	body := c.Body()
 	if len(bytes.TrimSpace(body)) == 0 {
-		return apperr.BadRequest("malformed_json", "a JSON request body is required")
+		return apperr.BadRequest("malformed_json", msg.BodyRequired)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -66,7 +68,7 @@ func (h *Handlers) bind(c *fiber.Ctx, v any) error {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return apperr.BadRequest("malformed_json", "the body must hold exactly one JSON value")
+		return apperr.BadRequest("malformed_json", msg.BodyOneValue)
 	}
 	if bytes.Contains(body, []byte("null")) {
 		if bad := nullFields(body); len(bad) > 0 {
@@ -100,7 +102,7 @@ func nullFields(body []byte) []apperr.FieldError {
 					p = path + "." + k
 				}
 				if x[k] == nil {
-					bad = append(bad, apperr.Field(p, "must not be null; leave the field out to keep its value"))
+					bad = append(bad, apperr.Field(p, msg.FieldNotNullKeep))
 					continue
 				}
 				walk(p, x[k])
@@ -109,7 +111,7 @@ func nullFields(body []byte) []apperr.FieldError {
 			for i, e := range x {
 				p := fmt.Sprintf("%s[%d]", path, i)
 				if e == nil {
-					bad = append(bad, apperr.Field(p, "must not be null"))
+					bad = append(bad, apperr.Field(p, msg.FieldNotNull))
 					continue
 				}
 				walk(p, e)
@@ -132,7 +134,7 @@ func (h *Handlers) validate(v any) error {
 	}
 	fields := make([]apperr.FieldError, 0, len(ves))
 	for _, fe := range ves {
-		fields = append(fields, apperr.Field(fieldPath(fe), message(fe)))
+		fields = append(fields, apperr.FieldError{Field: fieldPath(fe), Message: message(fe)})
 	}
 	return apperr.Invalid(fields...)
 }
@@ -142,39 +144,40 @@ func decodeError(err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return apperr.BadRequest("malformed_json", "malformed JSON at byte %d: %s", se.Offset, se.Error())
+		return apperr.BadRequest("malformed_json", msg.BodyMalformedAt, "offset", se.Offset, "error", se.Error())
 	case errors.As(err, &te):
 		field := te.Field
 		if field == "" {
-			return apperr.BadRequest("malformed_json", "the body must be a JSON object")
+			return apperr.BadRequest("malformed_json", msg.BodyNotObject)
 		}
-		return apperr.BadRequest("wrong_type", "field %q must be %s, not %s", field, jsonType(te.Type), te.Value)
+		return apperr.BadRequest("wrong_type", msg.BodyWrongType, "field", field, "type", jsonType(te.Type), "value", te.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return apperr.BadRequest("malformed_json", "the JSON body ends too early")
+		return apperr.BadRequest("malformed_json", msg.BodyEndsEarly)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return apperr.BadRequest("unknown_field", "%s", strings.TrimPrefix(err.Error(), "json: "))
+		field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return apperr.BadRequest("unknown_field", msg.BodyUnknownField, "field", field)
 	}
-	return apperr.BadRequest("malformed_json", "the body is not valid JSON")
+	return apperr.BadRequest("malformed_json", msg.BodyNotJSON)
 }
 
-func jsonType(t reflect.Type) string {
+func jsonType(t reflect.Type) any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return "a string"
+		return msg.JSONString
 	case reflect.Bool:
-		return "a boolean"
+		return msg.JSONBoolean
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
+		return msg.JSONInteger
 	case reflect.Float32, reflect.Float64:
-		return "a number"
+		return msg.JSONNumber
 	case reflect.Slice, reflect.Array:
-		return "an array"
+		return msg.JSONArray
 	case reflect.Map, reflect.Struct:
-		return "an object"
+		return msg.JSONObject
 	}
 	return t.String()
 }
@@ -189,55 +192,56 @@ func fieldPath(fe validator.FieldError) string {
 	return fe.Field()
 }
 
-func message(fe validator.FieldError) string {
+func message(fe validator.FieldError) msg.Message {
 	p := fe.Param()
 	isStr := fe.Kind() == reflect.String
 	switch fe.Tag() {
 	case "required", "required_if":
-		return "is required"
+		return msg.New(msg.FieldRequired)
 	case "email":
-		return "must be an email address"
+		return msg.New(msg.FieldEmail)
 	case "oneof":
-		return "must be one of: " + strings.Join(strings.Fields(p), ", ")
+		return msg.New(msg.FieldOneOf, "values", strings.Fields(p))
 	case "min":
 		if isStr {
-			return "must be at least " + p + " characters"
+			return msg.New(msg.FieldMinChars, "min", p)
 		}
 		if fe.Kind() == reflect.Slice {
-			return "must have at least " + p + " items"
+			return msg.New(msg.FieldMinItems, "min", p)
 		}
-		return "must be at least " + p
+		return msg.New(msg.FieldMin, "min", p)
 	case "max":
 		if isStr {
-			return "must be at most " + p + " characters"
+			return msg.New(msg.FieldMaxChars, "max", p)
 		}
 		if fe.Kind() == reflect.Slice {
-			return "must have at most " + p + " items"
+			return msg.New(msg.FieldMaxItems, "max", p)
 		}
-		return "must be at most " + p
+		return msg.New(msg.FieldMax, "max", p)
 	case "gte":
-		return "must be at least " + p
+		return msg.New(msg.FieldMin, "min", p)
 	case "gt":
-		return "must be greater than " + p
+		return msg.New(msg.FieldGreater, "min", p)
 	case "lte":
-		return "must be at most " + p
+		return msg.New(msg.FieldMax, "max", p)
 	case "lt":
-		return "must be less than " + p
+		return msg.New(msg.FieldLess, "max", p)
 	case "uuid", "uuid4", "uuid_rfc4122":
-		return "must be an id"
+		return msg.New(msg.FieldID)
 	case "password":
 		s, _ := fe.Value().(string)
-		return auth.PasswordProblem(s)
+		m, _ := auth.PasswordCheck(s)
+		return m
 	case "date":
-		return "must be a date, YYYY-MM-DD, in years 1 to 9999"
+		return msg.New(msg.FieldDateRange)
 	case "instant":
-		return "must be an RFC 3339 timestamp (e.g. 2026-03-02T09:00:00+09:00) in years 1 to 9999"
+		return msg.New(msg.FieldInstant)
 	case "notblank":
-		return "must not be blank"
+		return msg.New(msg.FieldNotBlank)
 	case "dive":
-		return "is invalid"
+		return msg.New(msg.FieldInvalid)
 	}
-	return "is invalid (" + fe.Tag() + ")"
+	return msg.New(msg.FieldInvalidTag, "rule", fe.Tag())
 }
 
 // pageParams reads limit and cursor from the query string.
@@ -246,10 +250,10 @@ func pageParams(c *fiber.Ctx) (page.Params, error) {
 	if raw := c.Query("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil {
-			return p, apperr.BadRequest("wrong_type", "limit must be an integer")
+			return p, apperr.BadRequest("wrong_type", msg.ParamNotInteger, "name", "limit")
 		}
 		if n < 1 || n > page.MaxLimit {
-			return p, apperr.Invalid(apperr.Field("limit", fmt.Sprintf("must be between 1 and %d", page.MaxLimit)))
+			return p, apperr.Invalid(apperr.Field("limit", msg.FieldBetween, "min", 1, "max", page.MaxLimit))
 		}
 		p.Limit = n
 	}
@@ -272,5 +276,5 @@ func oneOf(c *fiber.Ctx, name string, allowed ...string) (string, error) {
 			return v, nil
 		}
 	}
-	return "", apperr.Invalid(apperr.Field(name, "must be one of: "+strings.Join(allowed, ", ")))
+	return "", apperr.Invalid(apperr.Field(name, msg.FieldOneOf, "values", allowed))
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"fmt"
 	"strconv"
 	"unicode/utf8"
 
@@ -9,6 +8,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
@@ -125,7 +125,7 @@ func (h *Handlers) listCourses(c *fiber.Ctx) error {
 	}
 	f := catalogue.CourseFilter{Track: c.Query("track"), Level: level, Skill: c.Query("skill"), Q: c.Query("q"), Status: status}
 	if utf8.RuneCountInString(f.Q) > 100 {
-		return apperr.Invalid(apperr.Field("q", "must be at most 100 characters"))
+		return apperr.Invalid(apperr.Field("q", msg.FieldMaxChars, "max", 100))
 	}
 	p, err := pageParams(c)
 	if err != nil {
@@ -302,10 +302,11 @@ func (h *Handlers) recommendations(c *fiber.Ctx) error {
 	if limit == 0 {
 		limit = page.DefaultLimit
 	}
-	out, err := h.Catalogue.Recommendations(c.UserContext(), actor(c), limit)
+	out, err := h.Catalogue.Recommendations(c.UserContext(), actor(c), limit, lang(c))
 	if err != nil {
 		return err
 	}
+	c.Vary(fiber.HeaderAcceptLanguage)
 	return c.JSON(out)
 }
 
@@ -318,10 +319,10 @@ func intQuery(c *fiber.Ctx, name string, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil {
-		return 0, apperr.BadRequest("wrong_type", "%s must be an integer", name)
+		return 0, apperr.BadRequest("wrong_type", msg.ParamNotInteger, "name", name)
 	}
 	if n < lo || n > hi {
-		return 0, apperr.Invalid(apperr.Field(name, fmt.Sprintf("must be between %d and %d", lo, hi)))
+		return 0, apperr.Invalid(apperr.Field(name, msg.FieldBetween, "min", lo, "max", hi))
 	}
 	return n, nil
 }
@@ -337,14 +338,14 @@ func boolQuery(c *fiber.Ctx, name string) (value, set bool, err error) {
 	case "false":
 		return false, true, nil
 	}
-	return false, false, apperr.BadRequest("wrong_type", "%s must be true or false", name)
+	return false, false, apperr.BadRequest("wrong_type", msg.ParamNotBoolean, "name", name)
 }
 
 // idQuery reads an optional id query parameter.
 func idQuery(c *fiber.Ctx, name string) (string, error) {
 	v := c.Query(name)
 	if v != "" && !ids.Valid(v) {
-		return "", apperr.Invalid(apperr.Field(name, "must be an id"))
+		return "", apperr.Invalid(apperr.Field(name, msg.FieldID))
 	}
 	return v, nil
 }

@@ -806,7 +806,7 @@ func TestEligibility(t *testing.T) {
 		wantErr := func(err error, kind apperr.Kind, code, detail string) {
 			t.Helper()
 			ae, ok := apperr.As(err)
-			if !ok || ae.Kind != kind || ae.Code != code || !strings.Contains(ae.Detail, detail) {
+			if !ok || ae.Kind != kind || ae.Code != code || !strings.Contains(ae.Detail(), detail) {
 				t.Fatalf("got %v, want %s containing %q", err, code, detail)
 			}
 		}

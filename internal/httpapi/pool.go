@@ -10,6 +10,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/pool"
 )
 
@@ -43,7 +44,7 @@ func graduateFilter(c *fiber.Ctx) (pool.Filter, error) {
 	var bad []apperr.FieldError
 	for name, v := range map[string]string{"track": f.Track, "region": f.Region, "q": f.Q} {
 		if utf8.RuneCountInString(v) > 100 {
-			bad = append(bad, apperr.Field(name, "must be at most 100 characters"))
+			bad = append(bad, apperr.Field(name, msg.FieldMaxChars, "max", 100))
 		}
 	}
 	if len(bad) > 0 {

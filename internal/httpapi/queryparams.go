@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/openapi"
 )
 
@@ -103,13 +104,8 @@ func (q queryParameters) refuseUnknown(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	sort.Strings(unknown)
-	takes := "no query parameters"
-	if len(op.names) > 0 {
-		takes = "only " + strings.Join(op.names, ", ")
+	if len(op.names) == 0 {
+		return apperr.BadRequest("unknown_parameter", msg.UnknownParametersNone, "names", strings.Join(unknown, ", "))
 	}
-	noun := "parameter"
-	if len(unknown) > 1 {
-		noun = "parameters"
-	}
-	return apperr.BadRequest("unknown_parameter", "unknown query %s %s; this operation takes %s", noun, strings.Join(unknown, ", "), takes)
+	return apperr.BadRequest("unknown_parameter", msg.UnknownParameters, "names", strings.Join(unknown, ", "), "allowed", strings.Join(op.names, ", "))
 }

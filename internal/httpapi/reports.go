@@ -9,6 +9,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/reports"
 )
@@ -33,7 +34,7 @@ func (h *Handlers) auditEvents(c *fiber.Ctx) error {
 	var bad []apperr.FieldError
 	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
 		if !readInstant(c.Query(name), dst) {
-			bad = append(bad, apperr.Field(name, "must be an RFC 3339 timestamp or a YYYY-MM-DD date"))
+			bad = append(bad, apperr.Field(name, msg.FieldInstantOrDate))
 		}
 	}
 	if len(bad) > 0 {

@@ -27,6 +27,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
@@ -151,9 +152,9 @@ func refuseBadText(c *fiber.Ctx) error {
 	}
 	switch {
 	case nul:
-		return apperr.BadRequest("nul_character", "text may not contain the NUL character")
+		return apperr.BadRequest("nul_character", msg.NULCharacter)
 	case notUTF8:
-		return apperr.BadRequest("invalid_utf8", "query parameters must be UTF-8 text")
+		return apperr.BadRequest("invalid_utf8", msg.QueryNotUTF8)
 	}
 	return c.Next()
 }
@@ -278,7 +279,7 @@ func refuseAmbiguousLength(c *fiber.Ctx) error {
 	}
 	if length && encoding {
 		c.Context().SetConnectionClose()
-		return apperr.BadRequest("ambiguous_length", "a request may not carry both Content-Length and Transfer-Encoding")
+		return apperr.BadRequest("ambiguous_length", msg.AmbiguousLength)
 	}
 	return c.Next()
 }

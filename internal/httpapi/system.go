@@ -9,6 +9,7 @@ import (
 	"github.com/swaggest/swgui/v5emb"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 func (h *Handlers) healthz(c *fiber.Ctx) error {
@@ -20,7 +21,7 @@ func (h *Handlers) readyz(c *fiber.Ctx) error {
 	defer cancel()
 	if err := h.Ready(ctx); err != nil {
 		h.Log.WarnContext(ctx, "not ready", "err", err.Error())
-		return apperr.Unavailable("the database is unreachable or not migrated")
+		return apperr.Unavailable(msg.Unavailable)
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
@@ -52,7 +53,7 @@ const DefaultExportChunk = 500
 // rejected company is refused (403 company_not_approved).
 func (s *Service) approvedCompany(ctx context.Context, actor auth.Actor) (company, error) {
 	if actor.Role != auth.Company {
-		return company{}, apperr.Forbidden("role_not_allowed", "your role may not do this")
+		return company{}, apperr.Forbidden("role_not_allowed", msg.RoleNotAllowed)
 	}
 	c, err := s.Store.companyOfUser(ctx, s.DB, actor.ID)
 	if err != nil {
@@ -60,7 +61,7 @@ func (s *Service) approvedCompany(ctx context.Context, actor auth.Actor) (compan
 	}
 	if c.Status != account.CompanyApproved {
 		return company{}, apperr.Forbidden("company_not_approved",
-			"your company account is "+c.Status+": the graduate pool opens once an operator approves it")
+			msg.CompanyNotApproved, "status", c.Status)
 	}
 	return c, nil
 }
@@ -124,7 +125,7 @@ func (s *Service) Graduate(ctx context.Context, actor auth.Actor, id string) (Gr
 		return Graduate{}, err
 	}
 	if !ids.Valid(id) {
-		return Graduate{}, apperr.NotFound("graduate")
+		return Graduate{}, apperr.NotFound(msg.NotFoundGraduate)
 	}
 	k, err := s.Store.graduate(ctx, s.DB, id)
 	if err != nil {
@@ -135,7 +136,7 @@ func (s *Service) Graduate(ctx context.Context, actor auth.Actor, id string) (Gr
 		return Graduate{}, err
 	}
 	if len(gs) == 0 {
-		return Graduate{}, apperr.NotFound("graduate")
+		return Graduate{}, apperr.NotFound(msg.NotFoundGraduate)
 	}
 	return gs[0], nil
 }
@@ -268,11 +269,11 @@ func normalise(f Filter) (Filter, error) {
 	f.Q = strings.ToLower(strings.TrimSpace(f.Q))
 	f.CompletedAfter = strings.TrimSpace(f.CompletedAfter)
 	if f.MinLevel < 0 || f.MinLevel > 5 {
-		bad = append(bad, apperr.Field("min_level", "must be between 1 and 5"))
+		bad = append(bad, apperr.Field("min_level", msg.FieldBetween, "min", 1, "max", 5))
 	}
 	if f.CompletedAfter != "" {
 		if _, ok := dates.Day(f.CompletedAfter); !ok {
-			bad = append(bad, apperr.Field("completed_after", "must be a date, YYYY-MM-DD"))
+			bad = append(bad, apperr.Field("completed_after", msg.FieldDate))
 		}
 	}
 	var skills []string
@@ -288,7 +289,7 @@ func normalise(f Filter) (Filter, error) {
 	}
 	f.Skills = skills
 	if len(skills) > MaxSkills {
-		bad = append(bad, apperr.Field("skill", "at most 20 skills"))
+		bad = append(bad, apperr.Field("skill", msg.TooManySkills, "max", 20))
 	}
 	if len(bad) > 0 {
 		return f, apperr.Invalid(bad...)
@@ -304,7 +305,7 @@ func cursorKey(after []string) (*key, error) {
 	}
 	at, ok := dates.Instant(after[0])
 	if !ok || !ids.Valid(after[1]) {
-		return nil, apperr.BadRequest("invalid_cursor", "cursor is not one this API returned")
+		return nil, apperr.BadRequest("invalid_cursor", msg.InvalidCursor)
 	}
 	return &key{ID: after[1], LastCompletedAt: at.UTC()}, nil
 }
@@ -321,7 +322,7 @@ func (s *Service) SendContactRequest(ctx context.Context, actor auth.Actor, grad
 		return Sent{}, err
 	}
 	if !ids.Valid(graduateID) {
-		return Sent{}, apperr.NotFound("graduate")
+		return Sent{}, apperr.NotFound(msg.NotFoundGraduate)
 	}
 	now := s.Now().UTC()
 	cr := ContactRequest{
@@ -400,7 +401,7 @@ func (s *Service) Decline(ctx context.Context, actor auth.Actor, id string) (Rec
 // contact_request_answered). Audited as contact_request.<status>.
 func (s *Service) decide(ctx context.Context, actor auth.Actor, id, status string) (Received, error) {
 	if !ids.Valid(id) {
-		return Received{}, apperr.NotFound("contact request")
+		return Received{}, apperr.NotFound(msg.NotFoundContactRequest)
 	}
 	now := s.Now().UTC()
 	var out Received
@@ -410,10 +411,10 @@ func (s *Service) decide(ctx context.Context, actor auth.Actor, id, status strin
 			return err
 		}
 		if cr.TraineeID != actor.ID {
-			return apperr.NotFound("contact request")
+			return apperr.NotFound(msg.NotFoundContactRequest)
 		}
 		if cr.Status != Pending {
-			return apperr.Conflict("contact_request_answered", "this contact request was already %s", cr.Status)
+			return apperr.Conflict("contact_request_answered", msg.ContactRequestAnsweredAs, "status", cr.Status)
 		}
 		cr.Status, cr.DecidedAt = status, &now
 		ok, err := s.Store.decide(ctx, tx, &cr)
@@ -421,7 +422,7 @@ func (s *Service) decide(ctx context.Context, actor auth.Actor, id, status strin
 			return err
 		}
 		if !ok {
-			return apperr.Conflict("contact_request_answered", "this contact request was already answered")
+			return apperr.Conflict("contact_request_answered", msg.ContactRequestAnswered)
 		}
 		if err := audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "contact_request." + status, Entity: "contact_request", EntityID: cr.ID,
@@ -448,7 +449,7 @@ func (s *Service) Hire(ctx context.Context, actor auth.Actor, requestID string, 
 		return Hire{}, err
 	}
 	if !ids.Valid(requestID) {
-		return Hire{}, apperr.NotFound("contact request")
+		return Hire{}, apperr.NotFound(msg.NotFoundContactRequest)
 	}
 	now := s.Now().UTC()
 	var h Hire
@@ -458,10 +459,10 @@ func (s *Service) Hire(ctx context.Context, actor auth.Actor, requestID string, 
 			return err
 		}
 		if cr.CompanyID != c.ID {
-			return apperr.NotFound("contact request")
+			return apperr.NotFound(msg.NotFoundContactRequest)
 		}
 		if cr.Status != Accepted {
-			return apperr.Conflict("not_accepted", "a hire can be recorded only after the graduate accepts the contact request (it is %s)", cr.Status)
+			return apperr.Conflict("not_accepted", msg.HireNeedsAcceptance, "status", cr.Status)
 		}
 		h = Hire{
 			ID: ids.New(), CompanyID: c.ID, TraineeID: cr.TraineeID, ContactRequestID: cr.ID,
@@ -487,7 +488,7 @@ func idCursor(after []string) (string, error) {
 		return "", err
 	}
 	if !ids.Valid(after[0]) {
-		return "", apperr.BadRequest("invalid_cursor", "cursor is not one this API returned")
+		return "", apperr.BadRequest("invalid_cursor", msg.InvalidCursor)
 	}
 	return after[0], nil
 }

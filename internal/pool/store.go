@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
@@ -44,7 +45,7 @@ func (s Store) companyOfUser(ctx context.Context, idb bun.IDB, userID string) (c
 	var c company
 	err := idb.NewSelect().Table("companies").Column("id", "name", "status").Where("user_id = ?", userID).Scan(ctx, &c)
 	if err != nil {
-		return c, db.NotFound(err, "company")
+		return c, db.NotFound(err, msg.NotFoundCompany)
 	}
 	return c, nil
 }
@@ -412,7 +413,7 @@ func (s Store) graduate(ctx context.Context, idb bun.IDB, id string) (key, error
 		return key{}, fmt.Errorf("find graduate %s: %w", id, err)
 	}
 	if len(out) == 0 {
-		return key{}, apperr.NotFound("graduate")
+		return key{}, apperr.NotFound(msg.NotFoundGraduate)
 	}
 	return out[0], nil
 }
@@ -491,7 +492,7 @@ func (s Store) completions(ctx context.Context, idb bun.IDB, ids []string) (map[
 func (s Store) insertContactRequest(ctx context.Context, idb bun.IDB, cr *ContactRequest) error {
 	if _, err := idb.NewInsert().Model(cr).Exec(ctx); err != nil {
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("contact_request_open", "you already have an open contact request to this graduate; wait for their answer")
+			return apperr.Conflict("contact_request_open", msg.ContactRequestOpen)
 		}
 		return fmt.Errorf("insert contact request: %w", err)
 	}
@@ -505,7 +506,7 @@ func (s Store) contactRequest(ctx context.Context, idb bun.IDB, id string, lock 
 		q = db.Locking(q)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return cr, db.NotFound(err, "contact request")
+		return cr, db.NotFound(err, msg.NotFoundContactRequest)
 	}
 	return cr, nil
 }
@@ -535,7 +536,7 @@ func receivedQuery(idb bun.IDB) *bun.SelectQuery {
 func (s Store) received(ctx context.Context, idb bun.IDB, id string) (Received, error) {
 	var r Received
 	if err := receivedQuery(idb).Where("cr.id = ?", id).Scan(ctx, &r); err != nil {
-		return r, db.NotFound(err, "contact request")
+		return r, db.NotFound(err, msg.NotFoundContactRequest)
 	}
 	return r, nil
 }
@@ -571,7 +572,7 @@ func sentQuery(idb bun.IDB) *bun.SelectQuery {
 func (s Store) sent(ctx context.Context, idb bun.IDB, id string) (Sent, error) {
 	var r Sent
 	if err := sentQuery(idb).Where("cr.id = ?", id).Scan(ctx, &r); err != nil {
-		return r, db.NotFound(err, "contact request")
+		return r, db.NotFound(err, msg.NotFoundContactRequest)
 	}
 	return r, nil
 }
@@ -597,7 +598,7 @@ func (s Store) sentBy(ctx context.Context, idb bun.IDB, companyID, status string
 func (s Store) insertHire(ctx context.Context, idb bun.IDB, h *Hire) error {
 	if _, err := idb.NewInsert().Model(h).Exec(ctx); err != nil {
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("already_hired", "a hire is already recorded for this contact request")
+			return apperr.Conflict("already_hired", msg.AlreadyHired)
 		}
 		return fmt.Errorf("insert hire: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/dates"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
@@ -21,14 +22,14 @@ type Service struct {
 // instructors are told it does not exist.
 func (s *Service) Cohort(ctx context.Context, actor auth.Actor, cohortID string) (CohortSummary, error) {
 	if !ids.Valid(cohortID) {
-		return CohortSummary{}, apperr.NotFound("cohort")
+		return CohortSummary{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	c, err := s.Store.cohortSummary(ctx, cohortID)
 	if err != nil {
 		return CohortSummary{}, err
 	}
 	if actor.Role != auth.Admin && c.InstructorID != actor.ID {
-		return CohortSummary{}, apperr.NotFound("cohort")
+		return CohortSummary{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	return c, nil
 }
@@ -45,7 +46,7 @@ func (s *Service) Programme(ctx context.Context, from, to string) (Programme, er
 			continue
 		}
 		if _, ok := dates.Day(v); !ok {
-			bad = append(bad, apperr.Field(name, "must be a date, YYYY-MM-DD"))
+			bad = append(bad, apperr.Field(name, msg.FieldDate))
 		}
 	}
 	if len(bad) > 0 {
@@ -53,7 +54,7 @@ func (s *Service) Programme(ctx context.Context, from, to string) (Programme, er
 		return Programme{}, apperr.Invalid(bad...)
 	}
 	if from != "" && to != "" && from > to {
-		return Programme{}, apperr.Invalid(apperr.Field("to", "must not be before from"))
+		return Programme{}, apperr.Invalid(apperr.Field("to", msg.ToBeforeFrom))
 	}
 	rows, err := s.Store.programme(ctx, from, to)
 	if err != nil {

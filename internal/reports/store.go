@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 // Store is the SQL of the reports: aggregation in the database.
@@ -38,7 +39,7 @@ func (s Store) cohortSummary(ctx context.Context, cohortID string) (CohortSummar
 		return CohortSummary{}, fmt.Errorf("summarise cohort %s: %w", cohortID, err)
 	}
 	if len(rows) == 0 {
-		return CohortSummary{}, apperr.NotFound("cohort")
+		return CohortSummary{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	return rows[0], nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
@@ -71,7 +72,7 @@ func (e enrolment) same(r Row, status string) bool {
 // and one that keeps the enrolment completed leaves it as it is.
 func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string, b Batch) (Summary, error) {
 	if !ids.Valid(cohortID) {
-		return Summary{}, apperr.NotFound("cohort")
+		return Summary{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	out := Summary{CohortID: cohortID, Results: []Outcome{}}
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -81,13 +82,13 @@ func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string,
 			return err
 		}
 		if actor.Role != auth.Admin && c.InstructorID != actor.ID {
-			return apperr.NotFound("cohort")
+			return apperr.NotFound(msg.NotFoundCohort)
 		}
 		if c.CancelledAt != nil {
-			return apperr.Conflict("cohort_cancelled", "the cohort was cancelled; it has no results")
+			return apperr.Conflict("cohort_cancelled", msg.ResultsCohortCancelled)
 		}
 		if catalogue.Today(now) < c.StartsOn {
-			return apperr.Conflict("cohort_not_started", "results can be recorded once the cohort starts on %s", c.StartsOn)
+			return apperr.Conflict("cohort_not_started", msg.ResultsNotStarted, "date", c.StartsOn)
 		}
 		idsIn := make([]string, len(b.Rows))
 		for i, r := range b.Rows {
@@ -136,9 +137,9 @@ func (s *Service) check(actor auth.Actor, c cohortCourse, b Batch, es map[string
 		j, dup := seen[r.EnrolmentID]
 		switch {
 		case dup:
-			bad = append(bad, apperr.Field(at("enrolment_id"), fmt.Sprintf("repeats results[%d]", j)))
+			bad = append(bad, apperr.Field(at("enrolment_id"), msg.ResultRepeats, "index", j))
 		case !ok || e.CohortID != c.ID:
-			bad = append(bad, apperr.Field(at("enrolment_id"), "is not an enrolment of this cohort"))
+			bad = append(bad, apperr.Field(at("enrolment_id"), msg.NotEnrolmentOfCohort))
 		case e.Status == "completed" || e.Status == "failed":
 			switch {
 			case actor.Role != auth.Admin:
@@ -149,26 +150,26 @@ func (s *Service) check(actor auth.Actor, c cohortCourse, b Batch, es map[string
 				corrects = true
 			}
 		case e.Status != "enrolled":
-			bad = append(bad, apperr.Field(at("enrolment_id"), "is "+e.Status+"; only enrolled trainees get results"))
+			bad = append(bad, apperr.Field(at("enrolment_id"), msg.ResultForStatus, "status", e.Status))
 		}
 		if !dup {
 			seen[r.EnrolmentID] = i
 		}
 		switch {
 		case r.AttendedHours < 0:
-			bad = append(bad, apperr.Field(at("attended_hours"), "must be at least 0"))
+			bad = append(bad, apperr.Field(at("attended_hours"), msg.FieldMin, "min", 0))
 		case r.AttendedHours > c.Hours:
-			bad = append(bad, apperr.Field(at("attended_hours"), fmt.Sprintf("must be at most %g, the course's hours", c.Hours)))
+			bad = append(bad, apperr.Field(at("attended_hours"), msg.HoursAboveCourse, "hours", c.Hours))
 		}
 		if r.Score < 0 || r.Score > 100 {
-			bad = append(bad, apperr.Field(at("score"), "must be from 0 to 100"))
+			bad = append(bad, apperr.Field(at("score"), msg.FieldBetween, "min", 0, "max", 100))
 		}
 	}
 	if len(final) > 0 {
-		return nil, apperr.Conflict("result_final", "results are final once recorded; %s already have results (an admin may correct them)", strings.Join(final, ", "))
+		return nil, apperr.Conflict("result_final", msg.ResultFinal, "rows", final)
 	}
 	if corrects && strings.TrimSpace(b.CorrectionReason) == "" {
-		bad = append(bad, apperr.Field("correction_reason", "is required to change results already recorded"))
+		bad = append(bad, apperr.Field("correction_reason", msg.CorrectionReasonRequired))
 	}
 	if len(bad) > 0 {
 		return nil, apperr.Invalid(bad...)
@@ -253,7 +254,7 @@ func (s *Service) revoke(ctx context.Context, tx bun.IDB, actor auth.Actor, c Ce
 		return err
 	}
 	if !ok {
-		return apperr.Conflict("certificate_revoked", "the certificate is already revoked")
+		return apperr.Conflict("certificate_revoked", msg.CertificateRevoked)
 	}
 	return audit.Record(ctx, tx, now, audit.Change{
 		ActorID: actor.ID, Action: "certificate.revoked", Entity: "certificate", EntityID: c.ID,
@@ -265,7 +266,7 @@ func (s *Service) revoke(ctx context.Context, tx bun.IDB, actor auth.Actor, c Ce
 func (s *Service) Revoke(ctx context.Context, actor auth.Actor, code, reason string) (Certificate, error) {
 	canon, ok := NormaliseCode(code)
 	if !ok {
-		return Certificate{}, apperr.NotFound("certificate")
+		return Certificate{}, apperr.NotFound(msg.NotFoundCertificate)
 	}
 	var out Certificate
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -289,7 +290,7 @@ func (s *Service) Verify(ctx context.Context, code, addr string) (Verification, 
 	}
 	canon, ok := NormaliseCode(code)
 	if !ok {
-		return Verification{}, apperr.NotFound("certificate")
+		return Verification{}, apperr.NotFound(msg.NotFoundCertificate)
 	}
 	c, err := s.Store.byCode(ctx, s.DB, canon)
 	if err != nil {

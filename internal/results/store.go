@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
@@ -44,7 +45,7 @@ func (Store) lockCohort(ctx context.Context, tx bun.IDB, id string) (cohortCours
 		q = q.For("UPDATE OF ch")
 	}
 	if err := q.Scan(ctx, &c); err != nil {
-		return c, db.NotFound(err, "cohort")
+		return c, db.NotFound(err, msg.NotFoundCohort)
 	}
 	return c, nil
 }
@@ -142,7 +143,7 @@ func (Store) detailed(idb bun.IDB, dst any) *bun.SelectQuery {
 func (s Store) byCode(ctx context.Context, idb bun.IDB, code string) (Certificate, error) {
 	var c Certificate
 	if err := s.detailed(idb, &c).Where("cert.code = ?", code).Scan(ctx); err != nil {
-		return c, db.NotFound(err, "certificate")
+		return c, db.NotFound(err, msg.NotFoundCertificate)
 	}
 	return c, nil
 }
@@ -185,7 +186,7 @@ func (s Store) transcript(ctx context.Context, traineeID string) ([]TranscriptEn
 func (Store) traineeName(ctx context.Context, idb bun.IDB, id string) (string, error) {
 	var name string
 	if err := idb.NewSelect().Table("users").Column("name").Where("id = ?", id).Scan(ctx, &name); err != nil {
-		return "", db.NotFound(err, "trainee")
+		return "", db.NotFound(err, msg.NotFoundTrainee)
 	}
 	return name, nil
 }

@@ -27,6 +27,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 // Open connects to url (sqlite://PATH or postgres://...) and checks that the
@@ -209,8 +210,8 @@ func IsRetryable(err error) bool {
 }
 
 // NotFound turns sql.ErrNoRows into apperr.NotFound(what) and leaves every
-// other error as it is.
-func NotFound(err error, what string) error {
+// other error as it is; what is the catalogue's text (msg.NotFoundCohort...).
+func NotFound(err error, what msg.ID) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return apperr.NotFound(what)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 // Default and maximum page sizes.
@@ -41,7 +42,7 @@ func Decode(cursor string) ([]string, error) {
 		err = json.Unmarshal(b, &key)
 	}
 	if err != nil || len(key) == 0 || !plain(key) {
-		return nil, apperr.BadRequest("invalid_cursor", "cursor is not one this API returned")
+		return nil, apperr.BadRequest("invalid_cursor", msg.InvalidCursor)
 	}
 	return key, nil
 }
@@ -86,7 +87,7 @@ func Build[T any](rows []T, limit int, key func(T) []string) Page[T] {
 // columns.
 func Key(after []string, n int) ([]string, error) {
 	if after != nil && len(after) != n {
-		return nil, apperr.BadRequest("invalid_cursor", "cursor is not one this API returned")
+		return nil, apperr.BadRequest("invalid_cursor", msg.InvalidCursor)
 	}
 	return after, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 // Limiter allows Max hits per key in each Window. Scope names what it
@@ -40,7 +41,7 @@ RETURNING hits, window_start`, key, now, since, since).Scan(ctx, &rows)
 		return fmt.Errorf("count hit for %s: %w", key, err)
 	}
 	if len(rows) == 1 && rows[0].Hits > l.Max {
-		return apperr.RateLimited("too many requests; try again later", rows[0].WindowStart.Add(l.Window).Sub(now))
+		return apperr.RateLimited(msg.RateLimited, rows[0].WindowStart.Add(l.Window).Sub(now))
 	}
 	return nil
 }
