@@ -203,7 +203,7 @@ func TestGraduatesDownloads(t *testing.T) {
 			"level_bms": "2", "level_materials": "", "skill_1": "bms", "skill_2": "cell-balancing",
 			"course_1_code": code2, "course_1_title": title2, "course_1_completed_at (KST)": kst(now.Add(-24 * time.Hour)),
 			"course_1_certificate_code": c2.CertificateCode,
-			"course_2_code": code1, "course_2_completed_at (KST)": kst(now.Add(-48 * time.Hour)), "course_2_certificate_code": "",
+			"course_2_code":             code1, "course_2_completed_at (KST)": kst(now.Add(-48 * time.Hour)), "course_2_certificate_code": "",
 		} {
 			if got := get(records[1], col); got != want {
 				t.Errorf("CSV %s: %q, want %q", col, got, want)
