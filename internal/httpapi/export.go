@@ -229,11 +229,12 @@ func (t table[T]) headers() []string {
 	return out
 }
 
-// csvWriter writes CSV whose every cell is safe to open in a spreadsheet:
-// a cell that starts with = + - @ or a tab or carriage return, which a
-// spreadsheet would evaluate as a formula, gets a leading apostrophe. Text
-// is written by users and operators; numbers and dates, written here,
-// never start with those characters, so nothing else changes.
+// csvWriter writes CSV whose every text cell is safe to open in a
+// spreadsheet: a cell that starts with = + - @ or a tab or carriage
+// return, which a spreadsheet would evaluate as a formula, gets a leading
+// apostrophe. Text is written by users and operators; numbers and dates,
+// written by writeCells, are left as they are (a negative number stays a
+// number).
 type csvWriter struct {
 	*csv.Writer
 	safe []string
@@ -241,34 +242,44 @@ type csvWriter struct {
 
 func newCSVWriter(w io.Writer) *csvWriter { return &csvWriter{Writer: csv.NewWriter(w)} }
 
+// Write writes a record of text cells, each defused.
 func (w *csvWriter) Write(record []string) error {
 	w.safe = append(w.safe[:0], record...)
 	for i, s := range w.safe {
-		if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-			w.safe[i] = "'" + s
-		}
+		w.safe[i] = defused(s)
 	}
 	return w.Writer.Write(w.safe)
 }
 
-// writeCells writes the row r of the columns: timestamps as
+func defused(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// writeCells writes the row r of the columns: text defused, timestamps as
 // YYYY-MM-DD HH:MM:SS in Korea time, numbers in their shortest form.
 func writeCells[T any](w *csvWriter, columns []column[T], r T) error {
-	record := make([]string, len(columns))
+	w.safe = w.safe[:0]
 	kst := koreaTime()
-	for i, col := range columns {
+	for _, col := range columns {
 		v := col.get(r)
+		var s string
 		switch {
 		case v.null:
 		case col.kind == numberCell:
-			record[i] = strconv.FormatFloat(v.num, 'f', -1, 64)
+			s = strconv.FormatFloat(v.num, 'f', -1, 64)
 		case col.kind == timeCell:
-			record[i] = v.at.In(kst).Format(csvTime)
+			s = v.at.In(kst).Format(csvTime)
+		case col.kind == dateCell:
+			s = v.text
 		default:
-			record[i] = v.text
+			s = defused(v.text)
 		}
+		w.safe = append(w.safe, s)
 	}
-	return w.Write(record)
+	return w.Writer.Write(w.safe)
 }
 
 // sendXLSX answers t as an XLSX workbook of one sheet: a bold, frozen
