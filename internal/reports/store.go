@@ -54,7 +54,7 @@ func (s Store) programme(ctx context.Context, from, to string) ([]ProgrammeRow, 
 	err := s.DB.NewRaw(`WITH c AS (
     SELECT ch.id, ch.capacity, co.id AS course_id, co.track, co.level
       FROM cohorts AS ch JOIN courses AS co ON co.id = ch.course_id
-     WHERE ch.cancelled_at IS NULL AND (?0 = '' OR ch.starts_on >= ?0) AND (?1 = '' OR ch.starts_on <= ?1)
+     WHERE `+inPeriod+`
 ), e AS (
     SELECT c.track, c.level, en.status, en.trainee_id
       FROM enrolments AS en JOIN c ON c.id = en.cohort_id
@@ -111,17 +111,20 @@ func (s Store) hires(ctx context.Context) ([]Hire, error) {
 	return hs, nil
 }
 
+// inPeriod is the report's period, one text for both of its queries: the
+// cohort ch is not cancelled and starts within [?0, ?1] ("" leaves that
+// end open).
+const inPeriod = `ch.cancelled_at IS NULL AND (?0 = '' OR ch.starts_on >= ?0) AND (?1 = '' OR ch.starts_on <= ?1)`
+
 // hiredCompletions reads the completed enrolments of every hired trainee,
-// each marked with whether its cohort starts within [from, to] and is not
-// cancelled (the report's period, as programme reads it).
+// each marked with whether its cohort is in the report's period.
 func (s Store) hiredCompletions(ctx context.Context, from, to string) ([]Completion, error) {
 	var rows []struct {
 		Completion
 		InPeriod int `bun:"in_period"`
 	}
 	err := s.DB.NewRaw(`SELECT en.id AS enrolment_id, en.trainee_id, co.track, co.level, en.result_recorded_at AS completed_at,
-       CASE WHEN ch.cancelled_at IS NULL AND (?0 = '' OR ch.starts_on >= ?0) AND (?1 = '' OR ch.starts_on <= ?1)
-            THEN 1 ELSE 0 END AS in_period
+       CASE WHEN `+inPeriod+` THEN 1 ELSE 0 END AS in_period
   FROM enrolments AS en
   JOIN cohorts AS ch ON ch.id = en.cohort_id
   JOIN courses AS co ON co.id = ch.course_id
