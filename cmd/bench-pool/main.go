@@ -2,9 +2,9 @@
 // trainees, completions (each with a valid certificate), profiles and
 // skills straight into a fresh SQLite or PostgreSQL database, starts a real
 // `skillgrid serve` process on it, and measures over HTTP, as an approved
-// company, the latency of filtered first pages and a CSV export of the
+// company, the latency of filtered first pages and the CSV and XLSX downloads of the
 // whole matching set, sampling the server's resident memory (VmRSS) while
-// the export streams.
+// each download runs.
 //
 //	go run ./cmd/bench-pool -bin bin/skillgrid -db postgres -trainees 100000 -completions 300000
 package main
@@ -173,10 +173,12 @@ func run(o options) error {
 	failed += errs
 	fmt.Printf("  %-44s %8v %8v %8v %8v\n", "track=bms&min_level=1, page 51", pct(lat, 50), pct(lat, 95), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond))
 
-	fmt.Println("  CSV exports (Accept: text/csv), server RSS sampled every 20 ms:")
-	for _, q := range []string{"track=cell-design&min_level=3", "track=bms", ""} {
-		if err := export(client, base, token, q, srv.Process.Pid); err != nil {
-			return err
+	fmt.Println("  Downloads (/v1/graduates.csv and .xlsx), server RSS sampled every 20 ms:")
+	for _, ext := range []string{".csv", ".xlsx"} {
+		for _, q := range []string{"track=cell-design&min_level=3", "track=bms", ""} {
+			if err := export(client, base, token, ext, q, srv.Process.Pid); err != nil {
+				return err
+			}
 		}
 	}
 	if failed > 0 {
@@ -516,9 +518,10 @@ func cursorAfter(client *http.Client, base, token string, pages int) (string, er
 	return cursor, nil
 }
 
-// export downloads the CSV of the filter and reports its size, its time
-// and the server's RSS before, at peak and after.
-func export(client *http.Client, base, token, q string, pid int) error {
+// export downloads the pool as ext (.csv or .xlsx) with the filter and
+// reports its size (and, for CSV, its rows), its time and the server's RSS
+// before, at peak and after.
+func export(client *http.Client, base, token, ext, q string, pid int) error {
 	before, err := rss(pid)
 	if err != nil {
 		return err
@@ -541,9 +544,8 @@ func export(client *http.Client, base, token, q string, pid int) error {
 			}
 		}
 	}()
-	req, _ := http.NewRequest(http.MethodGet, base+"/v1/graduates?"+q, nil)
+	req, _ := http.NewRequest(http.MethodGet, base+"/v1/graduates"+ext+"?"+q, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "text/csv")
 	t0 := time.Now()
 	res, err := client.Do(req)
 	if err != nil {
@@ -582,8 +584,12 @@ func export(client *http.Client, base, token, q string, pid int) error {
 	if label == "" {
 		label = "(whole pool)"
 	}
-	fmt.Printf("  %-32s %7d graduates, %6.1f MiB in %6v (first byte %v); RSS before %3d MiB, peak %3d MiB, after %3d MiB\n",
-		label, rows-1, float64(bytes)/(1<<20), wall.Round(time.Millisecond), firstByte.Round(time.Millisecond),
+	count := strconv.Itoa(rows - 1)
+	if ext != ".csv" {
+		count = "-" // a zip has no lines to count
+	}
+	fmt.Printf("  %-5s %-32s %7s graduates, %6.1f MiB in %6v (first byte %v); RSS before %3d MiB, peak %3d MiB, after %3d MiB\n",
+		ext, label, count, float64(bytes)/(1<<20), wall.Round(time.Millisecond), firstByte.Round(time.Millisecond),
 		before>>10, peak>>10, after>>10)
 	return nil
 }

@@ -1,8 +1,9 @@
 package httpapi
 
 import (
-	"bufio"
+	"fmt"
 	"sort"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -55,16 +56,9 @@ func graduateFilter(c *fiber.Ctx) (pool.Filter, error) {
 }
 
 func (h *Handlers) listGraduates(c *fiber.Ctx) error {
-	csvWanted, err := wantsCSV(c)
-	if err != nil {
-		return err
-	}
 	f, err := graduateFilter(c)
 	if err != nil {
 		return err
-	}
-	if csvWanted {
-		return h.exportGraduates(c, f)
 	}
 	p, err := pageParams(c)
 	if err != nil {
@@ -77,63 +71,71 @@ func (h *Handlers) listGraduates(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// exportGraduates streams every graduate matching f as CSV (UTF-8 with a
-// BOM, a header row), one chunk of the pool at a time, so a large pool
-// never sits in memory. Errors found before the body begins (role, company
-// approval, filter, and reading the first chunk) are answered normally.
-// Once the body has begun, the 200 is sent and an error can no longer be
-// answered: it is logged and the connection is closed before the body's
-// last chunk, so that the client sees a broken transfer (Go's client:
-// unexpected EOF; curl: exit 18) instead of a complete file that silently
-// lacks graduates.
-func (h *Handlers) exportGraduates(c *fiber.Ctx, f pool.Filter) error {
-	ctx := c.UserContext()
-	x, err := h.Pool.Export(ctx, actor(c), f)
-	if err != nil {
-		return err
-	}
-	first, err := x.Next(ctx)
-	if err != nil {
-		return err
-	}
-	log, rid, conn := h.Log, requestID(c), c.Context().Conn()
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="graduates.csv"`)
-	// The writer runs after the handler returns, when fasthttp sends the
-	// body: it must not touch c.
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		_, _ = w.WriteString("\ufeff")
-		cw := newCSVWriter(w)
-		_ = cw.Write(pool.CSVHeader)
-		err := func() error {
-			for gs := first; len(gs) > 0; {
-				for _, g := range gs {
-					if err := cw.Write(g.CSVRecord()); err != nil {
-						return err
-					}
-				}
-				cw.Flush()
-				if err := cw.Error(); err != nil {
-					return err
-				}
-				if err := w.Flush(); err != nil {
-					return err
-				}
-				var err error
-				if gs, err = x.Next(ctx); err != nil {
-					return err
-				}
-			}
-			return nil
-		}()
-		cw.Flush()
+// exportGraduates downloads every graduate matching the pool's filters
+// (not one page), one chunk of the pool at a time, so a large pool never
+// sits in memory. Errors found before the download begins (role, company
+// approval, filter) are answered as problems.
+func (h *Handlers) exportGraduates(format fileFormat) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		f, err := graduateFilter(c)
 		if err != nil {
-			log.ErrorContext(ctx, "graduates export ended early; closing the connection", "err", err.Error(), "request_id", rid)
-			_ = w.Flush()
-			_ = conn.Close()
+			return err
 		}
-	})
-	return nil
+		x, err := h.Pool.Export(c.UserContext(), actor(c), f)
+		if err != nil {
+			return err
+		}
+		return sendTable(c, h.Log, format, graduatesTable(x.Shape), x.Next)
+	}
+}
+
+// graduatesTable is the pool's download: one row per graduate, one value
+// per cell. Levels take a column per track of the catalogue (level_bms:
+// the level, empty below level 1); skills take skill_1, skill_2, ...; the
+// completed courses, newest first, take four columns each (course_1_code,
+// course_1_title, course_1_completed_at, course_1_certificate_code, then
+// course_2_...), as many as the most any trainee has; cells beyond a
+// graduate's own are empty.
+func graduatesTable(sh pool.Shape) table[pool.Graduate] {
+	type g = pool.Graduate
+	cols := []column[g]{
+		textCol("id", func(r g) string { return r.ID }),
+		textCol("name", func(r g) string { return r.Name }),
+		optTextCol("career_stage", func(r g) *string { return r.CareerStage }),
+		optTextCol("region", func(r g) *string { return r.Region }),
+		timeCol("last_completed_at", func(r g) (time.Time, bool) { return r.LastCompletedAt, true }),
+		intCol("courses_completed", func(r g) int { return len(r.CompletedCourses) }),
+	}
+	for _, track := range sh.Tracks {
+		cols = append(cols, optIntCol("level_"+track, func(r g) (int, bool) {
+			l, ok := r.Levels[track]
+			return l, ok && l > 0
+		}))
+	}
+	for i := range sh.MaxSkills {
+		cols = append(cols, textCol(fmt.Sprintf("skill_%d", i+1), func(r g) string {
+			if i < len(r.Skills) {
+				return r.Skills[i]
+			}
+			return ""
+		}))
+	}
+	for i := range sh.MaxCourses {
+		course := func(r g) (pool.CompletedCourse, bool) {
+			if i < len(r.CompletedCourses) {
+				return r.CompletedCourses[i], true
+			}
+			return pool.CompletedCourse{}, false
+		}
+		prefix := fmt.Sprintf("course_%d_", i+1)
+		cols = append(cols,
+			textCol(prefix+"code", func(r g) string { c, _ := course(r); return c.Code }),
+			textCol(prefix+"title", func(r g) string { c, _ := course(r); return c.Title }),
+			timeCol(prefix+"completed_at", func(r g) (time.Time, bool) { c, ok := course(r); return c.CompletedAt, ok }),
+			optTextCol(prefix+"certificate_code", func(r g) *string { c, _ := course(r); return c.CertificateCode }),
+		)
+	}
+	return table[g]{name: "graduates", columns: cols}
 }
 
 func (h *Handlers) getGraduate(c *fiber.Ctx) error {

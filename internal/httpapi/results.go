@@ -72,20 +72,64 @@ func (h *Handlers) revokeCertificate(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) transcript(c *fiber.Ctx) error {
-	csvWanted, err := wantsCSV(c)
-	if err != nil {
-		return err
-	}
 	t, err := h.Results.Transcript(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
-	if !csvWanted {
-		return c.JSON(t)
+	return c.JSON(t)
+}
+
+// exportTranscript downloads the trainee's transcript.
+func (h *Handlers) exportTranscript(format fileFormat) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		t, err := h.Results.Transcript(c.UserContext(), actor(c))
+		if err != nil {
+			return err
+		}
+		rows := make([]transcriptRow, len(t.Entries))
+		for i := range t.Entries {
+			rows[i] = transcriptRow{&t, &t.Entries[i]}
+		}
+		if len(rows) == 0 {
+			rows = []transcriptRow{{&t, &results.TranscriptEntry{}}}
+		}
+		return sendTable(c, h.Log, format, transcriptTable(), allAtOnce(rows))
 	}
-	records := make([][]string, len(t.Entries))
-	for i, e := range t.Entries {
-		records[i] = e.CSVRecord()
-	}
-	return sendCSV(c, "transcript.csv", results.TranscriptCSVHeader, records)
+}
+
+// transcriptRow is one enrolment of a transcript with the trainee it
+// belongs to.
+type transcriptRow struct {
+	t *results.Transcript
+	e *results.TranscriptEntry
+}
+
+// transcriptTable is the transcript's download: one row per enrolment,
+// each starting with the trainee's name and e-mail, so that the file names
+// its trainee and stays one table. A trainee with no enrolments gets one
+// row with only those two cells.
+func transcriptTable() table[transcriptRow] {
+	type row = transcriptRow
+	return table[row]{name: "transcript", columns: []column[row]{
+		textCol("trainee_name", func(x row) string { return x.t.Name }),
+		textCol("trainee_email", func(x row) string { return x.t.Email }),
+		textCol("course_code", func(x row) string { return x.e.CourseCode }),
+		textCol("course_title", func(x row) string { return x.e.CourseTitle }),
+		textCol("track", func(x row) string { return x.e.Track }),
+		optIntCol("level", func(x row) (int, bool) { return x.e.Level, x.e.Level > 0 }),
+		numberCol("hours", func(x row) *float64 {
+			if x.e.CourseCode == "" {
+				return nil
+			}
+			return &x.e.Hours
+		}),
+		textCol("cohort", func(x row) string { return x.e.CohortLabel }),
+		dateCol("starts_on", func(x row) string { return x.e.StartsOn }),
+		dateCol("ends_on", func(x row) string { return x.e.EndsOn }),
+		textCol("status", func(x row) string { return x.e.Status }),
+		numberCol("attended_hours", func(x row) *float64 { return x.e.AttendedHours }),
+		numberCol("score", func(x row) *float64 { return x.e.Score }),
+		optTextCol("certificate_code", func(x row) *string { return x.e.CertificateCode }),
+		optTextCol("certificate_status", func(x row) *string { return x.e.CertificateStatus }),
+	}}
 }

@@ -68,15 +68,22 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Post("/cohorts/:id/results", signedIn, only(auth.Instructor, auth.Admin), h.recordResults)
 	v1.Get("/me/certificates", signedIn, trainee, h.myCertificates)
 	v1.Get("/me/transcript", signedIn, trainee, h.transcript)
+	v1.Get("/me/transcript.csv", signedIn, trainee, h.exportTranscript(csvFile))
+	v1.Get("/me/transcript.xlsx", signedIn, trainee, h.exportTranscript(xlsxFile))
 	v1.Get("/certificates/:code", h.verifyCertificate)
 	v1.Post("/certificates/:code/revoke", signedIn, admin, h.revokeCertificate)
 
 	v1.Get("/reports/programme", signedIn, admin, h.programmeReport)
+	v1.Get("/reports/programme.csv", signedIn, admin, h.exportProgrammeReport(csvFile))
+	v1.Get("/reports/programme.xlsx", signedIn, admin, h.exportProgrammeReport(xlsxFile))
 	v1.Get("/reports/cohorts/:id", signedIn, only(auth.Instructor, auth.Admin), h.cohortReport)
 	v1.Get("/audit-events", signedIn, admin, h.auditEvents)
 
 	company, searcher := only(auth.Company), only(auth.Company, auth.Admin)
 	v1.Get("/graduates", signedIn, searcher, h.poolOpen, h.listGraduates)
+	// Before /graduates/:id, which a reader might think would take them.
+	v1.Get("/graduates.csv", signedIn, searcher, h.poolOpen, h.exportGraduates(csvFile))
+	v1.Get("/graduates.xlsx", signedIn, searcher, h.poolOpen, h.exportGraduates(xlsxFile))
 	v1.Get("/graduates/:id", signedIn, searcher, h.poolOpen, h.getGraduate)
 	v1.Post("/graduates/:id/contact-requests", signedIn, company, h.poolOpen, h.sendContactRequest)
 	v1.Get("/contact-requests", signedIn, company, h.poolOpen, h.sentContactRequests)

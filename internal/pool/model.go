@@ -7,9 +7,6 @@
 package pool
 
 import (
-	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -59,42 +56,15 @@ type Filter struct {
 // MaxSkills bounds the skills one search may ask for.
 const MaxSkills = 20
 
-// CSVHeader is the header row of the pool's CSV export; CSVRecord fills it.
-var CSVHeader = []string{"id", "name", "levels", "skills", "career_stage", "region",
-	"last_completed_at", "completed_courses", "certificate_codes"}
-
-// CSVRecord is the graduate as one CSV row, in CSVHeader's order. Lists
-// are joined with "; " (levels as track=level, by track). Text that a
-// spreadsheet would run as a formula is prefixed with an apostrophe.
-func (g Graduate) CSVRecord() []string {
-	tracks := make([]string, 0, len(g.Levels))
-	for t := range g.Levels {
-		tracks = append(tracks, t)
-	}
-	sort.Strings(tracks)
-	levels := make([]string, len(tracks))
-	for i, t := range tracks {
-		levels[i] = fmt.Sprintf("%s=%d", t, g.Levels[t])
-	}
-	var courses, certs []string
-	for _, c := range g.CompletedCourses {
-		courses = append(courses, fmt.Sprintf("%s %s (%s)", c.Code, c.Title, c.CompletedAt.Format(time.DateOnly)))
-		if c.CertificateCode != nil {
-			certs = append(certs, *c.CertificateCode)
-		}
-	}
-	return []string{
-		g.ID, g.Name, strings.Join(levels, "; "), strings.Join(g.Skills, "; "),
-		deref(g.CareerStage), deref(g.Region), g.LastCompletedAt.Format(time.RFC3339Nano),
-		strings.Join(courses, "; "), strings.Join(certs, "; "),
-	}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
+// Shape is what the columns of an export of the pool depend on, read when
+// the export begins: the catalogue's tracks (a level column each) and the
+// most skills and completed courses any trainee has (so many columns of
+// each). A graduate who gains skills or courses beyond these while the
+// export runs shows the first ones.
+type Shape struct {
+	Tracks     []string
+	MaxSkills  int
+	MaxCourses int
 }
 
 // Contact request statuses. Only a pending request is open.

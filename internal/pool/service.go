@@ -143,6 +143,8 @@ func (s *Service) Graduate(ctx context.Context, actor auth.Actor, id string) (Gr
 
 // Export is a checked search of the whole pool, read in chunks.
 type Export struct {
+	// Shape is the shape of the pool when the export began.
+	Shape Shape
 	s     *Service
 	f     Filter
 	after *key // the last graduate read
@@ -162,7 +164,11 @@ func (s *Service) Export(ctx context.Context, actor auth.Actor, f Filter) (*Expo
 	if err := s.Tracks.CheckTrackFilter(ctx, "track", f.Track); err != nil {
 		return nil, err
 	}
-	return &Export{s: s, f: f}, nil
+	shape, err := s.Store.shape(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	return &Export{Shape: shape, s: s, f: f}, nil
 }
 
 // Next reads the next chunk of the matching graduates, in the pool's

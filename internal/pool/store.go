@@ -487,6 +487,23 @@ func (s Store) completions(ctx context.Context, idb bun.IDB, ids []string) (map[
 	return out, nil
 }
 
+// shape reads the catalogue's tracks, by code, and the most skills and
+// completed courses any trainee has.
+func (s Store) shape(ctx context.Context, idb bun.IDB) (Shape, error) {
+	var sh Shape
+	if err := idb.NewSelect().Table("tracks").Column("code").Order("code").Scan(ctx, &sh.Tracks); err != nil {
+		return Shape{}, fmt.Errorf("read tracks: %w", err)
+	}
+	err := idb.NewRaw(`SELECT
+       (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM user_skills GROUP BY user_id) AS s),
+       (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM enrolments WHERE status = 'completed' GROUP BY trainee_id) AS c)`).
+		Scan(ctx, &sh.MaxSkills, &sh.MaxCourses)
+	if err != nil {
+		return Shape{}, fmt.Errorf("read the pool's shape: %w", err)
+	}
+	return sh, nil
+}
+
 // --- contact requests
 
 func (s Store) insertContactRequest(ctx context.Context, idb bun.IDB, cr *ContactRequest) error {

@@ -23,22 +23,23 @@ type CohortSummary struct {
 
 // ProgrammeRow is one track and level of the programme report.
 type ProgrammeRow struct {
-	Track           string  `bun:"track" json:"track"`
-	Level           int     `bun:"level" json:"level"`
-	Courses         int     `bun:"courses" json:"courses"`
-	Cohorts         int     `bun:"cohorts" json:"cohorts"`
-	Seats           int     `bun:"seats" json:"seats"`
-	Enrolled        int     `bun:"enrolled" json:"enrolled"`
-	Waitlisted      int     `bun:"waitlisted" json:"waitlisted"`
-	Completed       int     `bun:"completed" json:"completed"`
-	Failed          int     `bun:"failed" json:"failed"`
-	CompletionRate  float64 `bun:"-" json:"completion_rate"`
-	Graduates       int     `bun:"graduates" json:"graduates"`
-	GraduatesInPool int     `bun:"graduates_in_pool" json:"graduates_in_pool"`
-	ContactRequests int     `bun:"contact_requests" json:"contact_requests"`
-	Hires           int     `bun:"hires" json:"hires"`
-	HiredGraduates  int     `bun:"hired_graduates" json:"hired_graduates"`
-	HireRate        float64 `bun:"-" json:"hire_rate"`
+	Track           string   `bun:"track" json:"track"`
+	Level           int      `bun:"level" json:"level"`
+	Courses         int      `bun:"courses" json:"courses"`
+	Cohorts         int      `bun:"cohorts" json:"cohorts"`
+	Seats           int      `bun:"seats" json:"seats"`
+	Enrolled        int      `bun:"enrolled" json:"enrolled"`
+	Waitlisted      int      `bun:"waitlisted" json:"waitlisted"`
+	InProgress      int      `bun:"in_progress" json:"in_progress"`
+	Completed       int      `bun:"completed" json:"completed"`
+	Failed          int      `bun:"failed" json:"failed"`
+	CompletionRate  *float64 `bun:"-" json:"completion_rate"`
+	Graduates       int      `bun:"graduates" json:"graduates"`
+	GraduatesInPool int      `bun:"graduates_in_pool" json:"graduates_in_pool"`
+	ContactRequests int      `bun:"contact_requests" json:"contact_requests"`
+	Hires           int      `bun:"-" json:"hires"`
+	HiredGraduates  int      `bun:"-" json:"hired_graduates"`
+	HireRate        float64  `bun:"-" json:"hire_rate"`
 }
 
 // Programme is the programme report for a period of cohort start dates.

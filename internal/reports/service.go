@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"sort"
-	"strconv"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
@@ -36,9 +35,11 @@ func (s *Service) Cohort(ctx context.Context, actor auth.Actor, cohortID string)
 
 // Programme reports the programme's outcomes per track and level for the
 // cohorts starting within [from, to] (YYYY-MM-DD dates, either may be
-// empty). Rates are fractions, 0 when there is nothing to divide by:
-// completion_rate = completed / enrolled (the trainees who held a seat),
-// hire_rate = hired graduates / graduates.
+// empty). completion_rate = completed / (completed + failed), among the
+// enrolments whose results are in, and nil when there are none: trainees
+// still in progress do not lower it. hire_rate = hired graduates /
+// graduates, 0 when there are none. Hires are counted once each, by
+// AttributeHires.
 func (s *Service) Programme(ctx context.Context, from, to string) (Programme, error) {
 	var bad []apperr.FieldError
 	for name, v := range map[string]string{"from": from, "to": to} {
@@ -60,9 +61,21 @@ func (s *Service) Programme(ctx context.Context, from, to string) (Programme, er
 	if err != nil {
 		return Programme{}, err
 	}
+	hires, err := s.Store.hires(ctx)
+	if err != nil {
+		return Programme{}, err
+	}
+	completions, err := s.Store.hiredCompletions(ctx, from, to)
+	if err != nil {
+		return Programme{}, err
+	}
+	counts := AttributeHires(hires, completions)
 	for i := range rows {
-		rows[i].CompletionRate = ratio(rows[i].Completed, rows[i].Enrolled)
-		rows[i].HireRate = ratio(rows[i].HiredGraduates, rows[i].Graduates)
+		r := &rows[i]
+		n := counts[RowKey{r.Track, r.Level}]
+		r.Hires, r.HiredGraduates = n.Hires, n.HiredGraduates
+		r.CompletionRate = CompletionRate(r.Completed, r.Failed)
+		r.HireRate = ratio(r.HiredGraduates, r.Graduates)
 	}
 	p := Programme{Rows: rows}
 	if from != "" {
@@ -74,22 +87,19 @@ func (s *Service) Programme(ctx context.Context, from, to string) (Programme, er
 	return p, nil
 }
 
+// CompletionRate is completed / (completed + failed), rounded to four
+// places, or nil when no result is in.
+func CompletionRate(completed, failed int) *float64 {
+	if completed+failed == 0 {
+		return nil
+	}
+	r := ratio(completed, completed+failed)
+	return &r
+}
+
 func ratio(n, d int) float64 {
 	if d == 0 {
 		return 0
 	}
 	return math.Round(float64(n)/float64(d)*10000) / 10000
-}
-
-// CSVHeader and CSVRecord write the programme report as CSV.
-var CSVHeader = []string{"track", "level", "courses", "cohorts", "seats", "enrolled", "waitlisted", "completed", "failed",
-	"completion_rate", "graduates", "graduates_in_pool", "contact_requests", "hires", "hired_graduates", "hire_rate"}
-
-// CSVRecord is one row of the CSV, in CSVHeader's order.
-func (r ProgrammeRow) CSVRecord() []string {
-	i := strconv.Itoa
-	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
-	return []string{r.Track, i(r.Level), i(r.Courses), i(r.Cohorts), i(r.Seats), i(r.Enrolled), i(r.Waitlisted),
-		i(r.Completed), i(r.Failed), f(r.CompletionRate), i(r.Graduates), i(r.GraduatesInPool), i(r.ContactRequests),
-		i(r.Hires), i(r.HiredGraduates), f(r.HireRate)}
 }

@@ -55,7 +55,7 @@ func (s Store) programme(ctx context.Context, from, to string) ([]ProgrammeRow, 
 	err := s.DB.NewRaw(`WITH c AS (
     SELECT ch.id, ch.capacity, co.id AS course_id, co.track, co.level
       FROM cohorts AS ch JOIN courses AS co ON co.id = ch.course_id
-     WHERE ch.cancelled_at IS NULL AND (?0 = '' OR ch.starts_on >= ?0) AND (?1 = '' OR ch.starts_on <= ?1)
+     WHERE `+inPeriod+`
 ), e AS (
     SELECT c.track, c.level, en.status, en.trainee_id
       FROM enrolments AS en JOIN c ON c.id = en.cohort_id
@@ -72,6 +72,7 @@ func (s Store) programme(ctx context.Context, from, to string) ([]ProgrammeRow, 
     SELECT track, level,
            SUM(CASE WHEN status IN ('enrolled', 'completed', 'failed') THEN 1 ELSE 0 END) AS enrolled,
            SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END) AS waitlisted,
+           SUM(CASE WHEN status = 'enrolled' THEN 1 ELSE 0 END) AS in_progress,
            SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed,
            SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed
       FROM e GROUP BY track, level
@@ -82,26 +83,61 @@ func (s Store) programme(ctx context.Context, from, to string) ([]ProgrammeRow, 
 ), crs AS (
     SELECT g.track, g.level, COUNT(*) AS contact_requests
       FROM grads AS g JOIN contact_requests AS cr ON cr.trainee_id = g.trainee_id GROUP BY g.track, g.level
-), hs AS (
-    SELECT g.track, g.level, COUNT(*) AS hires, COUNT(DISTINCT h.trainee_id) AS hired_graduates
-      FROM grads AS g JOIN hires AS h ON h.trainee_id = g.trainee_id GROUP BY g.track, g.level
 )
 SELECT grid.track, grid.level,
        COALESCE(cs.courses, 0) AS courses, COALESCE(cs.cohorts, 0) AS cohorts, COALESCE(cs.seats, 0) AS seats,
        COALESCE(es.enrolled, 0) AS enrolled, COALESCE(es.waitlisted, 0) AS waitlisted,
+       COALESCE(es.in_progress, 0) AS in_progress,
        COALESCE(es.completed, 0) AS completed, COALESCE(es.failed, 0) AS failed,
        COALESCE(gs.graduates, 0) AS graduates, COALESCE(gs.graduates_in_pool, 0) AS graduates_in_pool,
-       COALESCE(crs.contact_requests, 0) AS contact_requests,
-       COALESCE(hs.hires, 0) AS hires, COALESCE(hs.hired_graduates, 0) AS hired_graduates
+       COALESCE(crs.contact_requests, 0) AS contact_requests
   FROM grid
   LEFT JOIN cs ON cs.track = grid.track AND cs.level = grid.level
   LEFT JOIN es ON es.track = grid.track AND es.level = grid.level
   LEFT JOIN gs ON gs.track = grid.track AND gs.level = grid.level
   LEFT JOIN crs ON crs.track = grid.track AND crs.level = grid.level
-  LEFT JOIN hs ON hs.track = grid.track AND hs.level = grid.level
  ORDER BY grid.track, grid.level`, from, to).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("programme report: %w", err)
 	}
 	return rows, nil
+}
+
+// hires reads every recorded hire.
+func (s Store) hires(ctx context.Context) ([]Hire, error) {
+	var hs []Hire
+	if err := s.DB.NewSelect().Table("hires").Column("id", "trainee_id", "created_at").Order("id").Scan(ctx, &hs); err != nil {
+		return nil, fmt.Errorf("read hires: %w", err)
+	}
+	return hs, nil
+}
+
+// inPeriod is the report's period, one text for both of its queries: the
+// cohort ch is not cancelled and starts within [?0, ?1] ("" leaves that
+// end open).
+const inPeriod = `ch.cancelled_at IS NULL AND (?0 = '' OR ch.starts_on >= ?0) AND (?1 = '' OR ch.starts_on <= ?1)`
+
+// hiredCompletions reads the completed enrolments of every hired trainee,
+// each marked with whether its cohort is in the report's period.
+func (s Store) hiredCompletions(ctx context.Context, from, to string) ([]Completion, error) {
+	var rows []struct {
+		Completion
+		InPeriod int `bun:"in_period"`
+	}
+	err := s.DB.NewRaw(`SELECT en.id AS enrolment_id, en.trainee_id, co.track, co.level, en.result_recorded_at AS completed_at,
+       CASE WHEN `+inPeriod+` THEN 1 ELSE 0 END AS in_period
+  FROM enrolments AS en
+  JOIN cohorts AS ch ON ch.id = en.cohort_id
+  JOIN courses AS co ON co.id = ch.course_id
+ WHERE en.status = 'completed' AND en.trainee_id IN (SELECT trainee_id FROM hires)
+ ORDER BY en.id`, from, to).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("read completions of hired trainees: %w", err)
+	}
+	out := make([]Completion, len(rows))
+	for i, r := range rows {
+		out[i] = r.Completion
+		out[i].InPeriod = r.InPeriod == 1
+	}
+	return out, nil
 }

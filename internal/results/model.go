@@ -115,6 +115,7 @@ type TranscriptEntry struct {
 type Transcript struct {
 	TraineeID string            `json:"trainee_id"`
 	Name      string            `json:"name"`
+	Email     string            `json:"email"`
 	Levels    map[string]int    `json:"levels"`
 	Entries   []TranscriptEntry `json:"entries"`
 }

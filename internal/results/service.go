@@ -324,7 +324,7 @@ func (s *Service) Mine(ctx context.Context, actor auth.Actor, p page.Params) (pa
 
 // Transcript is the trainee's whole record and the levels it reached.
 func (s *Service) Transcript(ctx context.Context, actor auth.Actor) (Transcript, error) {
-	name, err := s.Store.traineeName(ctx, s.DB, actor.ID)
+	name, email, err := s.Store.trainee(ctx, s.DB, actor.ID)
 	if err != nil {
 		return Transcript{}, err
 	}
@@ -336,7 +336,7 @@ func (s *Service) Transcript(ctx context.Context, actor auth.Actor) (Transcript,
 	if err != nil {
 		return Transcript{}, err
 	}
-	return Transcript{TraineeID: actor.ID, Name: name, Levels: levels, Entries: entries}, nil
+	return Transcript{TraineeID: actor.ID, Name: name, Email: email, Levels: levels, Entries: entries}, nil
 }
 
 // issueCertificate writes cert with a fresh code, drawing again if the code
@@ -358,28 +358,6 @@ func (s *Service) issueCertificate(ctx context.Context, tx bun.IDB, cert Certifi
 		}
 	}
 	return cert, fmt.Errorf("issue certificate: %d codes in a row were taken", codeDraws)
-}
-
-// TranscriptCSVHeader is the header row of the transcript's CSV.
-var TranscriptCSVHeader = []string{"course_code", "course_title", "track", "level", "hours", "cohort", "starts_on", "ends_on",
-	"status", "attended_hours", "score", "certificate_code", "certificate_status"}
-
-// CSVRecord is one transcript entry in TranscriptCSVHeader's order.
-func (t TranscriptEntry) CSVRecord() []string {
-	num := func(f *float64) string {
-		if f == nil {
-			return ""
-		}
-		return fmt.Sprintf("%g", *f)
-	}
-	str := func(s *string) string {
-		if s == nil {
-			return ""
-		}
-		return *s
-	}
-	return []string{t.CourseCode, t.CourseTitle, t.Track, fmt.Sprint(t.Level), fmt.Sprintf("%g", t.Hours), t.CohortLabel,
-		t.StartsOn, t.EndsOn, t.Status, num(t.AttendedHours), num(t.Score), str(t.CertificateCode), str(t.CertificateStatus)}
 }
 
 const maxAttempts = 5

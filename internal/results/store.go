@@ -183,10 +183,10 @@ func (s Store) transcript(ctx context.Context, traineeID string) ([]TranscriptEn
 	return out, nil
 }
 
-func (Store) traineeName(ctx context.Context, idb bun.IDB, id string) (string, error) {
-	var name string
-	if err := idb.NewSelect().Table("users").Column("name").Where("id = ?", id).Scan(ctx, &name); err != nil {
-		return "", db.NotFound(err, msg.NotFoundTrainee)
+// trainee reads the name and e-mail of the trainee with the id.
+func (Store) trainee(ctx context.Context, idb bun.IDB, id string) (name, email string, err error) {
+	if err := idb.NewSelect().Table("users").Column("name", "email").Where("id = ?", id).Scan(ctx, &name, &email); err != nil {
+		return "", "", db.NotFound(err, msg.NotFoundTrainee)
 	}
-	return name, nil
+	return name, email, nil
 }
