@@ -241,7 +241,7 @@ type skillRow struct {
 // returns the company's access token.
 func load(ctx context.Context, d *bun.DB, o options) (string, error) {
 	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: 4 * time.Hour, RefreshTokenTTL: 4 * time.Hour}
-	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{BcryptCost: 4})
+	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{Hashing: auth.HashOptions{Params: auth.HashParams{Memory: 64, Time: 1, Threads: 1}}})
 	if err != nil {
 		return "", err
 	}
@@ -302,7 +302,7 @@ func load(ctx context.Context, d *bun.DB, o options) (string, error) {
 	}
 
 	rng := mrand.New(mrand.NewPCG(20261125, 7))
-	hash, err := a.Accounts.Hasher.Hash("bench-password")
+	hash, err := a.Accounts.Hasher.Hash(ctx, "bench-password")
 	if err != nil {
 		return "", err
 	}

@@ -78,7 +78,7 @@ func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profi
 	if in.Role == auth.Company && strings.TrimSpace(in.CompanyName) == "" {
 		return Profile{}, apperr.Invalid(apperr.Field("company_name", "is required for a company"))
 	}
-	hash, err := s.Hasher.Hash(in.Password)
+	hash, err := s.Hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return Profile{}, err
 	}

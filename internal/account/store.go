@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -159,6 +160,23 @@ func (s Store) CredentialsByEmail(ctx context.Context, email string) (auth.Crede
 		return auth.Credentials{}, err
 	}
 	return auth.Credentials{UserID: u.ID, Role: u.Role, PasswordHash: u.PasswordHash, Active: u.Active}, nil
+}
+
+// ReplacePasswordHash implements auth.Users: a conditional update, so that
+// a password changed since oldHash was read is never overwritten.
+func (s Store) ReplacePasswordHash(ctx context.Context, idb bun.IDB, userID, oldHash, newHash string, now time.Time) (bool, error) {
+	res, err := idb.NewUpdate().Model((*User)(nil)).
+		Set("password_hash = ?", newHash).Set("updated_at = ?", now).
+		Where("id = ?", userID).Where("password_hash = ?", oldHash).
+		Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("replace password hash of %s: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("replace password hash of %s: %w", userID, err)
+	}
+	return n == 1, nil
 }
 
 // ActorByID implements auth.Users. Every authenticated request runs it,

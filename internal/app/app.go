@@ -32,12 +32,11 @@ import (
 
 // Options are the knobs that differ between production and tests.
 type Options struct {
-	// BcryptCost is the password hashing cost; 0 means the production cost.
-	BcryptCost int
+	// Hashing sizes the password hasher; zero fields mean production's
+	// parameters and pool.
+	Hashing auth.HashOptions
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Limits bounds failed logins; the zero value means the default policy.
-	Limits auth.LimiterPolicy
 	// ReadTimeout bounds reading one request; 0 means the HTTP layer's default.
 	ReadTimeout time.Duration
 }
@@ -71,11 +70,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	// the database will give back keeps a created resource equal to its
 	// later reads.
 	now := func() time.Time { return clock().UTC().Truncate(time.Microsecond) }
-	limits := opt.Limits
-	if limits == (auth.LimiterPolicy{}) {
-		limits = auth.DefaultLimiterPolicy
-	}
-	hasher, err := auth.NewHasher(opt.BcryptCost)
+	hasher, err := auth.NewHasher(opt.Hashing)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +78,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	authSvc := &auth.Service{
 		DB: d, Users: users, Hasher: hasher,
 		Tokens:     auth.Tokens{Secret: cfg.JWTSecret, TTL: cfg.AccessTokenTTL, Now: now},
-		RefreshTTL: cfg.RefreshTokenTTL, Limits: limits, Now: now,
+		RefreshTTL: cfg.RefreshTokenTTL, Limits: auth.NewLoginLimits(d), Now: now,
 	}
 	cat := &catalogue.Service{DB: d, Store: catalogue.Store{DB: d}, Now: now}
 	accounts := &account.Service{DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now}
@@ -110,10 +105,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 // passed. Any process may run it at any time: it only removes rows that no
 // longer count.
 func (a *App) Prune(ctx context.Context) error {
-	if _, err := a.Auth.PruneFailures(ctx); err != nil {
-		return err
-	}
-	_, err := a.Results.Lookups.Prune(ctx, a.Auth.Now())
+	_, err := a.Auth.PruneCounters(ctx)
 	return err
 }
 
