@@ -15,7 +15,7 @@ TYPECHECK_TOOLS   := $(TYPECHECK)/installed-$(OPENAPI_TS_VER)-$(TYPESCRIPT_VER)-
 PG_TEST_URL   ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 DEV_DB        ?= sqlite://./data/skillgrid.db
 
-.PHONY: build run test lint typecheck fmt bench-rush bench-pool
+.PHONY: build run test lint typecheck fmt bench-rush bench-pool bench-login
 
 build:
 	$(GO) build -o $(BIN) ./cmd/skillgrid
@@ -83,3 +83,12 @@ POOL_N           ?= 200
 bench-pool: build
 	$(GO) run ./cmd/bench-pool -bin $(BIN) -db sqlite -trainees $(POOL_TRAINEES) -completions $(POOL_COMPLETIONS) -n $(POOL_N)
 	$(GO) run ./cmd/bench-pool -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -trainees $(POOL_TRAINEES) -completions $(POOL_COMPLETIONS) -n $(POOL_N)
+
+## bench-login: LOGIN_N trainees sign in at once (LOGIN_C in flight) against a
+## real serve process while a reader polls GET /v1/cohorts?open=true, on SQLite
+## and on PostgreSQL; prints logins/s, login p50/p99 and the reader's p99.
+LOGIN_N ?= 1000
+LOGIN_C ?= 64
+bench-login: build
+	$(GO) run ./cmd/bench-login -bin $(BIN) -db sqlite -n $(LOGIN_N) -c $(LOGIN_C)
+	$(GO) run ./cmd/bench-login -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -n $(LOGIN_N) -c $(LOGIN_C)

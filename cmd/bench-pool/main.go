@@ -304,7 +304,7 @@ func load(ctx context.Context, d *bun.DB, o options) (string, error) {
 	token := pair.AccessToken
 
 	rng := mrand.New(mrand.NewPCG(20261125, 7))
-	hash, err := a.Accounts.Hasher.Hash("bench-password")
+	hash, err := a.Accounts.Hasher.Hash(ctx, "bench-password")
 	if err != nil {
 		return "", err
 	}
@@ -440,7 +440,7 @@ const tokenTTL = 4 * time.Hour
 // benchApp wires the services over d as the bench's server is configured.
 func benchApp(d *bun.DB) (*app.App, error) {
 	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: tokenTTL, RefreshTokenTTL: tokenTTL}
-	return app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{BcryptCost: 4})
+	return app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{Hashing: auth.HashOptions{Params: auth.HashParams{Memory: 64, Time: 1, Threads: 1}}})
 }
 
 // --- measuring

@@ -192,7 +192,7 @@ const tokenTTL = time.Hour
 // trainees with access tokens, through the services.
 func fixtures(ctx context.Context, d *bun.DB, n, seats int) (string, []string, error) {
 	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: tokenTTL, RefreshTokenTTL: tokenTTL}
-	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{BcryptCost: 4})
+	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{Hashing: auth.HashOptions{Params: auth.HashParams{Memory: 64, Time: 1, Threads: 1}}})
 	if err != nil {
 		return "", nil, err
 	}

@@ -24,6 +24,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -100,7 +101,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	defer d.Close()
-	a, err := app.Build(cfg, log, d, app.Options{})
+	// Password hashing gets one slot per processor the runtime uses, and the
+	// runtime one processor more: during a login storm the rest of the API
+	// then runs beside the hashes (the OS shares the cores) instead of
+	// waiting for Go to preempt one. Setting it stops Go from following a
+	// later change of the container's CPU limit; a restart picks that up.
+	hashSlots := runtime.GOMAXPROCS(0)
+	runtime.GOMAXPROCS(hashSlots + 1)
+	a, err := app.Build(cfg, log, d, app.Options{Hashing: auth.HashOptions{Slots: hashSlots}})
 	if err != nil {
 		return err
 	}

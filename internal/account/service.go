@@ -46,10 +46,18 @@ const RegistrationsPerHour = 10
 // SelfRegister is Register asked by anyone from client address addr, which
 // may do so RegistrationsPerHour times an hour (then apperr.RateLimited).
 func (s *Service) SelfRegister(ctx context.Context, addr string, in NewUser) (Profile, error) {
-	if err := s.Registrations.Hit(ctx, addr, s.Now().UTC()); err != nil {
+	now := s.Now().UTC()
+	if err := s.Registrations.Hit(ctx, addr, now); err != nil {
 		return Profile{}, err
 	}
-	return s.Register(ctx, in)
+	p, err := s.Register(ctx, in)
+	if apperr.IsKind(err, apperr.KindUnavailable) {
+		// The server was too busy to try: the attempt does not count.
+		if rerr := s.Registrations.Release(ctx, addr, now); rerr != nil {
+			return Profile{}, rerr
+		}
+	}
+	return p, err
 }
 
 // Register makes a trainee or a company account. Companies start pending.
@@ -94,7 +102,7 @@ func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profi
 	if in.Role == auth.Company && strings.TrimSpace(in.CompanyName) == "" {
 		return Profile{}, apperr.Invalid(apperr.Field("company_name", msg.CompanyNameRequired))
 	}
-	hash, err := s.Hasher.Hash(in.Password)
+	hash, err := s.Hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return Profile{}, err
 	}

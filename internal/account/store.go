@@ -183,6 +183,23 @@ func (s Store) SetPasswordHash(ctx context.Context, idb bun.IDB, id, hash string
 	return nil
 }
 
+// ReplacePasswordHash implements auth.Users: a conditional update, so that
+// a password changed since oldHash was read is never overwritten.
+func (s Store) ReplacePasswordHash(ctx context.Context, idb bun.IDB, userID, oldHash, newHash string, now time.Time) (bool, error) {
+	res, err := idb.NewUpdate().Model((*User)(nil)).
+		Set("password_hash = ?", newHash).Set("updated_at = ?", now).
+		Where("id = ?", userID).Where("password_hash = ?", oldHash).
+		Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("replace password hash of %s: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("replace password hash of %s: %w", userID, err)
+	}
+	return n == 1, nil
+}
+
 // ActorByID implements auth.Users. Every authenticated request runs it,
 // so it is a prepared statement on PostgreSQL (db.Query).
 func (s Store) ActorByID(ctx context.Context, id string) (auth.Actor, bool, error) {

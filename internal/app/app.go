@@ -34,12 +34,11 @@ import (
 
 // Options are the knobs that differ between production and tests.
 type Options struct {
-	// BcryptCost is the password hashing cost; 0 means the production cost.
-	BcryptCost int
+	// Hashing sizes the password hasher; zero fields mean production's
+	// parameters and pool.
+	Hashing auth.HashOptions
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Limits bounds failed logins; the zero value means the default policy.
-	Limits auth.LimiterPolicy
 	// ReadTimeout bounds reading one request; 0 means the HTTP layer's default.
 	ReadTimeout time.Duration
 }
@@ -76,11 +75,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	// the database will give back keeps a created resource equal to its
 	// later reads.
 	now := func() time.Time { return clock().UTC().Truncate(time.Microsecond) }
-	limits := opt.Limits
-	if limits == (auth.LimiterPolicy{}) {
-		limits = auth.DefaultLimiterPolicy
-	}
-	hasher, err := auth.NewHasher(opt.BcryptCost)
+	hasher, err := auth.NewHasher(opt.Hashing)
 	if err != nil {
 		return nil, err
 	}
@@ -88,14 +83,14 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	authSvc := &auth.Service{
 		DB: d, Users: users, Hasher: hasher,
 		Tokens:     auth.Tokens{Secret: cfg.JWTSecret, TTL: cfg.AccessTokenTTL, Now: now},
-		RefreshTTL: cfg.RefreshTokenTTL, Limits: limits, Now: now,
-		ResetRequests: ratelimit.Limiter{DB: d, Scope: "password-reset", Max: auth.ResetsPerHour, Window: time.Hour},
-		ResetConfirms: ratelimit.Limiter{DB: d, Scope: "password-reset-confirm", Max: auth.ResetsPerHour, Window: time.Hour},
+		RefreshTTL: cfg.RefreshTokenTTL, Limits: auth.NewLoginLimits(d), Now: now,
+		ResetRequests: ratelimit.Limiter{DB: d, Name: "password-reset", Max: auth.ResetsPerHour, Window: time.Hour},
+		ResetConfirms: ratelimit.Limiter{DB: d, Name: "password-reset-confirm", Max: auth.ResetsPerHour, Window: time.Hour},
 	}
 	cat := &catalogue.Service{DB: d, Store: catalogue.Store{DB: d}, Now: now}
 	accounts := &account.Service{
 		DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now,
-		Registrations: ratelimit.Limiter{DB: d, Scope: "register", Max: account.RegistrationsPerHour, Window: time.Hour},
+		Registrations: ratelimit.Limiter{DB: d, Name: "register", Max: account.RegistrationsPerHour, Window: time.Hour},
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -103,7 +98,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	cat.Enrolments = enrolments
 	res := &results.Service{
 		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,
-		Lookups: ratelimit.Limiter{DB: d, Scope: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
+		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
 	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Tracks: cat, Now: now}
 	ops, err := openapi.Operations()
@@ -125,15 +120,8 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 // passed. Any process may run it at any time: it only removes rows that no
 // longer count.
 func (a *App) Prune(ctx context.Context) error {
-	if _, err := a.Auth.PruneFailures(ctx); err != nil {
-		return err
-	}
-	for _, l := range []ratelimit.Limiter{a.Results.Lookups, a.Accounts.Registrations, a.Auth.ResetRequests, a.Auth.ResetConfirms} {
-		if _, err := l.Prune(ctx, a.Auth.Now()); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := a.Auth.PruneCounters(ctx)
+	return err
 }
 
 // PruneEvery runs Prune every interval until ctx ends, logging failures.

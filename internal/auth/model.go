@@ -3,7 +3,13 @@
 // interface, so account management lives in its own package.
 package auth
 
-import "time"
+import (
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
+)
 
 // Role is what a user may do.
 type Role string
@@ -49,14 +55,29 @@ type TokenPair struct {
 	ExpiresIn    int    `json:"expires_in"`
 }
 
-// LimiterPolicy bounds failed logins per account and per client address
-// within one window.
-type LimiterPolicy struct {
-	Window        time.Duration
-	MaxPerAccount int
-	MaxPerAddress int
+// LoginLimits bound failed logins. Each is counted before the password is
+// checked, so concurrent guesses cannot pass one together.
+type LoginLimits struct {
+	// AccountAddress bounds failures per account and client address: a
+	// stranger's wrong passwords never lock the owner out from elsewhere.
+	AccountAddress ratelimit.Limiter
+	// Account bounds failures per account from all addresses, against
+	// guessing spread over many addresses.
+	Account ratelimit.Limiter
+	// Address bounds failures per client address across all accounts,
+	// against one address trying many accounts; high enough that a training
+	// centre's shared network is not throttled by a few typos.
+	Address ratelimit.Limiter
 }
 
-// DefaultLimiterPolicy allows 5 failures per account and 20 per address in 15
-// minutes: enough for typos, far too few for guessing.
-var DefaultLimiterPolicy = LimiterPolicy{Window: 15 * time.Minute, MaxPerAccount: 5, MaxPerAddress: 20}
+// NewLoginLimits returns the programme's failed-login limits counted in d:
+// 5 per account and address per 15 minutes, 30 per account per hour, 100
+// per address per 15 minutes.
+func NewLoginLimits(d bun.IDB) LoginLimits {
+	const detail = "too many failed logins; try again later"
+	return LoginLimits{
+		AccountAddress: ratelimit.Limiter{DB: d, Name: "login-account-address", Max: 5, Window: 15 * time.Minute, Detail: detail},
+		Account:        ratelimit.Limiter{DB: d, Name: "login-account", Max: 30, Window: time.Hour, Detail: detail},
+		Address:        ratelimit.Limiter{DB: d, Name: "login-address", Max: 100, Window: 15 * time.Minute, Detail: detail},
+	}
+}

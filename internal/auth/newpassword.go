@@ -21,10 +21,14 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	if err != nil {
 		return err
 	}
-	if !s.Hasher.Check(cred.PasswordHash, current) {
+	ok, err := s.Hasher.Check(ctx, cred.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return apperr.Rule("current_password_wrong", msg.CurrentPasswordWrong)
 	}
-	hash, err := s.Hasher.Hash(next)
+	hash, err := s.Hasher.Hash(ctx, next)
 	if err != nil {
 		return err
 	}
@@ -48,7 +52,7 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 	if err != nil {
 		return err
 	}
-	hash, err := s.Hasher.Hash(password)
+	hash, err := s.Hasher.Hash(ctx, password)
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func (s *Service) ConfirmReset(ctx context.Context, token, next, addr string) er
 	if !active {
 		return errResetTokenInvalid
 	}
-	newHash, err := s.Hasher.Hash(next)
+	newHash, err := s.Hasher.Hash(ctx, next)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
@@ -20,6 +21,10 @@ type Users interface {
 	// CredentialsByEmail finds a user by (lower-cased) email; an unknown
 	// email is apperr.NotFound.
 	CredentialsByEmail(ctx context.Context, email string) (Credentials, error)
+	// ReplacePasswordHash stores newHash as the user's password hash,
+	// through idb, if the stored one is still oldHash (a password changed
+	// meanwhile wins); it reports whether it did.
+	ReplacePasswordHash(ctx context.Context, idb bun.IDB, userID, oldHash, newHash string, now time.Time) (bool, error)
 	// ActorByID returns the user's role and whether the account is active;
 	// an unknown id is apperr.NotFound.
 	ActorByID(ctx context.Context, id string) (Actor, bool, error)
@@ -37,7 +42,7 @@ type Service struct {
 	Hasher     *Hasher
 	Tokens     Tokens
 	RefreshTTL time.Duration
-	Limits     LimiterPolicy
+	Limits     LoginLimits
 	// ResetRequests and ResetConfirms bound the two password-reset
 	// endpoints per client address.
 	ResetRequests ratelimit.Limiter
@@ -49,73 +54,146 @@ type Service struct {
 var errBadLogin = apperr.Unauthorized(msg.BadLogin)
 
 // Login checks email and password from client address addr and returns a new
-// token pair in a new refresh family. Past the failure limit for the account
-// or the address it answers apperr.RateLimited, even for the right password.
+// token pair in a new refresh family. Past any of the failed-login limits
+// (LoginLimits) it answers apperr.RateLimited, even for the right password.
 //
-// The account's attempt is counted before the password is checked (and
-// forgotten on success), so concurrent guesses at one account cannot pass
-// the limit together. The address's failures are counted after, so that
-// many good logins at once from one shared network are never throttled;
-// a burst of concurrent failures may overshoot the address limit by the
-// requests in flight, while each account stays held to its own limit.
+// The attempt is counted against all three limits before the password is
+// checked, in one transaction, so concurrent guesses cannot pass a limit
+// together: once a limit is full, every further attempt is refused. A wrong
+// password keeps its counts. A right one forgets the count of its account
+// at its address (the owner typed it right there) and gives back its hits
+// on the account and on the address: good logins from one shared network
+// never add up, and the owner's login does not wipe what guesses from other
+// addresses counted on the account. An attempt that ends for another reason
+// (the hashing queue is full, the database failed) gives back its hits.
 func (s *Service) Login(ctx context.Context, email, password, addr string) (TokenPair, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.Now().UTC()
-	since := now.Add(-s.Limits.Window)
-	account, address := "account:"+email, "address:"+addr
-	if err := s.underLimit(ctx, address, s.Limits.MaxPerAddress, now); err != nil {
-		return TokenPair{}, err
-	}
-	reserved, err := s.store.reserveAttempt(ctx, s.DB, account, now, since, s.Limits.MaxPerAccount)
+	counts := s.Limits.counts(email, addr)
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, c := range counts {
+			if err := c.limit.On(tx).Reserve(ctx, c.key, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return TokenPair{}, err
 	}
-	if !reserved {
-		if err := s.underLimit(ctx, account, s.Limits.MaxPerAccount, now); err != nil {
-			return TokenPair{}, err
-		}
-		// The window passed between the two statements: one more try.
-		return s.Login(ctx, email, password, addr)
+	cred, ok, err := s.checkPassword(ctx, email, password)
+	if err == nil && ok {
+		err = s.upgradeHash(ctx, cred, password)
 	}
-	cred, err := s.Users.CredentialsByEmail(ctx, email)
-	ok := false
-	switch {
-	case apperr.IsKind(err, apperr.KindNotFound):
-		s.Hasher.Waste(password)
-	case err != nil:
+	if err != nil {
+		// The client may be gone; the hits must still go back.
+		if gerr := s.giveBack(context.WithoutCancel(ctx), counts, now); gerr != nil {
+			return TokenPair{}, gerr
+		}
 		return TokenPair{}, err
-	default:
-		ok = s.Hasher.Check(cred.PasswordHash, password) && cred.Active
 	}
 	if !ok {
-		if err := s.store.addFailure(ctx, s.DB, address, now, since); err != nil {
-			return TokenPair{}, err
-		}
 		return TokenPair{}, errBadLogin
 	}
-	if err := s.store.clearFailures(ctx, s.DB, account); err != nil {
+	var pair TokenPair
+	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.Limits.AccountAddress.On(tx).Reset(ctx, counts[0].key); err != nil {
+			return err
+		}
+		for _, c := range counts[1:] {
+			if err := c.limit.On(tx).Release(ctx, c.key, now); err != nil {
+				return err
+			}
+		}
+		var err error
+		pair, err = s.issue(ctx, tx, cred.UserID, cred.Role, ids.New(), now)
+		return err
+	})
+	if err != nil {
 		return TokenPair{}, err
 	}
-	return s.issue(ctx, s.DB, cred.UserID, cred.Role, ids.New(), now)
+	return pair, nil
 }
 
-// PruneFailures forgets failed-login counts whose window has passed, so
-// that guesses at made-up emails do not leave rows behind for ever.
-func (s *Service) PruneFailures(ctx context.Context) (int64, error) {
-	return s.store.pruneFailures(ctx, s.DB, s.Now().UTC().Add(-s.Limits.Window))
+// limitCount is one limit and the key an attempt counts under.
+type limitCount struct {
+	limit ratelimit.Limiter
+	key   string
 }
 
-// underLimit answers apperr.RateLimited, with the wait until the window
-// passes, when key has max or more failures in its live window.
-func (s *Service) underLimit(ctx context.Context, key string, max int, now time.Time) error {
-	n, start, err := s.store.failures(ctx, s.DB, key, now.Add(-s.Limits.Window))
+// counts lists the keys a login attempt counts under, the account and
+// address pair first.
+func (l LoginLimits) counts(email, addr string) []limitCount {
+	return []limitCount{
+		{l.AccountAddress, email + " " + addr},
+		{l.Account, email},
+		{l.Address, addr},
+	}
+}
+
+// giveBack returns the hits an attempt reserved.
+func (s *Service) giveBack(ctx context.Context, counts []limitCount, now time.Time) error {
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, c := range counts {
+			if err := c.limit.On(tx).Release(ctx, c.key, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// checkPassword reports whether password is the one of the active account
+// with email. An unknown email costs as much as a wrong password, so the
+// time of the answer does not tell whether an account exists.
+func (s *Service) checkPassword(ctx context.Context, email, password string) (Credentials, bool, error) {
+	cred, err := s.Users.CredentialsByEmail(ctx, email)
+	if apperr.IsKind(err, apperr.KindNotFound) {
+		return Credentials{}, false, s.Hasher.Waste(ctx, password)
+	}
+	if err != nil {
+		return Credentials{}, false, err
+	}
+	ok, err := s.Hasher.Check(ctx, cred.PasswordHash, password)
+	if err != nil {
+		return Credentials{}, false, err
+	}
+	return cred, ok && cred.Active, nil
+}
+
+// upgradeHash rehashes a password whose stored hash is of an older kind or
+// weaker parameters, now that the password is known. It is best effort: if
+// the hashing queue is full, the upgrade waits for the next login.
+func (s *Service) upgradeHash(ctx context.Context, cred Credentials, password string) error {
+	if !s.Hasher.NeedsRehash(cred.PasswordHash) {
+		return nil
+	}
+	hash, err := s.Hasher.Hash(ctx, password)
+	if apperr.IsKind(err, apperr.KindUnavailable) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	if n >= max {
-		return apperr.RateLimited(msg.TooManyLogins, start.Add(s.Limits.Window).Sub(now))
-	}
-	return nil
+	now := s.Now().UTC()
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		done, err := s.Users.ReplacePasswordHash(ctx, tx, cred.UserID, cred.PasswordHash, hash, now)
+		if err != nil || !done {
+			return err
+		}
+		return audit.Record(ctx, tx, now, audit.Change{
+			ActorID: cred.UserID, Action: "user.password_rehashed", Entity: "user", EntityID: cred.UserID,
+			Before: map[string]string{"password_hash": hashKind(cred.PasswordHash)},
+			After:  map[string]string{"password_hash": hashKind(hash)},
+		})
+	})
+}
+
+// PruneCounters forgets the rate counters (failed logins and every other
+// limit) whose window has passed, so that guesses at made-up emails do not
+// leave rows behind for ever.
+func (s *Service) PruneCounters(ctx context.Context) (int64, error) {
+	return ratelimit.Prune(ctx, s.DB, s.Now().UTC())
 }
 
 // Refresh spends a refresh token and returns a new pair in the same family.

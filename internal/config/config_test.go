@@ -57,7 +57,7 @@ func TestEveryBadValueNamesItsVariable(t *testing.T) {
 func TestBootstrapAdminIsCheckedAtStart(t *testing.T) {
 	for _, tc := range []struct{ email, password, variable string }{
 		{"ops@city.go.kr", "short", "SKILLGRID_ADMIN_PASSWORD"},
-		{"ops@city.go.kr", strings.Repeat("배터리", 9), "SKILLGRID_ADMIN_PASSWORD"}, // 27 characters, 81 bytes: over bcrypt's 72
+		{"ops@city.go.kr", strings.Repeat("배", 257), "SKILLGRID_ADMIN_PASSWORD"}, // over 256 characters
 		{"not-an-email", "long-enough-password", "SKILLGRID_ADMIN_EMAIL"},
 		{"Ops <ops@city.go.kr>", "long-enough-password", "SKILLGRID_ADMIN_EMAIL"},
 	} {

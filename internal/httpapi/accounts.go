@@ -17,7 +17,7 @@ type registerRequest struct {
 
 type loginRequest struct {
 	Email    string `json:"email" validate:"required,max=254"`
-	Password string `json:"password" validate:"required,max=200"`
+	Password string `json:"password" validate:"required,max=256"`
 }
 
 type refreshRequest struct {

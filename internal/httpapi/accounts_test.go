@@ -88,13 +88,15 @@ func TestAdminManagesUsers(t *testing.T) {
 	})
 }
 
-func TestPasswordsAreMeasuredInBcryptBytes(t *testing.T) {
+func TestPasswordsAreMeasuredInCharacters(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
-		tooLong := strings.Repeat("배터리", 9) // 27 characters but 81 bytes: bcrypt would refuse it
+		// argon2id has no 72-byte limit: 256 Hangul syllables (768 bytes) fit,
+		// 257 characters do not.
+		tooLong := strings.Repeat("배", auth.MaxPasswordLength+1)
 		p := e.Post("/v1/auth/register", "", map[string]any{
 			"email": "hangul@example.kr", "password": tooLong, "name": "한글", "role": "trainee",
 		}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
-		if !slices.Equal(p.Fields(), []string{"password"}) || !strings.Contains(p.Errors[0].Message, "72 bytes") {
+		if !slices.Equal(p.Fields(), []string{"password"}) || !strings.Contains(p.Errors[0].Message, "at most 256 characters") {
 			t.Fatalf("problem %+v", p)
 		}
 		e.Post("/v1/users", e.AdminToken(), map[string]any{
@@ -103,12 +105,14 @@ func TestPasswordsAreMeasuredInBcryptBytes(t *testing.T) {
 		if n := countRows(t, e, "users", "email IN (?, ?)", "hangul@example.kr", "staff@example.kr"); n != 0 {
 			t.Fatalf("%d refused accounts were stored", n)
 		}
-		// 24 syllables are exactly 72 bytes: accepted, and they sign in.
-		fits := strings.Repeat("배터리", 8)
+		fits := strings.Repeat("배", auth.MaxPasswordLength)
 		e.Post("/v1/auth/register", "", map[string]any{
 			"email": "hangul@example.kr", "password": fits, "name": "한글", "role": "trainee",
 		}).Want(t, http.StatusCreated)
 		e.Post("/v1/auth/login", "", map[string]any{"email": "hangul@example.kr", "password": fits}).Want(t, http.StatusOK)
+		// Every character counts: the same password one syllable short is wrong.
+		e.Post("/v1/auth/login", "", map[string]any{"email": "hangul@example.kr", "password": fits[:len(fits)-3]}).
+			WantProblem(t, http.StatusUnauthorized, "unauthorized")
 	})
 }
 

@@ -197,19 +197,20 @@ func TestFailedLoginsAreLimited(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		bad := map[string]any{"email": u.Email, "password": "wrong-password"}
-		for i := 0; i < auth.DefaultLimiterPolicy.MaxPerAccount; i++ {
+		limit := e.App.Auth.Limits.AccountAddress
+		for i := 0; i < limit.Max; i++ {
 			e.Post("/v1/auth/login", "", bad).WantProblem(t, http.StatusUnauthorized, "unauthorized")
 		}
 		res := e.Post("/v1/auth/login", "", bad)
 		res.WantProblem(t, http.StatusTooManyRequests, "rate_limited")
 		wait, err := strconv.Atoi(res.Header.Get("Retry-After"))
-		if err != nil || wait <= 0 || wait > int(auth.DefaultLimiterPolicy.Window.Seconds()) {
+		if err != nil || wait <= 0 || wait > int(limit.Window.Seconds()) {
 			t.Fatalf("Retry-After %q", res.Header.Get("Retry-After"))
 		}
 		// Locked even with the right password, until the window passes.
 		good := map[string]any{"email": u.Email, "password": testutil.Password}
 		e.Post("/v1/auth/login", "", good).WantProblem(t, http.StatusTooManyRequests, "rate_limited")
-		e.Clock.Advance(auth.DefaultLimiterPolicy.Window + time.Second)
+		e.Clock.Advance(limit.Window + time.Second)
 		e.Post("/v1/auth/login", "", good).Want(t, http.StatusOK)
 	})
 }
@@ -234,7 +235,7 @@ func TestConcurrentGuessesCannotPassTheAccountLimit(t *testing.T) {
 		for s := range statuses {
 			got[s]++
 		}
-		max := auth.DefaultLimiterPolicy.MaxPerAccount
+		max := e.App.Auth.Limits.AccountAddress.Max
 		want := map[int]int{http.StatusUnauthorized: max, http.StatusTooManyRequests: guesses - max}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("%d concurrent guesses at one account (-want +got):\n%s", guesses, diff)
@@ -245,7 +246,7 @@ func TestConcurrentGuessesCannotPassTheAccountLimit(t *testing.T) {
 func TestFailedLoginsAreLimitedPerAddress(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		// Guessing across many accounts from one address trips the address limit.
-		for i := 0; i < auth.DefaultLimiterPolicy.MaxPerAddress; i++ {
+		for i := 0; i < e.App.Auth.Limits.Address.Max; i++ {
 			e.Post("/v1/auth/login", "", map[string]any{"email": testutil.Name("nobody") + "@example.kr", "password": "wrong-password"}).
 				WantProblem(t, http.StatusUnauthorized, "unauthorized")
 		}
@@ -263,22 +264,33 @@ func TestPassedWindowsArePruned(t *testing.T) {
 				WantProblem(t, http.StatusUnauthorized, "unauthorized")
 		}
 		e.Get("/v1/certificates/ABCD-EFGH-JKMN-PQRS", "").WantProblem(t, http.StatusNotFound, "not_found")
-		if n, m := countRows(t, e, "login_failures", "1 = 1"), countRows(t, e, "rate_counters", "1 = 1"); n != 4 || m != 1 {
-			t.Fatalf("before: %d failure counts (want 3 accounts + 1 address), %d rate counters (want 1)", n, m)
+		// Per guess: the account at the address, the account, the address
+		// (shared by the three); and one certificate-lookup counter.
+		const all = 3*2 + 1 + 1
+		if n := countRows(t, e, "rate_counters", "1 = 1"); n != all {
+			t.Fatalf("before: %d counters, want %d", n, all)
 		}
 		// Still inside their windows: nothing goes.
 		if err := e.App.Prune(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if n, m := countRows(t, e, "login_failures", "1 = 1"), countRows(t, e, "rate_counters", "1 = 1"); n != 4 || m != 1 {
-			t.Fatalf("live counters pruned: %d, %d left", n, m)
+		if n := countRows(t, e, "rate_counters", "1 = 1"); n != all {
+			t.Fatalf("live counters pruned: %d left", n)
 		}
-		e.Clock.Advance(auth.DefaultLimiterPolicy.Window + time.Second)
+		// Past the 15-minute windows, only the hour-long per-account counts stay.
+		e.Clock.Advance(e.App.Auth.Limits.Address.Window + time.Second)
 		if err := e.App.Prune(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if n, m := countRows(t, e, "login_failures", "1 = 1"), countRows(t, e, "rate_counters", "1 = 1"); n != 0 || m != 0 {
-			t.Fatalf("after the windows: %d failure counts and %d rate counters left", n, m)
+		if n := countRows(t, e, "rate_counters", "1 = 1"); n != 3 {
+			t.Fatalf("after 15 minutes: %d counters left, want the 3 hour-long ones", n)
+		}
+		e.Clock.Advance(e.App.Auth.Limits.Account.Window)
+		if err := e.App.Prune(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := countRows(t, e, "rate_counters", "1 = 1"); n != 0 {
+			t.Fatalf("after the windows: %d counters left", n)
 		}
 	})
 }
@@ -332,7 +344,7 @@ func TestClientAddressBehindATrustedProxy(t *testing.T) {
 			e := testutil.New(t, d, func(c *config.Config) { c.TrustedProxies = []string{"127.0.0.1"} })
 			u := e.NewUser(auth.Trainee)
 			base := e.Serve()
-			for i := 0; i < auth.DefaultLimiterPolicy.MaxPerAddress; i++ {
+			for i := 0; i < e.App.Auth.Limits.Address.Max; i++ {
 				if s := loginFrom(t, base, "203.0.113.7", testutil.Name("nobody")+"@example.kr", "wrong-password"); s != http.StatusUnauthorized {
 					t.Fatalf("guess %d answered %d", i, s)
 				}
@@ -348,7 +360,7 @@ func TestClientAddressBehindATrustedProxy(t *testing.T) {
 			// there for every guess is still counted by its real one, also
 			// through a second trusted hop.
 			w := e.NewUser(auth.Trainee)
-			for i := 0; i < auth.DefaultLimiterPolicy.MaxPerAddress; i++ {
+			for i := 0; i < e.App.Auth.Limits.Address.Max; i++ {
 				hops := "10.9.8." + strconv.Itoa(i) + ", 192.0.2.50"
 				if i%2 == 1 {
 					hops += ", 127.0.0.1"
@@ -369,7 +381,7 @@ func TestClientAddressBehindATrustedProxy(t *testing.T) {
 			plain := testutil.New(t, d)
 			v := plain.NewUser(auth.Trainee)
 			base = plain.Serve()
-			for i := 0; i < auth.DefaultLimiterPolicy.MaxPerAddress; i++ {
+			for i := 0; i < e.App.Auth.Limits.Address.Max; i++ {
 				loginFrom(t, base, "203.0.113."+strconv.Itoa(i), testutil.Name("nobody")+"@example.kr", "wrong-password")
 			}
 			if s := loginFrom(t, base, "198.51.100.20", v.Email, testutil.Password); s != http.StatusTooManyRequests {

@@ -224,7 +224,7 @@ func TestEveryV1OperationAnswersBadTextWithADocumentedProblem(t *testing.T) {
 func TestSlowClientsAreCutOff(t *testing.T) {
 	d := testutil.NewDB(t, testutil.SQLite)
 	cfg := config.Config{JWTSecret: []byte(testutil.Secret), AccessTokenTTL: time.Minute, RefreshTokenTTL: time.Hour}
-	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{BcryptCost: 4, ReadTimeout: 200 * time.Millisecond})
+	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{Hashing: auth.HashOptions{Params: auth.HashParams{Memory: 64, Time: 1, Threads: 1}}, ReadTimeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

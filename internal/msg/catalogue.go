@@ -78,6 +78,7 @@ const (
 	UnknownParameters        ID = "http.unknown_parameters"
 	UnknownParametersNone    ID = "http.unknown_parameters_none"
 	AmbiguousLength          ID = "http.ambiguous_length"
+	HashingBusy              ID = "auth.hashing_busy"
 	RoleNotAllowed           ID = "auth.role_not_allowed"
 	TraineesEnrolThemselves  ID = "auth.trainees_enrol_themselves"
 	RoleMayNotEnrol          ID = "auth.role_may_not_enrol"
@@ -258,6 +259,7 @@ var catalogue = map[ID]entry{
 	UnknownParameters:       {"unknown query parameters: {names}; this operation takes only {allowed}", "알 수 없는 쿼리 매개변수입니다: {names}. 이 요청은 {allowed}만 받습니다."},
 	UnknownParametersNone:   {"unknown query parameters: {names}; this operation takes no query parameters", "알 수 없는 쿼리 매개변수입니다: {names}. 이 요청은 쿼리 매개변수를 받지 않습니다."},
 	AmbiguousLength:         {"a request may not carry both Content-Length and Transfer-Encoding", "요청에 Content-Length와 Transfer-Encoding을 함께 보낼 수 없습니다."},
+	HashingBusy:             {"the server is busy checking passwords; try again shortly", "서버가 비밀번호를 확인하느라 바쁩니다. 잠시 후 다시 시도하세요."},
 	RoleNotAllowed:          {"your role may not do this", "현재 역할로는 이 작업을 할 수 없습니다."},
 	TraineesEnrolThemselves: {"trainees enrol only themselves", "교육생은 본인만 수강 신청할 수 있습니다."},
 	RoleMayNotEnrol:         {"your role may not enrol", "현재 역할로는 수강 신청을 할 수 없습니다."},
@@ -320,7 +322,7 @@ var catalogue = map[ID]entry{
 	FieldNotNullKeep:         {"must not be null; leave the field out to keep its value", "null일 수 없습니다. 값을 그대로 두려면 이 항목을 빼고 보내세요."},
 	FieldNotNull:             {"must not be null", "null일 수 없습니다."},
 	PasswordTooShort:         {"must be at least {min} characters", "{min}자 이상이어야 합니다."},
-	PasswordTooLong:          {"must be at most {max} bytes in UTF-8, got {got}", "UTF-8로 {max}바이트 이하여야 합니다(현재 {got}바이트)."},
+	PasswordTooLong:          {"must be at most {max} characters, got {got}", "{max}자 이하여야 합니다(현재 {got}자)."},
 	RoleTraineeOrCompany:     {"must be trainee or company", "trainee 또는 company여야 합니다."},
 	RoleStaffRegisterSelf:    {"must be instructor or admin; trainees and companies register themselves", "instructor 또는 admin이어야 합니다. 교육생과 기업은 직접 가입합니다."},
 	RoleStaff:                {"must be instructor or admin", "instructor 또는 admin이어야 합니다."},

@@ -91,6 +91,25 @@ func New(t testing.TB, dialect string, opts ...func(*config.Config)) *Env {
 // process sharing the first one's database.
 func NewOn(t testing.TB, dialect, dsn string, opts ...func(*config.Config)) *Env {
 	t.Helper()
+	return newOn(t, dialect, dsn, testHashing(), opts...)
+}
+
+// testHashing makes argon2id cheap in tests; the pool keeps its defaults.
+func testHashing() auth.HashOptions {
+	return auth.HashOptions{Params: auth.HashParams{Memory: 64, Time: 1, Threads: 1}}
+}
+
+// NewWithHashing starts the app on a fresh database with a password hasher
+// of the given pool sizes (cheap parameters), for tests of a full queue.
+func NewWithHashing(t testing.TB, dialect string, slots, queue int) *Env {
+	t.Helper()
+	h := testHashing()
+	h.Slots, h.Queue = slots, queue
+	return newOn(t, dialect, NewDSN(t, dialect), h)
+}
+
+func newOn(t testing.TB, dialect, dsn string, hashing auth.HashOptions, opts ...func(*config.Config)) *Env {
+	t.Helper()
 	clock := &Clock{}
 	clock.Set(time.Now())
 	cfg := config.Config{
@@ -105,7 +124,7 @@ func NewOn(t testing.TB, dialect, dsn string, opts ...func(*config.Config)) *Env
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	d := Open(t, dsn)
-	a, err := app.Build(cfg, log, d, app.Options{BcryptCost: 4, Now: clock.Now})
+	a, err := app.Build(cfg, log, d, app.Options{Hashing: hashing, Now: clock.Now})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}

@@ -1,5 +1,7 @@
-// Package ratelimit is a fixed-window request limiter kept in the database,
-// so that several server processes share one count per key.
+// Package ratelimit is the one store of fixed-window counters, kept in the
+// database so that several server processes share one count per key. Every
+// limit of the programme counts here: public certificate lookups, failed
+// logins, registrations.
 package ratelimit
 
 import (
@@ -13,51 +15,119 @@ import (
 	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
-// Limiter allows Max hits per key in each Window. Scope names what it
-// limits: every key is stored as "Scope:key", so limiters with different
-// windows share the counters table and each prunes only its own rows.
+// Limiter allows Max hits per key in each Window. Its counters live in
+// DB's rate_counters table, each key under the limiter's Name so that two
+// limits on the same key (an address, say) count apart.
 type Limiter struct {
-	DB     *bun.DB
-	Scope  string
+	DB     bun.IDB
+	Name   string
 	Max    int
 	Window time.Duration
+	// Detail is what a refused client is told; empty means a generic text.
+	Detail msg.ID
 }
+
+// On returns the limiter counting through idb, so that its counts can
+// join a transaction.
+func (l Limiter) On(idb bun.IDB) Limiter {
+	l.DB = idb
+	return l
+}
+
+func (l Limiter) key(key string) string {
+	if l.Name == "" {
+		return key
+	}
+	return l.Name + ":" + key
+}
+
+func (l Limiter) refuse(expires, now time.Time) error {
+	detail := l.Detail
+	if detail == "" {
+		detail = msg.RateLimited
+	}
+	return apperr.RateLimited(detail, expires.Sub(now))
+}
+
+type counted struct {
+	Hits      int       `bun:"hits"`
+	ExpiresAt time.Time `bun:"expires_at"`
+}
+
+// upsert counts one hit for key in one atomic statement: a counter whose
+// window has passed starts again at 1. With onlyUnder, a live counter
+// already at Max is left alone and nothing is returned.
+const upsert = `INSERT INTO rate_counters (key, hits, expires_at) VALUES (?, 1, ?)
+ON CONFLICT (key) DO UPDATE SET
+  hits = CASE WHEN rate_counters.expires_at <= ? THEN 1 ELSE rate_counters.hits + 1 END,
+  expires_at = CASE WHEN rate_counters.expires_at <= ? THEN excluded.expires_at ELSE rate_counters.expires_at END`
 
 // Hit counts one hit for key at now, in one atomic statement, and answers
 // apperr.RateLimited (429 with Retry-After) once the key is past its limit.
+// Refused hits count too, so a client that keeps knocking stays refused.
 func (l Limiter) Hit(ctx context.Context, key string, now time.Time) error {
-	key = l.prefix() + key
-	since := now.Add(-l.Window)
-	var rows []struct {
-		Hits        int       `bun:"hits"`
-		WindowStart time.Time `bun:"window_start"`
-	}
-	err := l.DB.NewRaw(`INSERT INTO rate_counters (key, window_start, hits) VALUES (?, ?, 1)
-ON CONFLICT (key) DO UPDATE SET
-  hits = CASE WHEN rate_counters.window_start <= ? THEN 1 ELSE rate_counters.hits + 1 END,
-  window_start = CASE WHEN rate_counters.window_start <= ? THEN excluded.window_start ELSE rate_counters.window_start END
-RETURNING hits, window_start`, key, now, since, since).Scan(ctx, &rows)
+	var rows []counted
+	err := l.DB.NewRaw(upsert+"\nRETURNING hits, expires_at", l.key(key), now.Add(l.Window), now, now).Scan(ctx, &rows)
 	if err != nil {
 		return fmt.Errorf("count hit for %s: %w", key, err)
 	}
 	if len(rows) == 1 && rows[0].Hits > l.Max {
-		return apperr.RateLimited(msg.RateLimited, rows[0].WindowStart.Add(l.Window).Sub(now))
+		return l.refuse(rows[0].ExpiresAt, now)
 	}
 	return nil
 }
 
-// Prune deletes this limiter's counters whose window had passed by now:
-// they count nothing any more, and without pruning every address ever seen
-// keeps a row. Another limiter's rows, with perhaps a longer window, stay.
-func (l Limiter) Prune(ctx context.Context, now time.Time) (int64, error) {
-	p := l.prefix()
-	res, err := l.DB.NewDelete().Table("rate_counters").
-		Where("substr(key, 1, ?) = ?", len(p), p).
-		Where("window_start <= ?", now.Add(-l.Window)).Exec(ctx)
+// Reserve counts one hit for key only while fewer than Max are counted in
+// its live window, in one statement, and answers apperr.RateLimited when
+// the limit is reached (counting nothing). Counting before the work is what
+// holds a limit under concurrency: parallel requests cannot all pass a
+// check made before any of them is recorded. Give the hit back with Release
+// when the work turns out not to count.
+func (l Limiter) Reserve(ctx context.Context, key string, now time.Time) error {
+	var rows []counted
+	err := l.DB.NewRaw(upsert+`
+WHERE rate_counters.expires_at <= ? OR rate_counters.hits < ?
+RETURNING hits, expires_at`, l.key(key), now.Add(l.Window), now, now, now, l.Max).Scan(ctx, &rows)
+	if err != nil {
+		return fmt.Errorf("reserve hit for %s: %w", key, err)
+	}
+	if len(rows) == 1 {
+		return nil
+	}
+	var c counted
+	err = l.DB.NewRaw(`SELECT hits, expires_at FROM rate_counters WHERE key = ?`, l.key(key)).Scan(ctx, &c)
+	if err != nil {
+		return fmt.Errorf("read counter for %s: %w", key, err)
+	}
+	return l.refuse(c.ExpiresAt, now)
+}
+
+// Release gives back one hit that Reserve counted, if its window is still
+// live (a new window has nothing to give back).
+func (l Limiter) Release(ctx context.Context, key string, now time.Time) error {
+	_, err := l.DB.NewRaw(`UPDATE rate_counters SET hits = hits - 1 WHERE key = ? AND hits > 0 AND expires_at > ?`,
+		l.key(key), now).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("release hit for %s: %w", key, err)
+	}
+	return nil
+}
+
+// Reset forgets key's count.
+func (l Limiter) Reset(ctx context.Context, key string) error {
+	if _, err := l.DB.NewRaw(`DELETE FROM rate_counters WHERE key = ?`, l.key(key)).Exec(ctx); err != nil {
+		return fmt.Errorf("reset counter for %s: %w", key, err)
+	}
+	return nil
+}
+
+// Prune deletes the counters of every limiter whose window had passed by
+// now: they count nothing any more, and without pruning every address ever
+// seen keeps a row.
+func Prune(ctx context.Context, idb bun.IDB, now time.Time) (int64, error) {
+	res, err := idb.NewRaw(`DELETE FROM rate_counters WHERE expires_at <= ?`, now).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("prune rate counters: %w", err)
 	}
 	return res.RowsAffected()
 }
-
-func (l Limiter) prefix() string { return l.Scope + ":" }
