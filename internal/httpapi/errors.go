@@ -136,7 +136,13 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 				detail = msg.New(titleOf(fe.Code), "status", fe.Code)
 			}
 		}
-		if p.Status >= 500 {
+		switch {
+		case apperr.IsKind(err, apperr.KindUnavailable):
+			// Shedding load on purpose (a full hashing queue): worth
+			// watching, not an error of the server.
+			log.WarnContext(c.UserContext(), "request shed",
+				"err", err.Error(), "request_id", requestID(c), "method", c.Method(), "path", c.Path())
+		case p.Status >= 500:
 			log.ErrorContext(c.UserContext(), "request failed",
 				"err", err.Error(), "request_id", requestID(c), "method", c.Method(), "path", c.Path())
 		}
