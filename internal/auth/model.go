@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 )
 
@@ -74,7 +75,7 @@ type LoginLimits struct {
 // 5 per account and address per 15 minutes, 30 per account per hour, 100
 // per address per 15 minutes.
 func NewLoginLimits(d bun.IDB) LoginLimits {
-	const detail = "too many failed logins; try again later"
+	const detail = msg.TooManyLogins
 	return LoginLimits{
 		AccountAddress: ratelimit.Limiter{DB: d, Name: "login-account-address", Max: 5, Window: 15 * time.Minute, Detail: detail},
 		Account:        ratelimit.Limiter{DB: d, Name: "login-account", Max: 30, Window: time.Hour, Detail: detail},

@@ -139,8 +139,9 @@ async function operator(baseUrl: string): Promise<void> {
     throw problem("programme report", report.error);
   }
   for (const row of report.data.rows) {
-    const rate = (row.completion_rate * 100).toFixed(0);
-    console.log(`${row.track} L${row.level}: ${row.completed}/${row.enrolled} completed (${rate}%), ${row.hires} hired`);
+    // completion_rate is null until a result is in.
+    const rate = row.completion_rate === null ? "no results yet" : `${(row.completion_rate * 100).toFixed(0)}%`;
+    console.log(`${row.track} L${row.level}: ${row.completed} completed, ${row.in_progress} in progress (${rate}), ${row.hires} hired`);
   }
   const events = await admin.GET("/v1/audit-events", { params: { query: { limit: 5 } } });
   if (!events.data) {
