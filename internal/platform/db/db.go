@@ -149,9 +149,29 @@ func Locking(q *bun.SelectQuery) *bun.SelectQuery {
 	return q
 }
 
-// RunInTx runs fn in one transaction, committing when it returns nil.
-func RunInTx(ctx context.Context, d *bun.DB, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return d.RunInTx(ctx, nil, fn)
+// MaxAttempts bounds how often InTx runs a transaction that the database
+// aborted as transient (IsRetryable).
+const MaxAttempts = 5
+
+// InTx runs fn in one transaction, committing when it returns nil. A
+// transaction the database aborted as transient (a deadlock or
+// serialization failure on PostgreSQL, a busy database on SQLite) rolled
+// back whole, so it is run again, up to MaxAttempts times: fn must
+// therefore only set, never accumulate, what it leaves outside. Every
+// service reaches a transaction through InTx.
+func InTx(ctx context.Context, d *bun.DB, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return InTxWith(ctx, d, nil, fn)
+}
+
+// InTxWith is InTx with transaction options (isolation, read-only).
+func InTxWith(ctx context.Context, d *bun.DB, opts *sql.TxOptions, fn func(ctx context.Context, tx bun.Tx) error) error {
+	var err error
+	for i := 0; i < MaxAttempts; i++ {
+		if err = d.RunInTx(ctx, opts, fn); err == nil || !IsRetryable(err) {
+			return err
+		}
+	}
+	return err
 }
 
 // IsUniqueViolation reports a unique or primary-key constraint failure.
