@@ -5,6 +5,8 @@ GO            ?= go
 BIN           := bin/skillgrid
 REDOCLY_VER   := 2.77.0
 REDOCLY       := .tools/redocly-$(REDOCLY_VER)/node_modules/.bin/redocly
+STATICCHECK_VER := v0.8.2
+STATICCHECK     := .tools/staticcheck-$(STATICCHECK_VER)/staticcheck
 # The typed-client check: types generated from openapi.yaml must type-check
 # openapi/typecheck/walkthrough.ts under tsc --strict.
 OPENAPI_TS_VER    := 7.13.0
@@ -36,12 +38,17 @@ test:
 	fi; \
 	SKILLGRID_TEST_POSTGRES_URL="$$url" $(GO) test -count=1 -timeout 12m ./...
 
-## lint: gofmt, go vet, the OpenAPI document (Redocly CLI, pinned) and the typed-client check
-lint: $(REDOCLY)
+## lint: gofmt, go vet, staticcheck (pinned), the OpenAPI document (Redocly CLI,
+## pinned) and the typed-client check
+lint: $(STATICCHECK) $(REDOCLY)
 	@out=$$(gofmt -l cmd internal migrations openapi); if [ -n "$$out" ]; then echo "gofmt would rewrite:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
 	$(REDOCLY) lint openapi/openapi.yaml --config openapi/redocly.yaml --format=stylish
 	@$(MAKE) --no-print-directory typecheck
+
+$(STATICCHECK):
+	GOBIN=$(abspath $(dir $(STATICCHECK))) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VER)
 
 $(REDOCLY):
 	npm install --no-audit --no-fund --silent --prefix .tools/redocly-$(REDOCLY_VER) @redocly/cli@$(REDOCLY_VER)
