@@ -24,6 +24,7 @@ func auditEvents(t *testing.T, e *testutil.Env, entityID string) []audit.Event {
 }
 
 func TestAdminManagesUsers(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		created := e.Post("/v1/users", admin, map[string]any{
@@ -89,6 +90,7 @@ func TestAdminManagesUsers(t *testing.T) {
 }
 
 func TestPasswordsAreMeasuredInBcryptBytes(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		tooLong := strings.Repeat("배터리", 9) // 27 characters but 81 bytes: bcrypt would refuse it
 		p := e.Post("/v1/auth/register", "", map[string]any{
@@ -113,6 +115,7 @@ func TestPasswordsAreMeasuredInBcryptBytes(t *testing.T) {
 }
 
 func TestDeactivationIsAuditedAndNotForYourself(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.NewUser(auth.Admin)
 		e.Patch("/v1/users/"+admin.ID, admin.Token, map[string]any{"active": false}).
@@ -128,6 +131,7 @@ func TestDeactivationIsAuditedAndNotForYourself(t *testing.T) {
 }
 
 func TestCompaniesStartPendingUntilApproved(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		e.Post("/v1/auth/register", "", map[string]any{
@@ -182,6 +186,7 @@ func TestCompaniesStartPendingUntilApproved(t *testing.T) {
 }
 
 func TestTraineeProfile(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		me := e.Get("/v1/me", u.Token).Want(t, http.StatusOK).Map(t)
@@ -226,6 +231,7 @@ func TestTraineeProfile(t *testing.T) {
 }
 
 func TestBootstrapAdminIsIdempotent(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		ctx := context.Background()
 		made, err := e.App.Accounts.EnsureAdmin(ctx, "Root@City.go.kr", "bootstrap-password")

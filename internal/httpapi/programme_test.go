@@ -36,6 +36,7 @@ type programmeRow struct {
 // TestProgrammeReport builds a known programme through the API and checks
 // every figure of the report against a hand-computed expectation.
 func TestProgrammeReport(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.NewUser(auth.Admin)
 		now := e.Clock.Now()
