@@ -5,6 +5,8 @@ GO            ?= go
 BIN           := bin/skillgrid
 REDOCLY_VER   := 2.77.0
 REDOCLY       := .tools/redocly-$(REDOCLY_VER)/node_modules/.bin/redocly
+STATICCHECK_VER := v0.8.2
+STATICCHECK     := .tools/staticcheck-$(STATICCHECK_VER)/staticcheck
 # The typed-client check: types generated from openapi.yaml must type-check
 # openapi/typecheck/walkthrough.ts under tsc --strict.
 OPENAPI_TS_VER    := 7.13.0
@@ -28,20 +30,31 @@ run: build
 ## test: every test, on SQLite and on PostgreSQL ($(PG_TEST_URL)).
 ## Without a reachable PostgreSQL it says so loudly and tests SQLite only,
 ## unless SKILLGRID_TEST_POSTGRES_REQUIRED=1 (CI), where that is a failure.
+## Tests that own their database run in parallel; they mostly wait on
+## SQLite's fsyncs and on PostgreSQL, so TEST_PARALLEL runs more of them at
+## once than the default (one per core). Two test binaries at a time (-p 2,
+## the default on two cores, held on more) with 8 tests each keep PostgreSQL
+## under its default 100 connections: see testutil.PostgresConns.
+TEST_PARALLEL ?= 8
 test:
 	@url="$${SKILLGRID_TEST_POSTGRES_URL:-$(PG_TEST_URL)}"; \
 	if [ "$$url" != off ] && ! $(GO) run ./internal/testutil/pgcheck "$$url"; then \
 		if [ -n "$$SKILLGRID_TEST_POSTGRES_REQUIRED" ]; then echo "make test: PostgreSQL at $$url is required but unreachable" >&2; exit 1; fi; \
 		echo "!!!!! make test: PostgreSQL at $$url is UNREACHABLE: testing SQLite ONLY !!!!!" >&2; url=off; \
 	fi; \
-	SKILLGRID_TEST_POSTGRES_URL="$$url" $(GO) test -count=1 -timeout 12m ./...
+	SKILLGRID_TEST_POSTGRES_URL="$$url" $(GO) test -count=1 -p 2 -parallel $(TEST_PARALLEL) -timeout 12m ./...
 
-## lint: gofmt, go vet, the OpenAPI document (Redocly CLI, pinned) and the typed-client check
-lint: $(REDOCLY)
+## lint: gofmt, go vet, staticcheck (pinned), the OpenAPI document (Redocly CLI,
+## pinned) and the typed-client check
+lint: $(STATICCHECK) $(REDOCLY)
 	@out=$$(gofmt -l cmd internal migrations openapi); if [ -n "$$out" ]; then echo "gofmt would rewrite:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
 	$(REDOCLY) lint openapi/openapi.yaml --config openapi/redocly.yaml --format=stylish
 	@$(MAKE) --no-print-directory typecheck
+
+$(STATICCHECK):
+	GOBIN=$(abspath $(dir $(STATICCHECK))) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VER)
 
 $(REDOCLY):
 	npm install --no-audit --no-fund --silent --prefix .tools/redocly-$(REDOCLY_VER) @redocly/cli@$(REDOCLY_VER)

@@ -11,8 +11,10 @@ import (
 // TestHistoryRunsBothWays applies every step, rolls every step back and
 // applies them again, on each database.
 func TestHistoryRunsBothWays(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range testutil.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			d := testutil.NewDB(t, dialect) // migrated up
 			ms, err := migrations.Status(ctx, d)

@@ -357,7 +357,7 @@ func verify(ctx context.Context, d *bun.DB, cohortID string, n, seats int, creat
 	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
 	for i, s := range seqs {
 		if s != int64(i+1) {
-			return fmt.Errorf("waitlist numbers are not 1..%d: %v...", len(seqs), seqs[:min(len(seqs), 10)])
+			return fmt.Errorf("waitlist numbers are not 1..%d (the first ones: %v)", len(seqs), seqs[:min(len(seqs), 10)])
 		}
 	}
 	for _, a := range created {

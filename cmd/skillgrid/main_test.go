@@ -56,8 +56,10 @@ func freeAddr(t *testing.T) string {
 }
 
 func TestCommands(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range testutil.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			addr := freeAddr(t)
 			vars := map[string]string{

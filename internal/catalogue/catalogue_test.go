@@ -85,6 +85,7 @@ type coursePage struct {
 // limit=100, inserting more between pages: every course is seen exactly
 // once, in order, and drafts only by admins.
 func TestTenThousandCoursesPageExactlyOnce(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		status, _ := insertCourses(t, e, 10_000, "BULK", tracks)
 		for _, who := range []struct {
@@ -166,6 +167,7 @@ var moreTracks = []string{
 //     prefers walking the primary key, which holds courses in the order
 //     they were written, and filtering: any index is accepted there.
 func TestCourseListUsesAnIndex(t *testing.T) {
+	t.Parallel()
 	const trackLevel = "courses_track_level_id_idx"
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		ctx := context.Background()

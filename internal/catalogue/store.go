@@ -120,7 +120,7 @@ func (s Store) coursesByID(ctx context.Context, idb bun.IDB, ids []string) (map[
 		return out, nil
 	}
 	var cs []Course
-	if err := idb.NewSelect().Model(&cs).Where("c.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := idb.NewSelect().Model(&cs).Where("c.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("read courses: %w", err)
 	}
 	for _, c := range cs {
@@ -148,7 +148,7 @@ func (s Store) prerequisitesOf(ctx context.Context, idb bun.IDB, courseIDs []str
 		return out, nil
 	}
 	err := idb.NewSelect().Table("course_prerequisites").Column("prerequisite_id").
-		Where("course_id IN (?)", bun.In(courseIDs)).Scan(ctx, &out)
+		Where("course_id IN (?)", bun.List(courseIDs)).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("read prerequisites: %w", err)
 	}
@@ -207,7 +207,7 @@ func (s Store) attach(ctx context.Context, idb bun.IDB, cs []Course) error {
 		Skill    string `bun:"skill"`
 	}
 	err := idb.NewSelect().Table("course_skills").Column("course_id", "skill").
-		Where("course_id IN (?)", bun.In(ids)).Order("course_id", "skill").Scan(ctx, &skills)
+		Where("course_id IN (?)", bun.List(ids)).Order("course_id", "skill").Scan(ctx, &skills)
 	if err != nil {
 		return fmt.Errorf("read course skills: %w", err)
 	}
@@ -220,7 +220,7 @@ func (s Store) attach(ctx context.Context, idb bun.IDB, cs []Course) error {
 		PrerequisiteID string `bun:"prerequisite_id"`
 	}
 	err = idb.NewSelect().Table("course_prerequisites").Column("course_id", "prerequisite_id").
-		Where("course_id IN (?)", bun.In(ids)).Order("course_id", "prerequisite_id").Scan(ctx, &prereqs)
+		Where("course_id IN (?)", bun.List(ids)).Order("course_id", "prerequisite_id").Scan(ctx, &prereqs)
 	if err != nil {
 		return fmt.Errorf("read prerequisites: %w", err)
 	}
@@ -507,7 +507,7 @@ SELECT p.trainee_id AS trainee_id, 'p' AS kind, NULL AS course_id, NULL AS code,
   FROM placements AS p
  WHERE p.trainee_id IN (?0)
    AND p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)`,
-		bun.In(traineeIDs)).Scan(ctx, &out)
+		bun.List(traineeIDs)).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("read standings of %d trainees: %w", len(traineeIDs), err)
 	}
@@ -530,7 +530,7 @@ func (s Store) enrolledCourses(ctx context.Context, idb bun.IDB, traineeID strin
 	out := []string{}
 	err := idb.NewSelect().TableExpr("enrolments AS e").ColumnExpr("DISTINCT ch.course_id").
 		Join("JOIN cohorts AS ch ON ch.id = e.cohort_id").
-		Where("e.trainee_id = ?", traineeID).Where("e.status IN (?)", bun.In(statuses)).
+		Where("e.trainee_id = ?", traineeID).Where("e.status IN (?)", bun.List(statuses)).
 		Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("read enrolled courses: %w", err)

@@ -23,8 +23,8 @@ func login(t *testing.T, e *testutil.Env, email string) string {
 // The demo's certificates are dated at the end of the cohort that earned
 // them, not at the moment of seeding, and seeding again changes nothing.
 func TestDemoCertificatesAreDatedAtTheirCohortsEnd(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
-		t.Parallel()
 		ctx := context.Background()
 		if _, err := demo.Seed(ctx, e.App); err != nil {
 			t.Fatal(err)
@@ -80,8 +80,8 @@ func TestDemoCertificatesAreDatedAtTheirCohortsEnd(t *testing.T) {
 // The demo has a cohort under way with enrolled trainees, whose demo
 // instructor can record their results from the start.
 func TestDemoCohortUnderWayTakesResults(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
-		t.Parallel()
 		ctx := context.Background()
 		if _, err := demo.Seed(ctx, e.App); err != nil {
 			t.Fatal(err)

@@ -66,6 +66,7 @@ func stored(t *testing.T, e *testutil.Env, id string) (status string, seq *int64
 // is enrolled once; an enrolment made after the window closed is refused;
 // and each placed enrolment has its audit event.
 func TestBatchDecidesInArrivalOrder(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		now := e.Clock.Now()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 2, ClosesAt: now.Add(time.Hour)})
@@ -117,6 +118,7 @@ func TestBatchDecidesInArrivalOrder(t *testing.T) {
 // after the service's checks read it (archived, its level or prerequisites
 // changed), nothing is placed and the service must check again.
 func TestBatchRechecksTheCourse(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		now := e.Clock.Now()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
@@ -151,6 +153,7 @@ func TestBatchRechecksTheCourse(t *testing.T) {
 // When a batch fails as a whole, nothing of it stays, and each enrolment
 // is placed on its own: one bad row costs only itself.
 func TestFailedBatchFallsBackToOneAtATime(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		now := e.Clock.Now()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 1})
@@ -190,6 +193,7 @@ func TestFailedBatchFallsBackToOneAtATime(t *testing.T) {
 // A request that gives up while its enrolment still waits in the queue is
 // not enrolled later behind its back; the one already being placed is.
 func TestGivingUpInTheQueuePlacesNothing(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		ctx := context.Background()
 		now := e.Clock.Now()

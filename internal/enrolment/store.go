@@ -185,7 +185,7 @@ func (Store) waitlistHead(ctx context.Context, idb bun.IDB, cohortID string) (En
 func (Store) activeIn(ctx context.Context, idb bun.IDB, cohortID string) ([]Enrolment, error) {
 	var es []Enrolment
 	err := idb.NewSelect().Model(&es).Column("e.*").
-		Where("e.cohort_id = ?", cohortID).Where("e.status IN (?)", bun.In([]string{Enrolled, Waitlisted})).
+		Where("e.cohort_id = ?", cohortID).Where("e.status IN (?)", bun.List([]string{Enrolled, Waitlisted})).
 		OrderExpr("e.id").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("active enrolments of %s: %w", cohortID, err)
@@ -220,7 +220,7 @@ func (Store) activeID(ctx context.Context, idb bun.IDB, cohortID, traineeID stri
 	var id string
 	err := idb.NewSelect().Table("enrolments").Column("id").
 		Where("cohort_id = ?", cohortID).Where("trainee_id = ?", traineeID).
-		Where("status IN (?)", bun.In([]string{Enrolled, Waitlisted})).Scan(ctx, &id)
+		Where("status IN (?)", bun.List([]string{Enrolled, Waitlisted})).Scan(ctx, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}

@@ -24,6 +24,7 @@ func auditEvents(t *testing.T, e *testutil.Env, entityID string) []audit.Event {
 }
 
 func TestAdminManagesUsers(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		created := e.Post("/v1/users", admin, map[string]any{
@@ -89,6 +90,7 @@ func TestAdminManagesUsers(t *testing.T) {
 }
 
 func TestPasswordsAreMeasuredInCharacters(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		// argon2id has no 72-byte limit: 256 Hangul syllables (768 bytes) fit,
 		// 257 characters do not.
@@ -117,6 +119,7 @@ func TestPasswordsAreMeasuredInCharacters(t *testing.T) {
 }
 
 func TestDeactivationIsAuditedAndNotForYourself(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.NewUser(auth.Admin)
 		e.Patch("/v1/users/"+admin.ID, admin.Token, map[string]any{"active": false}).
@@ -132,6 +135,7 @@ func TestDeactivationIsAuditedAndNotForYourself(t *testing.T) {
 }
 
 func TestCompaniesStartPendingUntilApproved(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		e.Post("/v1/auth/register", "", map[string]any{
@@ -186,6 +190,7 @@ func TestCompaniesStartPendingUntilApproved(t *testing.T) {
 }
 
 func TestTraineeProfile(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		me := e.Get("/v1/me", u.Token).Want(t, http.StatusOK).Map(t)
@@ -230,6 +235,7 @@ func TestTraineeProfile(t *testing.T) {
 }
 
 func TestBootstrapAdminIsIdempotent(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		ctx := context.Background()
 		made, err := e.App.Accounts.EnsureAdmin(ctx, "Root@City.go.kr", "bootstrap-password")

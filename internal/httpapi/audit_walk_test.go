@@ -13,6 +13,7 @@ import (
 // audited and finds exactly one event for it, by the right actor, with the
 // state before (where there was one) and after.
 func TestEveryAuditedActionLeavesOneEvent(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.NewUser(auth.Admin)
 		// one finds the single event of action on entityID and checks it.

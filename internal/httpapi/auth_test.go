@@ -9,6 +9,7 @@ import (
 )
 
 func TestRegisterLoginMeRefresh(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		res := e.Post("/v1/auth/register", "", map[string]any{
 			"email": "Minjun@Example.kr", "password": "battery-2026!", "name": "최민준", "role": "trainee",

@@ -149,6 +149,7 @@ func sorted(xs ...string) []string {
 }
 
 func TestLevelsAndTracks(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		var levels struct {
 			Items []catalogue.Level `json:"items"`
@@ -199,6 +200,7 @@ func TestLevelsAndTracks(t *testing.T) {
 }
 
 func TestCourseValidation(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		base := mkCourse(t, e, map[string]any{"code": "BMS-201", "level": 2, "status": "draft"})
@@ -264,6 +266,7 @@ func TestCourseValidation(t *testing.T) {
 }
 
 func TestOnlyAdminsSeeUnpublishedCourses(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		trainee := e.NewUser(auth.Trainee)
@@ -309,6 +312,7 @@ func TestOnlyAdminsSeeUnpublishedCourses(t *testing.T) {
 }
 
 func TestCourseListFilters(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		mkCourse(t, e, map[string]any{"code": "BMS-101", "title": "BMS 기초 (BMS Fundamentals)", "skills": []string{"bms", "cell-balancing"}})
 		mkCourse(t, e, map[string]any{"code": "BMS-201", "title": "셀 밸런싱 실무 (Cell Balancing Practice)", "level": 2, "skills": []string{"cell-balancing"}})
@@ -351,6 +355,7 @@ func TestCourseListFilters(t *testing.T) {
 }
 
 func TestCoursePatch(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		a := mkCourse(t, e, map[string]any{"code": "CELL-101", "track": "cell-design"})
@@ -384,6 +389,7 @@ func TestCoursePatch(t *testing.T) {
 }
 
 func TestPrerequisitesStayLevelledAndAcyclic(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		a := mkCourse(t, e, map[string]any{"code": "MFG-201", "track": "manufacturing", "level": 2})
@@ -426,6 +432,7 @@ func TestPrerequisitesStayLevelledAndAcyclic(t *testing.T) {
 }
 
 func TestCohortRules(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Clock.Set(catalogueStart)
 		admin := e.AdminToken()
@@ -509,6 +516,7 @@ func TestCohortRules(t *testing.T) {
 }
 
 func TestCohortStatusFollowsTheClock(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Clock.Set(catalogueStart)
 		admin := e.AdminToken()
@@ -583,6 +591,7 @@ func TestCohortStatusFollowsTheClock(t *testing.T) {
 }
 
 func TestCohortSeatsAndCapacity(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Clock.Set(catalogueStart)
 		admin := e.AdminToken()
@@ -618,6 +627,7 @@ func TestCohortSeatsAndCapacity(t *testing.T) {
 }
 
 func TestCohortListsAndVisibility(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Clock.Set(catalogueStart)
 		admin := e.AdminToken()
@@ -713,6 +723,7 @@ func pageCursor(parts ...string) string {
 }
 
 func TestPlacementsAndLevels(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Clock.Set(catalogueStart)
 		admin := e.AdminToken()
@@ -790,6 +801,7 @@ func TestPlacementsAndLevels(t *testing.T) {
 }
 
 func TestEligibility(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Clock.Set(catalogueStart)
 		ctx := context.Background()
@@ -837,6 +849,7 @@ func TestEligibility(t *testing.T) {
 }
 
 func TestRecommendations(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Clock.Set(catalogueStart)
 		admin := e.AdminToken()
@@ -926,6 +939,7 @@ func TestRecommendations(t *testing.T) {
 }
 
 func TestDemoSeedIsMeaningfulAndIdempotent(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		ctx := context.Background()
 		made, err := demo.Seed(ctx, e.App)

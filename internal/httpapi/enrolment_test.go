@@ -50,6 +50,7 @@ func cohortSeats(t *testing.T, e *testutil.Env, id string) (taken, left, waitlis
 }
 
 func TestEnrolSeatsThenWaitlistsInOrder(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 2})
 		us := e.Trainees(5)
@@ -91,6 +92,7 @@ func TestEnrolSeatsThenWaitlistsInOrder(t *testing.T) {
 }
 
 func TestWithdrawPromotesTheHeadAndPositionsCloseUp(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 1})
 		us := e.Trainees(4)
@@ -135,6 +137,7 @@ func TestWithdrawPromotesTheHeadAndPositionsCloseUp(t *testing.T) {
 }
 
 func TestWithdrawingEndsWhenTheCohortStarts(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
 		u := e.NewUser(auth.Trainee)
@@ -148,6 +151,7 @@ func TestWithdrawingEndsWhenTheCohortStarts(t *testing.T) {
 }
 
 func TestEnrolmentWindow(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		now := e.Clock.Now()
 		u := e.NewUser(auth.Trainee)
@@ -184,6 +188,7 @@ func TestEnrolmentWindow(t *testing.T) {
 // that would tell them it does. An admin sees it and is told enrolment is
 // closed.
 func TestEnrollingInAHiddenCohortIsNotFound(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		u := e.NewUser(auth.Trainee)
@@ -219,6 +224,7 @@ func TestEnrollingInAHiddenCohortIsNotFound(t *testing.T) {
 }
 
 func TestEnrolmentEligibility(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		l3 := e.OpenCohort(testutil.CohortSpec{Level: 3, Track: "bms"})
@@ -263,6 +269,7 @@ func cohortOf(t *testing.T, e *testutil.Env, courseID string) string {
 }
 
 func TestAdminEnrolsOnATraineesBehalf(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 3})
 		u := e.NewUser(auth.Trainee)
@@ -297,6 +304,7 @@ func TestAdminEnrolsOnATraineesBehalf(t *testing.T) {
 }
 
 func TestWhoSeesAnEnrolment(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{})
 		u := e.NewUser(auth.Trainee)
@@ -332,6 +340,7 @@ func TestWhoSeesAnEnrolment(t *testing.T) {
 }
 
 func TestCapacityChangesPromoteOrAreRefused(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 2})
 		us := e.Trainees(5)
@@ -355,6 +364,7 @@ func TestCapacityChangesPromoteOrAreRefused(t *testing.T) {
 }
 
 func TestCancellingACohortCancelsItsEnrolments(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 1})
 		us := e.Trainees(2)

@@ -19,6 +19,7 @@ import (
 )
 
 func TestBadInputGetsProblems(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		cases := []struct {
 			name   string
@@ -63,6 +64,7 @@ func TestBadInputGetsProblems(t *testing.T) {
 }
 
 func TestUnknownRoutesAndMethods(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Get("/v1/nope", "").WantProblem(t, http.StatusNotFound, "not_found")
 		e.Do(testutil.Req{Method: http.MethodDelete, Path: "/v1/me"}).WantProblem(t, http.StatusMethodNotAllowed, "method_not_allowed")
@@ -70,6 +72,7 @@ func TestUnknownRoutesAndMethods(t *testing.T) {
 }
 
 func TestDuplicateEmailIsAConflict(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		body := map[string]any{"email": "dup@example.kr", "password": "long-enough-pw", "name": "A", "role": "trainee"}
 		e.Post("/v1/auth/register", "", body).Want(t, http.StatusCreated)
@@ -79,6 +82,7 @@ func TestDuplicateEmailIsAConflict(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		base := e.Serve()
 		u := e.NewUser(auth.Trainee)
@@ -116,6 +120,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestPanicsBecomeProblemsAndAreLogged(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.App.HTTP.Get("/test/panic", func(*fiberCtx) error { panic("boom: secret internals") })
 		res, err := e.App.HTTP.Test(httptestRequest(http.MethodGet, "/test/panic"))
@@ -140,6 +145,7 @@ func TestPanicsBecomeProblemsAndAreLogged(t *testing.T) {
 }
 
 func TestOversizedHeadersGetAProblem(t *testing.T) {
+	t.Parallel()
 	e := testutil.New(t, testutil.SQLite)
 	base := e.Serve()
 	res, err := http.Get(base + "/v1/certificates/" + strings.Repeat("A", 6000))
@@ -157,6 +163,7 @@ func TestOversizedHeadersGetAProblem(t *testing.T) {
 }
 
 func TestNULCharactersAreBadInput(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		e.Get("/v1/courses?q=%00", "").WantProblem(t, http.StatusBadRequest, "nul_character")
@@ -173,6 +180,7 @@ func TestNULCharactersAreBadInput(t *testing.T) {
 // but PostgreSQL refuses (invalid UTF-8, year 0 once in UTC, a NUL inside a
 // forged cursor): each is a 4xx problem on both databases, never a 500.
 func TestValuesNoColumnCanHoldAreBadInput(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		ch := e.OpenCohort(testutil.CohortSpec{})
@@ -221,6 +229,7 @@ func TestValuesNoColumnCanHoldAreBadInput(t *testing.T) {
 // TestNullIsNotLeftOut: no request field is nullable, so null is refused
 // (422, every null named) rather than read as "no change".
 func TestNullIsNotLeftOut(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.AdminToken()
 		ch := e.OpenCohort(testutil.CohortSpec{})

@@ -45,6 +45,7 @@ func wantRetryAfter(t *testing.T, res *testutil.Response, min, max time.Duration
 }
 
 func TestStrangersGuessesNeverLockTheOwnerOutFromElsewhere(t *testing.T) {
+	t.Parallel()
 	for _, d := range testutil.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
@@ -79,6 +80,7 @@ func TestStrangersGuessesNeverLockTheOwnerOutFromElsewhere(t *testing.T) {
 }
 
 func TestFailedLoginsPerAccountAcrossAddressesAreLimitedByTheHour(t *testing.T) {
+	t.Parallel()
 	for _, d := range testutil.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
@@ -108,6 +110,7 @@ func TestFailedLoginsPerAccountAcrossAddressesAreLimitedByTheHour(t *testing.T) 
 }
 
 func TestFailedLoginsPerAddressAllowAClassroomOfTypos(t *testing.T) {
+	t.Parallel()
 	for _, d := range testutil.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
@@ -142,6 +145,7 @@ func TestFailedLoginsPerAddressAllowAClassroomOfTypos(t *testing.T) {
 }
 
 func TestConcurrentGuessesFromManyAddressesCannotPassTheAccountLimit(t *testing.T) {
+	t.Parallel()
 	for _, d := range testutil.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
@@ -185,6 +189,7 @@ func storedHash(t *testing.T, e *testutil.Env, email string) string {
 }
 
 func TestPasswordsAreStoredAsArgon2id(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Post("/v1/auth/register", "", map[string]any{
 			"email": "argon@example.kr", "password": "battery-2026!", "name": "아르곤", "role": "trainee",
@@ -201,6 +206,7 @@ func TestPasswordsAreStoredAsArgon2id(t *testing.T) {
 }
 
 func TestBcryptHashesAreUpgradedAtTheNextLogin(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		old, err := bcrypt.GenerateFromPassword([]byte(testutil.Password), bcrypt.MinCost)
@@ -236,6 +242,7 @@ func TestBcryptHashesAreUpgradedAtTheNextLogin(t *testing.T) {
 }
 
 func TestAFullHashingQueueAnswers503AndOtherRequestsGoOn(t *testing.T) {
+	t.Parallel()
 	for _, d := range testutil.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()

@@ -40,7 +40,6 @@ func auditCount(t *testing.T, e *testutil.Env, action, userID string) int {
 func TestChangePasswordEndsEveryOtherSession(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
-		t.Parallel()
 		u := e.NewUser(auth.Trainee)
 		other := login(t, e, u.Email, testutil.Password)
 		bystander := e.NewUser(auth.Trainee)
@@ -87,7 +86,6 @@ func TestChangePasswordEndsEveryOtherSession(t *testing.T) {
 func TestPasswordResetNeverRevealsAccounts(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
-		t.Parallel()
 		u := e.NewUser(auth.Trainee)
 		gone := e.NewUser(auth.Trainee)
 		e.Patch("/v1/users/"+gone.ID, e.AdminToken(), map[string]any{"active": false}).Want(t, http.StatusOK)
@@ -120,7 +118,6 @@ func TestPasswordResetNeverRevealsAccounts(t *testing.T) {
 func TestPasswordResetConfirm(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
-		t.Parallel()
 		ctx := context.Background()
 		u := e.NewUser(auth.Trainee)
 		other := login(t, e, u.Email, testutil.Password)
@@ -205,7 +202,6 @@ func wantLimited(t *testing.T, res *testutil.Response) {
 func TestRegistrationAndResetsAreLimitedPerAddress(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
-		t.Parallel()
 		u := e.NewUser(auth.Trainee)
 		reset := map[string]any{"email": u.Email}
 		confirm := map[string]any{"token": "never-issued", "new_password": "long-enough-pw"}
@@ -248,7 +244,6 @@ func TestRegistrationAndResetsAreLimitedPerAddress(t *testing.T) {
 func TestSessionsEndAtOnceAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
-		t.Parallel()
 		other := testutil.NewOn(t, e.Dialect, e.DSN)
 		u := e.NewUser(auth.Trainee)
 		kept := login(t, e, u.Email, testutil.Password)

@@ -115,6 +115,7 @@ func graduate(t *testing.T, e *testutil.Env, cohortID string, at time.Time) (tes
 }
 
 func TestPoolRefusesCompaniesNotApprovedAndOtherRoles(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
 		g, _ := graduate(t, e, c.ID, e.Clock.Now())
@@ -161,6 +162,7 @@ func TestPoolRefusesCompaniesNotApprovedAndOtherRoles(t *testing.T) {
 }
 
 func TestOptedOutGraduatesNeverAppear(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		co := e.NewCompany(account.CompanyApproved)
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 10})
@@ -213,6 +215,7 @@ func TestOptedOutGraduatesNeverAppear(t *testing.T) {
 }
 
 func TestPoolAnswersNeverHoldEmailOrPhone(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		co := e.NewCompany(account.CompanyApproved)
 		c := e.OpenCohort(testutil.CohortSpec{})
@@ -265,6 +268,7 @@ func TestPoolAnswersNeverHoldEmailOrPhone(t *testing.T) {
 // a cell a spreadsheet would run as a formula is defused with a leading
 // apostrophe, and nothing else is touched.
 func TestPoolCSVCellsCannotRunFormulas(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		co := e.NewCompany(account.CompanyApproved)
 		c := e.OpenCohort(testutil.CohortSpec{})
@@ -284,6 +288,7 @@ func TestPoolCSVCellsCannotRunFormulas(t *testing.T) {
 // here is a completion time no client could send (-infinity), which the
 // export cannot read.
 func TestPoolExportFailures(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.App.Pool.ExportChunk = 1
 		co := e.NewCompany(account.CompanyApproved)
@@ -350,6 +355,7 @@ func TestPoolExportFailures(t *testing.T) {
 }
 
 func TestPoolEntryShowsLevelsSkillsCoursesAndValidCertificates(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		co := e.NewCompany(account.CompanyApproved)
 		now := e.Clock.Now().Truncate(time.Second)
@@ -401,6 +407,7 @@ func TestPoolEntryShowsLevelsSkillsCoursesAndValidCertificates(t *testing.T) {
 }
 
 func TestPoolFilters(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		co := e.NewCompany(account.CompanyApproved)
 		now := e.Clock.Now()
@@ -480,11 +487,15 @@ func TestPoolFilters(t *testing.T) {
 }
 
 func TestPoolPagesVisitEachGraduateOnce(t *testing.T) {
+	t.Parallel()
 	// The default walk budget walks to every page; a budget of 7 is less
 	// than a page (8 keys are asked for), so every page ends with graduates
 	// found from the users' side.
 	for _, w := range []int{0, 7} {
-		t.Run(fmt.Sprintf("walk budget %d", w), func(t *testing.T) { poolPagesVisitEachGraduateOnce(t, w) })
+		t.Run(fmt.Sprintf("walk budget %d", w), func(t *testing.T) {
+			t.Parallel()
+			poolPagesVisitEachGraduateOnce(t, w)
+		})
 	}
 }
 
@@ -553,6 +564,7 @@ func poolPagesVisitEachGraduateOnce(t *testing.T, walkBudget int) {
 }
 
 func TestContactRequestsHiresAndWhoMaySeeThem(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
 		g, _ := graduate(t, e, c.ID, e.Clock.Now())
@@ -673,6 +685,7 @@ func TestContactRequestsHiresAndWhoMaySeeThem(t *testing.T) {
 }
 
 func TestOneOpenContactRequestUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{})
 		g, _ := graduate(t, e, c.ID, e.Clock.Now())
@@ -747,6 +760,7 @@ func graduatePages(t *testing.T, e *testutil.Env, token, query string, limit int
 // among those walked, and placements (the latest in a track counts);
 // pages of one put a floor W completions below every graduate.
 func TestPoolSearchDoesNotDependOnTheWalkBudget(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		co := e.NewCompany(account.CompanyApproved)
 		ctx := context.Background()

@@ -24,6 +24,7 @@ type auditView struct {
 }
 
 func TestCohortReport(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 3}) // a 40-hour course
 		us := e.Trainees(6)
@@ -70,6 +71,7 @@ func TestCohortReport(t *testing.T) {
 }
 
 func TestAuditTrail(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		admin := e.NewUser(auth.Admin)
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 1})
@@ -145,6 +147,7 @@ func TestAuditTrail(t *testing.T) {
 }
 
 func TestAuditEventsAreAppendOnlyInTheDatabase(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		e.Patch("/v1/me", u.Token, map[string]any{"pool_opt_in": true}).Want(t, http.StatusOK)

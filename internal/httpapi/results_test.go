@@ -80,6 +80,7 @@ func countRows(t *testing.T, e *testutil.Env, table, where string, args ...any) 
 }
 
 func TestResultsPassFailBoundaries(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c, _, vs := startedCohort(t, e, 5, testutil.CohortSpec{})
 		got := record(t, e, c.ID, c.Instructor.Token,
@@ -113,6 +114,7 @@ func TestResultsPassFailBoundaries(t *testing.T) {
 // × hours even where that product is inexact in binary (0.55 × 12 is
 // 6.6000000000000005), and nothing below the line is rounded up to it.
 func TestResultsBoundariesAreExact(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 4})
 		e.Patch("/v1/courses/"+c.CourseID, e.AdminToken(), map[string]any{"hours": 12, "min_attendance": 0.55}).Want(t, http.StatusOK)
@@ -138,6 +140,7 @@ func TestResultsBoundariesAreExact(t *testing.T) {
 }
 
 func TestResultsBatchIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 2})
 		us := e.Trainees(4)
@@ -199,6 +202,7 @@ func TestResultsBatchIsAllOrNothing(t *testing.T) {
 }
 
 func TestResultsAreFinalAndCorrectionsAreAudited(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c, us, vs := startedCohort(t, e, 2, testutil.CohortSpec{})
 		first := record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 40, 90), row(vs[1].ID, 10, 90))
@@ -263,6 +267,7 @@ func TestResultsAreFinalAndCorrectionsAreAudited(t *testing.T) {
 // Certificate codes are 80 random bits; should one be drawn twice, the
 // second certificate draws again instead of failing the results.
 func TestCertificateCodeCollisionDrawsAgain(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c, _, vs := startedCohort(t, e, 2, testutil.CohortSpec{})
 		first := *record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 36, 82))[0].CertificateCode
@@ -283,6 +288,7 @@ func TestCertificateCodeCollisionDrawsAgain(t *testing.T) {
 }
 
 func TestPublicVerifierShowsOnlyWhatAVerifierNeeds(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c, us, vs := startedCohort(t, e, 1, testutil.CohortSpec{})
 		e.Patch("/v1/me", us[0].Token, map[string]any{"phone": "010-9999-8888"}).Want(t, http.StatusOK)
@@ -323,6 +329,7 @@ func TestPublicVerifierShowsOnlyWhatAVerifierNeeds(t *testing.T) {
 }
 
 func TestCertificateLookupsAreRateLimited(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		for i := 0; i < 60; i++ {
 			e.Get("/v1/certificates/SG-0000-0000-0000-000"+string(rune('0'+i%10)), "").Want(t, http.StatusNotFound)
@@ -338,6 +345,7 @@ func TestCertificateLookupsAreRateLimited(t *testing.T) {
 }
 
 func TestCompletionRaisesTheLevelAndOpensTheNext(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c, us, vs := startedCohort(t, e, 1, testutil.CohortSpec{Track: "materials", Level: 1})
 		u := us[0]
@@ -353,6 +361,7 @@ func TestCompletionRaisesTheLevelAndOpensTheNext(t *testing.T) {
 }
 
 func TestTranscript(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c, us, vs := startedCohort(t, e, 1, testutil.CohortSpec{})
 		code := *record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 36, 82))[0].CertificateCode
@@ -386,6 +395,7 @@ func TestTranscript(t *testing.T) {
 // valid one stays valid with the same code, one an admin revoked stays
 // revoked and no new one appears.
 func TestResultsCorrectionKeepsTheCertificateState(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c, us, vs := startedCohort(t, e, 2, testutil.CohortSpec{})
 		first := record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 40, 90), row(vs[1].ID, 40, 90))
@@ -450,6 +460,7 @@ func TestResultsCorrectionKeepsTheCertificateState(t *testing.T) {
 // its place in the pool and its completed_at; a correction that changes
 // the outcome sets it. The audit trail records when the correction was made.
 func TestResultsCorrectionKeepsTheCompletionTime(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c, us, vs := startedCohort(t, e, 3, testutil.CohortSpec{})
 		yes := true
@@ -563,6 +574,7 @@ func submit(base, cohortID, token string, body any) (int, string, error) {
 // each enrolment has exactly one result.recorded event, no correction, and
 // exactly one certificate, valid, issued once.
 func TestResultsConcurrentSubmissionsCannotDoubleIssue(t *testing.T) {
+	t.Parallel()
 	const instructor, admin = "instructor", "admin"
 	for _, tc := range []struct {
 		name    string
@@ -572,6 +584,7 @@ func TestResultsConcurrentSubmissionsCannotDoubleIssue(t *testing.T) {
 		{"the instructor and admins", []string{instructor, admin, instructor, admin}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 				base := e.Serve()
 				adminUser := e.NewUser(auth.Admin)

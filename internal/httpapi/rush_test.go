@@ -199,6 +199,7 @@ func rosterOf(t *testing.T, e *testutil.Env, cohortID, status string) []enrolmen
 }
 
 func TestRushOf200AtTenSeats(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 10})
 		trainees := e.Trainees(200)
@@ -208,6 +209,7 @@ func TestRushOf200AtTenSeats(t *testing.T) {
 }
 
 func TestRushAcrossTwoServersOnOnePostgres(t *testing.T) {
+	t.Parallel()
 	if !contains(testutil.Dialects(t), testutil.Postgres) {
 		// Only when PostgreSQL was switched off on purpose (make test says so
 		// loudly); CI requires it, and an unreachable one fails in Dialects.
@@ -230,6 +232,7 @@ func contains(xs []string, x string) bool {
 }
 
 func TestSameTraineeFromTwentyGoroutines(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
 		u := e.NewUser(auth.Trainee)
@@ -259,6 +262,7 @@ func TestSameTraineeFromTwentyGoroutines(t *testing.T) {
 }
 
 func TestWithdrawalsRaceEnrolments(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 10})
 		first := e.Trainees(20) // 10 seated, 10 waiting

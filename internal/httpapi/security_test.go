@@ -39,6 +39,7 @@ func forge(t *testing.T, method jwt.SigningMethod, key any, mutate func(c *auth.
 }
 
 func TestAccessTokensAreCheckedWhole(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		secret := []byte(testutil.Secret)
@@ -97,6 +98,7 @@ func TestAccessTokensAreCheckedWhole(t *testing.T) {
 }
 
 func TestRolesAreEnforced(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		trainee := e.NewUser(auth.Trainee)
 		e.Get("/v1/users", trainee.Token).WantProblem(t, http.StatusForbidden, "role_not_allowed")
@@ -109,6 +111,7 @@ func TestRolesAreEnforced(t *testing.T) {
 }
 
 func TestSelfRegistrationCannotPickPrivilegedRoles(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		for _, role := range []string{"admin", "instructor", "root"} {
 			p := e.Post("/v1/auth/register", "", map[string]any{
@@ -124,6 +127,7 @@ func TestSelfRegistrationCannotPickPrivilegedRoles(t *testing.T) {
 }
 
 func TestPatchMeCannotChangeRole(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		e.Patch("/v1/me", u.Token, map[string]any{"role": "admin"}).WantProblem(t, http.StatusBadRequest, "unknown_field")
@@ -137,6 +141,7 @@ func TestPatchMeCannotChangeRole(t *testing.T) {
 }
 
 func TestRefreshReuseRevokesTheFamily(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		var second auth.TokenPair
@@ -156,6 +161,7 @@ func TestRefreshReuseRevokesTheFamily(t *testing.T) {
 }
 
 func TestRefreshTokensExpire(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		e.Clock.Advance(e.Config.RefreshTokenTTL + time.Second)
@@ -164,6 +170,7 @@ func TestRefreshTokensExpire(t *testing.T) {
 }
 
 func TestLogoutRevokesTheFamily(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		var next auth.TokenPair
@@ -175,6 +182,7 @@ func TestLogoutRevokesTheFamily(t *testing.T) {
 }
 
 func TestDeactivationKillsTokensAtOnce(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		e.Get("/v1/me", u.Token).Want(t, http.StatusOK)
@@ -194,6 +202,7 @@ func TestDeactivationKillsTokensAtOnce(t *testing.T) {
 }
 
 func TestFailedLoginsAreLimited(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		bad := map[string]any{"email": u.Email, "password": "wrong-password"}
@@ -216,6 +225,7 @@ func TestFailedLoginsAreLimited(t *testing.T) {
 }
 
 func TestConcurrentGuessesCannotPassTheAccountLimit(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		base := e.Serve()
@@ -244,6 +254,7 @@ func TestConcurrentGuessesCannotPassTheAccountLimit(t *testing.T) {
 }
 
 func TestFailedLoginsAreLimitedPerAddress(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		// Guessing across many accounts from one address trips the address limit.
 		for i := 0; i < e.App.Auth.Limits.Address.Max; i++ {
@@ -257,6 +268,7 @@ func TestFailedLoginsAreLimitedPerAddress(t *testing.T) {
 }
 
 func TestPassedWindowsArePruned(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		ctx := context.Background()
 		for i := 0; i < 3; i++ {
@@ -296,6 +308,7 @@ func TestPassedWindowsArePruned(t *testing.T) {
 }
 
 func TestSuccessfulLoginsFromOneAddressAreNotThrottled(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		// A training centre's shared network: many good logins from one address.
 		users := make([]testutil.User, 5)
@@ -311,6 +324,7 @@ func TestSuccessfulLoginsFromOneAddressAreNotThrottled(t *testing.T) {
 }
 
 func TestWrongEmailAndWrongPasswordAnswerAlike(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		u := e.NewUser(auth.Trainee)
 		a := e.Post("/v1/auth/login", "", map[string]any{"email": u.Email, "password": "wrong-password"}).Problem(t)
@@ -336,8 +350,10 @@ func loginFrom(t *testing.T, base, forwardedFor, email, password string) int {
 }
 
 func TestClientAddressBehindATrustedProxy(t *testing.T) {
+	t.Parallel()
 	for _, d := range testutil.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
+			t.Parallel()
 			// The load balancer (here, loopback) is trusted: X-Forwarded-For
 			// names the client, so one client's guessing does not lock out the
 			// others behind the same balancer.

@@ -143,10 +143,10 @@ func New(d Deps) *fiber.App {
 func refuseBadText(c *fiber.Ctx) error {
 	nul := strings.ContainsRune(c.Path(), 0)
 	notUTF8 := false
-	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
+	for k, v := range c.Request().URI().QueryArgs().All() {
 		nul = nul || bytes.IndexByte(k, 0) >= 0 || bytes.IndexByte(v, 0) >= 0
 		notUTF8 = notUTF8 || !utf8.Valid(k) || !utf8.Valid(v)
-	})
+	}
 	if body := c.Body(); bytes.IndexByte(body, 0) >= 0 || bytes.Contains(body, []byte(`\u0000`)) {
 		nul = true
 	}

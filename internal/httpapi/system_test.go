@@ -27,6 +27,7 @@ import (
 )
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Get("/healthz", "").Want(t, http.StatusOK)
 		e.Get("/readyz", "").Want(t, http.StatusOK)
@@ -40,6 +41,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestSpecAndDocsAreServedOffline(t *testing.T) {
+	t.Parallel()
 	e := testutil.New(t, testutil.SQLite)
 	spec := e.Get("/openapi.yaml", "").Want(t, http.StatusOK)
 	if !bytes.Equal(spec.Body, openapi.Spec) {
@@ -73,6 +75,7 @@ func TestSpecAndDocsAreServedOffline(t *testing.T) {
 }
 
 func TestMetricsCountRequestsByRouteAndStatus(t *testing.T) {
+	t.Parallel()
 	e := testutil.New(t, testutil.SQLite)
 	u := e.NewUser(auth.Trainee)
 	e.Get("/v1/me", u.Token).Want(t, http.StatusOK)
@@ -96,6 +99,7 @@ func TestMetricsCountRequestsByRouteAndStatus(t *testing.T) {
 }
 
 func TestRequestIDsAndAccessLog(t *testing.T) {
+	t.Parallel()
 	e := testutil.New(t, testutil.SQLite)
 	u := e.NewUser(auth.Trainee)
 	res := e.Do(testutil.Req{Method: http.MethodGet, Path: "/v1/me", Token: u.Token, Header: map[string]string{"X-Request-ID": "client-chosen-id"}})
@@ -126,6 +130,7 @@ func TestRequestIDsAndAccessLog(t *testing.T) {
 }
 
 func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
+	t.Parallel()
 	e := testutil.New(t, testutil.SQLite)
 	started := make(chan struct{})
 	e.App.HTTP.Get("/test/slow", func(c *fiber.Ctx) error {
@@ -172,6 +177,7 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 // TestRoutesMatchTheSpec walks the OpenAPI paths and the Fiber routes and
 // fails on any difference in either direction.
 func TestRoutesMatchTheSpec(t *testing.T) {
+	t.Parallel()
 	e := testutil.New(t, testutil.SQLite)
 	doc, _ := testutil.Spec(t)
 	var inSpec []string
@@ -205,6 +211,7 @@ func TestRoutesMatchTheSpec(t *testing.T) {
 // a non-UTF-8 byte in the query of every /v1 operation of the document: each
 // is a 400 problem, and the document lists that answer (Do checks it).
 func TestEveryV1OperationAnswersBadTextWithADocumentedProblem(t *testing.T) {
+	t.Parallel()
 	e := testutil.New(t, testutil.SQLite)
 	doc, _ := testutil.Spec(t)
 	param := regexp.MustCompile(`\{[a-z_]+\}`)
@@ -221,6 +228,11 @@ func TestEveryV1OperationAnswersBadTextWithADocumentedProblem(t *testing.T) {
 	}
 }
 
+// TestSlowClientsAreCutOff is not parallel: it measures time (the server
+// must drop a trickling client within two seconds of a 200 ms read
+// timeout), and a measure taken beside the package's other tests, which
+// keep both cores busy, would be the load's rather than the server's.
+// Serial, it runs with no other test of this package.
 func TestSlowClientsAreCutOff(t *testing.T) {
 	d := testutil.NewDB(t, testutil.SQLite)
 	cfg := config.Config{JWTSecret: []byte(testutil.Secret), AccessTokenTTL: time.Minute, RefreshTokenTTL: time.Hour}

@@ -50,6 +50,7 @@ func sqlitePlan(t *testing.T, e *testutil.Env, q string) string {
 // PostgreSQL chooses by cost, with statistics; its plans are covered by the
 // benchmark, not pinned.
 func TestSQLitePoolPlansUseTheirIndexes(t *testing.T) {
+	t.Parallel()
 	e := testutil.New(t, testutil.SQLite)
 	floor := time.Now().Add(-time.Hour)
 	for _, f := range []pool.Filter{

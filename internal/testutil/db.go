@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/migrations"
@@ -68,6 +69,16 @@ func NewDB(t testing.TB, dialect string) *bun.DB {
 	return Open(t, NewDSN(t, dialect))
 }
 
+// PostgresConns is the most connections one test's pool opens to
+// PostgreSQL. Tests run in parallel (make test: -parallel 8 in each of two
+// test binaries at a time, -p 2) and share one server, whose
+// max_connections is 100 by default: 2 x 8 tests x (4, and 1 while the
+// schema is made or dropped) = 80, plus a few for the tests that start a
+// second server or run the commands, stays under it, where the pool db.Open
+// sizes for a server (at least 8, more with more cores) would not. Four
+// connections still let a test's concurrent transactions race each other.
+const PostgresConns = 4
+
 // Open connects to dsn for the length of the test; several opens of one
 // PostgreSQL dsn act as several server processes sharing a database.
 func Open(t testing.TB, dsn string) *bun.DB {
@@ -75,6 +86,10 @@ func Open(t testing.TB, dsn string) *bun.DB {
 	d, err := db.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("open %s: %v", dsn, err)
+	}
+	if d.Dialect().Name() == dialect.PG {
+		d.SetMaxOpenConns(PostgresConns)
+		d.SetMaxIdleConns(PostgresConns)
 	}
 	t.Cleanup(func() { _ = d.Close() })
 	return d
@@ -90,17 +105,13 @@ func NewDSN(t testing.TB, dialect string) string {
 		dsn = "sqlite://" + filepath.Join(t.TempDir(), "skillgrid.db")
 	case Postgres:
 		schema := "t_" + randomHex(8)
-		admin, err := db.Open(ctx, PostgresURL())
-		if err != nil {
-			t.Fatalf("open postgres: %v", err)
-		}
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		// The schema is made and dropped over connections of their own,
+		// closed at once, so that a test holds no connection for them
+		// while it runs.
+		if err := adminExec(ctx, "CREATE SCHEMA "+schema); err != nil {
 			t.Fatalf("create schema: %v", err)
 		}
-		t.Cleanup(func() {
-			_, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			_ = admin.Close()
-		})
+		t.Cleanup(func() { _ = adminExec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
 		u, err := url.Parse(PostgresURL())
 		if err != nil {
 			t.Fatalf("parse postgres url: %v", err)
@@ -121,6 +132,17 @@ func NewDSN(t testing.TB, dialect string) string {
 		t.Fatalf("migrate %s: %v", dialect, err)
 	}
 	return dsn
+}
+
+// adminExec runs one statement on the PostgreSQL server tests use.
+func adminExec(ctx context.Context, query string) error {
+	admin, err := db.Open(ctx, PostgresURL())
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	_, err = admin.ExecContext(ctx, query)
+	return err
 }
 
 func randomHex(n int) string {

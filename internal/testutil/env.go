@@ -70,11 +70,14 @@ type Env struct {
 }
 
 // ForEachDB runs fn as a subtest on every dialect of this run, each with
-// its own fresh database and app.
+// its own fresh database and app. The subtests run in parallel with each
+// other and with every other parallel test: nothing is shared but the
+// PostgreSQL server (see PostgresConns). fn must not call t.Parallel again.
 func ForEachDB(t *testing.T, fn func(t *testing.T, e *Env)) {
 	t.Helper()
 	for _, d := range Dialects(t) {
 		t.Run(d, func(t *testing.T) {
+			t.Parallel()
 			fn(t, New(t, d))
 		})
 	}

@@ -31,10 +31,12 @@ func newStamps(t *testing.T, dialect string) *bun.DB {
 // databases: SQLite keeps times as text, so the argument must be sent in
 // bun's format, whatever the time's zone.
 func TestQueryTimesCompareWithStoredOnes(t *testing.T) {
+	t.Parallel()
 	seoul := time.FixedZone("KST", 9*3600)
 	at := time.Date(2026, 11, 25, 9, 0, 0, 123456000, seoul)
 	for _, dialect := range testutil.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			d := newStamps(t, dialect)
 			rows := []stamp{{ID: 1, At: at.Add(-time.Second)}, {ID: 2, At: at}, {ID: 3, At: at.Add(time.Microsecond)}}
@@ -69,8 +71,10 @@ func TestQueryTimesCompareWithStoredOnes(t *testing.T) {
 // PostgreSQL's driver refuses a second query while rows are open ("conn
 // busy"), so there is nothing to share there.
 func TestQueryAgainWhileItsRowsAreOpen(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range []string{testutil.SQLite} {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			d := newStamps(t, dialect)
 			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

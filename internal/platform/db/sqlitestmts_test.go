@@ -15,6 +15,7 @@ import (
 // reuses it; a query without arguments (bun's, with its arguments in the
 // text) is not kept.
 func TestSQLiteKeepsPreparedStatements(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	sqldb, err := openSQLite(filepath.Join(t.TempDir(), "stmts.db"))
 	if err != nil {
@@ -84,6 +85,7 @@ func TestSQLiteKeepsPreparedStatements(t *testing.T) {
 // The SQLite connection is set up as openSQLite promises: WAL, synced at
 // every commit (a 201 survives a power loss), foreign keys, a busy timeout.
 func TestSQLiteConnectionSettings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	sqldb, err := openSQLite(filepath.Join(t.TempDir(), "settings.db"))
 	if err != nil {
@@ -108,6 +110,7 @@ func TestSQLiteConnectionSettings(t *testing.T) {
 // as written and leave the server's settings intact, and a ?query is
 // refused instead of being spliced into those settings.
 func TestSQLitePathIsTakenLiterally(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	for _, name := range []string{"a#b.db", "c%41d.db", "e%3Ff.db"} {
