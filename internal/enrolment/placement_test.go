@@ -30,7 +30,9 @@ func TestDecide(t *testing.T) {
 		return request{TraineeID: trainee, At: at, CourseSeen: edited}
 	}
 	seat := place{Status: Enrolled}
-	line := func(seq int64, pos int) place { return place{Status: Waitlisted, WaitlistSeq: seq, WaitlistPosition: pos} }
+	line := func(seq int64, pos int) place {
+		return place{Status: Waitlisted, WaitlistSeq: seq, WaitlistPosition: pos}
+	}
 	const (
 		recheck = "recheck"
 		already = "already"
