@@ -2,7 +2,6 @@ package testutil
 
 import (
 	"context"
-
 )
 
 // InsertEnrolment brings in an enrolment of the trainee in the cohort with
