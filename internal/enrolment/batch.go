@@ -219,15 +219,10 @@ func (b *batcher) placeBatch(ctx context.Context, cohortID string, batch []*plac
 		)
 		for i, p := range batch {
 			pl, e := places[i], p.e
-			e.Status, e.WaitlistSeq, e.WaitlistPosition = "", nil, nil // as it came, should this be a retry
+			pl.apply(e) // a refusal leaves e as it came, also when this is a retry
 			if pl.Refused != nil {
 				outcomes[i] = pl.Refused
 				continue
-			}
-			e.Status = pl.Status
-			if pl.Status == Waitlisted {
-				seq, pos := pl.WaitlistSeq, pl.WaitlistPosition
-				e.WaitlistSeq, e.WaitlistPosition = &seq, &pos
 			}
 			placed = append(placed, e)
 			entries = append(entries, audit.Entry{At: e.CreatedAt, RequestID: p.requestID, Change: audit.Change{

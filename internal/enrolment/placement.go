@@ -65,6 +65,16 @@ type place struct {
 	Refused          error
 }
 
+// apply gives e its place: its status and, on the waitlist, its number
+// and position in line.
+func (pl place) apply(e *Enrolment) {
+	e.Status, e.WaitlistSeq, e.WaitlistPosition = pl.Status, nil, nil
+	if pl.Status == Waitlisted {
+		seq, pos := pl.WaitlistSeq, pl.WaitlistPosition
+		e.WaitlistSeq, e.WaitlistPosition = &seq, &pos
+	}
+}
+
 // tally is what placements take from the cohort's counters.
 type tally struct {
 	Seats    int       // seats taken

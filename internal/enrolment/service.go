@@ -248,11 +248,7 @@ func (s *Service) Backfill(ctx context.Context, actorID, cohortID, traineeID, st
 		if err != nil {
 			return fmt.Errorf("backfill a %s enrolment in %s: %w", status, cohortID, err)
 		}
-		e.Status, e.WaitlistSeq, e.WaitlistPosition = pl.Status, nil, nil
-		if pl.Status == Waitlisted {
-			seq, pos := pl.WaitlistSeq, pl.WaitlistPosition
-			e.WaitlistSeq, e.WaitlistPosition = &seq, &pos
-		}
+		pl.apply(&e)
 		if err := s.Store.insertPlaced(ctx, tx, cohortID, took, []*Enrolment{&e}); err != nil {
 			return err
 		}
