@@ -94,7 +94,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	enrolments := &enrolment.Service{DB: d, Store: enrolment.NewStore(d, metrics), Eligibility: cat, Now: now}
+	enrolments := enrolment.NewService(d, cat, now, metrics)
 	cat.Enrolments = enrolments
 	res := &results.Service{
 		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,

@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 )
 
 // maxBatch bounds how many enrolments one transaction places.
@@ -28,10 +30,12 @@ const batchTimeout = 30 * time.Second
 // per busy cohort places everything waiting, in arrival order, with one
 // transaction that takes the lock once and commits once (placeBatch).
 //
-// The batcher only gathers work: the database still decides every seat
-// under the cohort's row lock, so the invariant holds with any number of
-// server processes, each with its own batcher.
+// The batcher only gathers work: every seat is still decided (decide) on
+// what the batch's transaction read under the cohort's row lock, so the
+// invariant holds with any number of server processes, each with its own
+// batcher.
 type batcher struct {
+	db    *bun.DB
 	store Store
 
 	mu     sync.Mutex
@@ -42,9 +46,9 @@ type batcher struct {
 	failed   prometheus.Counter   // batches that rolled back and were placed one by one
 }
 
-func newBatcher(s Store, reg prometheus.Registerer) *batcher {
+func newBatcher(d *bun.DB, s Store, reg prometheus.Registerer) *batcher {
 	b := &batcher{
-		store: s, queues: map[string]*queue{},
+		db: d, store: s, queues: map[string]*queue{},
 		size: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: "skillgrid", Subsystem: "enrolment", Name: "batch_size",
 			Help:    "Enrolments placed together in one transaction.",
@@ -160,7 +164,7 @@ func (b *batcher) run(cohortID string, batch []*placement) {
 	defer cancel()
 	b.size.Observe(float64(len(batch)))
 	defer func(start time.Time) { b.duration.Observe(time.Since(start).Seconds()) }(time.Now())
-	outcomes, err := b.store.placeBatch(ctx, cohortID, batch)
+	outcomes, err := b.placeBatch(ctx, cohortID, batch)
 	if err == nil {
 		for i, p := range batch {
 			p.done <- outcomes[i]
@@ -169,6 +173,76 @@ func (b *batcher) run(cohortID string, batch []*placement) {
 	}
 	b.failed.Inc()
 	for _, p := range batch {
-		p.done <- b.store.placeAlone(ctx, p)
+		p.done <- b.placeAlone(ctx, p)
 	}
+}
+
+// placeAlone places one enrolment as a batch of one.
+func (b *batcher) placeAlone(ctx context.Context, p *placement) error {
+	out, err := b.placeBatch(ctx, p.e.CohortID, []*placement{p})
+	if err != nil {
+		return err
+	}
+	return out[0]
+}
+
+// placeBatch places a batch of enrolments of one cohort, in arrival order,
+// in one transaction: it takes the cohort's row lock once (and a share
+// lock on its course, which an edit of the course takes for update), reads
+// the seats and which of the batch's trainees already hold an active
+// enrolment there, decides each placement (decide), and writes them all,
+// with their audit events, before the one commit. Each outcome is nil
+// (placed: the enrolment has its status and place in line), errRecheck,
+// or ErrAlreadyEnrolled. An error means the transaction rolled back and
+// nothing was placed; the enrolments are as they came.
+func (b *batcher) placeBatch(ctx context.Context, cohortID string, batch []*placement) ([]error, error) {
+	requests := make([]request, len(batch))
+	trainees := make([]string, len(batch))
+	for i, p := range batch {
+		requests[i] = request{TraineeID: p.e.TraineeID, At: p.e.CreatedAt, CourseSeen: p.courseSeen}
+		trainees[i] = p.e.TraineeID
+	}
+	var outcomes []error
+	err := db.InTx(ctx, b.db, func(ctx context.Context, tx bun.Tx) error {
+		c, err := b.store.lockForPlacing(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		if c.Active, err = b.store.activeAmong(ctx, tx, cohortID, trainees); err != nil {
+			return err
+		}
+		places, took := decide(c, requests)
+		outcomes = make([]error, len(batch))
+		var (
+			placed  []*Enrolment
+			entries []audit.Entry
+		)
+		for i, p := range batch {
+			pl, e := places[i], p.e
+			pl.apply(e) // a refusal leaves e as it came, also when this is a retry
+			if pl.Refused != nil {
+				outcomes[i] = pl.Refused
+				continue
+			}
+			placed = append(placed, e)
+			entries = append(entries, audit.Entry{At: e.CreatedAt, RequestID: p.requestID, Change: audit.Change{
+				ActorID: p.actorID, Action: "enrolment." + e.Status, Entity: "enrolment", EntityID: e.ID,
+				After: state{Status: e.Status},
+			}})
+		}
+		if len(placed) == 0 {
+			return nil
+		}
+		if err := b.store.insertPlaced(ctx, tx, cohortID, took, placed); err != nil {
+			return err
+		}
+		return audit.RecordAll(ctx, tx, entries...)
+	})
+	if err != nil {
+		for _, p := range batch {
+			p.e.Status, p.e.WaitlistSeq, p.e.WaitlistPosition = "", nil, nil
+		}
+		return nil, err
+	}
+	return outcomes, nil
 }

@@ -7,9 +7,10 @@ import (
 
 // What the external tests of this package reach inside.
 
-// Place places e as the service does, the course as seen at courseSeen.
-func (s Store) Place(ctx context.Context, e *Enrolment, courseSeen time.Time) error {
-	return s.place(ctx, e, courseSeen, "")
+// Place places e as Enrol does once its checks passed, the course as seen
+// at courseSeen.
+func (s *Service) Place(ctx context.Context, e *Enrolment, courseSeen time.Time) error {
+	return s.batches.place(ctx, e, courseSeen, "")
 }
 
 func asBatch(es []*Enrolment, courseSeen time.Time) []*placement {
@@ -23,13 +24,13 @@ func asBatch(es []*Enrolment, courseSeen time.Time) []*placement {
 
 // PlaceBatch places es, of one cohort, in one transaction, with no
 // fallback: each one's outcome, or the batch's error.
-func (s Store) PlaceBatch(es []*Enrolment, courseSeen time.Time) ([]error, error) {
-	return s.placeBatch(context.Background(), es[0].CohortID, asBatch(es, courseSeen))
+func (s *Service) PlaceBatch(es []*Enrolment, courseSeen time.Time) ([]error, error) {
+	return s.batches.placeBatch(context.Background(), es[0].CohortID, asBatch(es, courseSeen))
 }
 
 // PlaceTogether places es, of one cohort, as one batch of the batcher,
 // falling back as it does, and returns each one's outcome.
-func (s Store) PlaceTogether(es []*Enrolment, courseSeen time.Time) []error {
+func (s *Service) PlaceTogether(es []*Enrolment, courseSeen time.Time) []error {
 	batch := asBatch(es, courseSeen)
 	s.batches.run(es[0].CohortID, batch)
 	out := make([]error, len(batch))
@@ -41,7 +42,7 @@ func (s Store) PlaceTogether(es []*Enrolment, courseSeen time.Time) []error {
 
 // Queued reports how many enrolments wait in the cohort's queue, and
 // whether a goroutine is placing the cohort's enrolments.
-func (s Store) Queued(cohortID string) (int, bool) {
+func (s *Service) Queued(cohortID string) (int, bool) {
 	s.batches.mu.Lock()
 	defer s.batches.mu.Unlock()
 	q, ok := s.batches.queues[cohortID]
@@ -53,3 +54,8 @@ func (s Store) Queued(cohortID string) (int, bool) {
 
 // ErrRecheck is errRecheck.
 var ErrRecheck = errRecheck
+
+// RequireTrainee is requireTrainee.
+func (s *Service) RequireTrainee(ctx context.Context, id string) error {
+	return s.requireTrainee(ctx, id)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
@@ -30,23 +31,19 @@ type Service struct {
 	Store       Store
 	Eligibility Eligibility
 	Now         func() time.Time
+
+	batches *batcher // places new enrolments, a cohort's batch at a time
 }
 
-// maxAttempts bounds retries of a transaction that PostgreSQL aborted as a
-// deadlock or serialization failure; the retry is safe because the whole
-// transaction rolled back.
-const maxAttempts = 5
-
-func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	var err error
-	for i := 0; i < maxAttempts; i++ {
-		err = s.DB.RunInTx(ctx, nil, fn)
-		if err == nil || !db.IsRetryable(err) {
-			return err
-		}
-	}
-	return err
+// NewService is the enrolment service on d; the metrics of its batches of
+// enrolments are registered with reg (none when reg is nil).
+func NewService(d *bun.DB, eligibility Eligibility, now func() time.Time, reg prometheus.Registerer) *Service {
+	return &Service{DB: d, Eligibility: eligibility, Now: now, batches: newBatcher(d, Store{}, reg)}
 }
+
+// maxRechecks bounds how often Enrol checks again an enrolment whose
+// cohort or course changed under it.
+const maxRechecks = 5
 
 // Enrol puts a trainee in a cohort: a seat if one is free, else the end of
 // the waitlist. Admins enrol a trainee by id; trainees enrol themselves.
@@ -85,12 +82,12 @@ func (s *Service) Enrol(ctx context.Context, actor auth.Actor, cohortID, trainee
 		if !errors.Is(err, errRecheck) {
 			break
 		}
-		if attempt == maxAttempts {
+		if attempt == maxRechecks {
 			err = apperr.Rule("enrolment_closed", msg.EnrolmentClosedMeanwhile)
 			break
 		}
 	}
-	if apperr.Is(err, "already_enrolled") {
+	if errors.Is(err, ErrAlreadyEnrolled) {
 		// A concurrent request of the same trainee won; answer as a retry.
 		existing, ok, ferr := s.Store.activeID(ctx, s.DB, cohortID, traineeID)
 		if ferr != nil {
@@ -121,7 +118,7 @@ func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, tra
 		return Enrolment{}, false, apperr.NotFound(msg.NotFoundCohort)
 	}
 	if actor.Role == auth.Admin {
-		if err := s.requireTrainee(ctx, s.DB, traineeID); err != nil {
+		if err := s.requireTrainee(ctx, traineeID); err != nil {
 			return Enrolment{}, false, err
 		}
 	}
@@ -136,7 +133,7 @@ func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, tra
 		return Enrolment{}, false, err
 	}
 	e := Enrolment{ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, CreatedAt: now, UpdatedAt: now}
-	if err := s.Store.place(ctx, &e, c.CourseUpdatedAt, actor.ID); err != nil {
+	if err := s.batches.place(ctx, &e, c.CourseUpdatedAt, actor.ID); err != nil {
 		return Enrolment{}, false, err
 	}
 	e.CourseID, e.CourseCode, e.CourseTitle = c.CourseID, c.CourseCode, c.CourseTitle
@@ -161,13 +158,19 @@ func open(c cohortSeats, now time.Time) error {
 	return nil
 }
 
-func (s *Service) requireTrainee(ctx context.Context, idb bun.IDB, id string) error {
+// requireTrainee refuses a trainee_id that is not an active trainee's; a
+// failure to read it is the database's, not the client's.
+func (s *Service) requireTrainee(ctx context.Context, id string) error {
 	if !ids.Valid(id) {
 		return apperr.Invalid(apperr.Field("trainee_id", msg.NotATrainee))
 	}
-	var role string
-	err := idb.NewSelect().Table("users").Column("role").Where("id = ?", id).Where("active").Scan(ctx, &role)
-	if err != nil || role != string(auth.Trainee) {
+	role, err := s.Store.userRole(ctx, s.DB, id)
+	switch {
+	case apperr.IsKind(err, apperr.KindNotFound):
+		return apperr.Invalid(apperr.Field("trainee_id", msg.NotAnActiveTrainee))
+	case err != nil:
+		return err
+	case role != string(auth.Trainee):
 		return apperr.Invalid(apperr.Field("trainee_id", msg.NotAnActiveTrainee))
 	}
 	return nil
@@ -180,7 +183,7 @@ func (s *Service) Withdraw(ctx context.Context, actor auth.Actor, id string) (En
 		return Enrolment{}, apperr.NotFound(msg.NotFoundEnrolment)
 	}
 	var out Enrolment
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		now := s.Now()
 		e, err := s.Store.get(ctx, tx, id)
 		if err != nil {
@@ -189,7 +192,7 @@ func (s *Service) Withdraw(ctx context.Context, actor auth.Actor, id string) (En
 		if actor.Role != auth.Admin && e.TraineeID != actor.ID {
 			return apperr.NotFound(msg.NotFoundEnrolment)
 		}
-		if _, _, err := s.Store.lockCohort(ctx, tx, e.CohortID); err != nil {
+		if err := s.Store.lockCohort(ctx, tx, e.CohortID); err != nil {
 			return err
 		}
 		if e, err = s.Store.get(ctx, tx, id); err != nil { // re-read under the lock
@@ -227,6 +230,39 @@ func (s *Service) Withdraw(ctx context.Context, actor auth.Actor, id string) (En
 	return out, err
 }
 
+// Backfill brings in an enrolment whose status is already decided (a
+// trainee's history from before SkillGrid, a test's set-up) as made at at,
+// without Enrol's checks of the window and eligibility. Under the cohort's
+// lock it takes what placing an enrolment takes: a seat for a status that
+// holds one (enrolled, completed, failed), which must be free, or the next
+// waitlist number; and it records the audit event. A result (hours and
+// score) is the results work's to record.
+func (s *Service) Backfill(ctx context.Context, actorID, cohortID, traineeID, status string, at time.Time) (Enrolment, error) {
+	e := Enrolment{ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, CreatedAt: at, UpdatedAt: at}
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
+		c, err := s.Store.lockForPlacing(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		pl, took, err := decideRecorded(c, status, at)
+		if err != nil {
+			return fmt.Errorf("backfill a %s enrolment in %s: %w", status, cohortID, err)
+		}
+		pl.apply(&e)
+		if err := s.Store.insertPlaced(ctx, tx, cohortID, took, []*Enrolment{&e}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, at, audit.Change{
+			ActorID: actorID, Action: "enrolment.backfilled", Entity: "enrolment", EntityID: e.ID,
+			After: state{Status: e.Status, WaitlistPosition: e.WaitlistPosition},
+		})
+	})
+	if err != nil {
+		return Enrolment{}, err
+	}
+	return e, nil
+}
+
 // CapacityRaised fills the seats a raised capacity freed from the head of
 // the waitlist, inside the caller's transaction, which holds the cohort's
 // lock.
@@ -261,7 +297,7 @@ func (s *Service) promote(ctx context.Context, tx bun.IDB, actorID, cohortID str
 // CohortCancelled cancels every active enrolment of a cancelled cohort and
 // frees their seats, inside the caller's transaction.
 func (s *Service) CohortCancelled(ctx context.Context, tx bun.IDB, actorID, cohortID string, now time.Time) error {
-	if _, _, err := s.Store.lockCohort(ctx, tx, cohortID); err != nil {
+	if err := s.Store.lockCohort(ctx, tx, cohortID); err != nil {
 		return err
 	}
 	es, err := s.Store.activeIn(ctx, tx, cohortID)
@@ -322,7 +358,7 @@ func (s *Service) Mine(ctx context.Context, actor auth.Actor, p page.Params) (pa
 	if _, err := page.Key(p.After, 1); err != nil {
 		return page.Page[Enrolment]{}, err
 	}
-	es, err := s.Store.listOfTrainee(ctx, actor.ID, p)
+	es, err := s.Store.listOfTrainee(ctx, s.DB, actor.ID, p)
 	if err != nil {
 		return page.Page[Enrolment]{}, err
 	}
@@ -338,14 +374,14 @@ func (s *Service) Roster(ctx context.Context, actor auth.Actor, cohortID, status
 	if !ids.Valid(cohortID) {
 		return page.Page[Enrolment]{}, apperr.NotFound(msg.NotFoundCohort)
 	}
-	c, err := s.Store.cohort(ctx, cohortID)
+	c, err := s.Store.cohortFor(ctx, s.DB, cohortID, "")
 	if err != nil {
 		return page.Page[Enrolment]{}, err
 	}
 	if actor.Role != auth.Admin && c.InstructorID != actor.ID {
 		return page.Page[Enrolment]{}, apperr.NotFound(msg.NotFoundCohort)
 	}
-	es, err := s.Store.roster(ctx, cohortID, status, p)
+	es, err := s.Store.roster(ctx, s.DB, cohortID, status, p)
 	if err != nil {
 		return page.Page[Enrolment]{}, err
 	}

@@ -8,43 +8,26 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
-	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
-	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
-// Store is the SQL of enrolments and of the cohort seat counter.
-type Store struct {
-	DB *bun.DB
-
-	batches *batcher // nil: each enrolment is placed on its own
-}
-
-// NewStore is the store of d, placing the enrolments of a rush in batches;
-// the batches' metrics are registered with reg.
-func NewStore(d *bun.DB, reg prometheus.Registerer) Store {
-	s := Store{DB: d}
-	s.batches = newBatcher(s, reg)
-	return s
-}
-
-func (s Store) cohort(ctx context.Context, id string) (cohortSeats, error) {
-	return s.cohortFor(ctx, s.DB, id, "")
-}
+// Store is the SQL of enrolments and of the cohort seat counter. Its
+// methods run on the handle they are given: the database, or the service's
+// transaction.
+type Store struct{}
 
 // cohortFor reads the cohort and, in the same query, the trainee's active
 // enrolment in it (ActiveID, when traineeID is given and they have one)
 // and their name. It is on the enrolment hot path: a prepared statement on
 // PostgreSQL (db.Query).
-func (Store) cohortFor(ctx context.Context, d *bun.DB, id, traineeID string) (cohortSeats, error) {
+func (Store) cohortFor(ctx context.Context, idb bun.IDB, id, traineeID string) (cohortSeats, error) {
 	var rows []cohortSeats
-	err := db.Query(ctx, d, &rows, `SELECT ch.id, ch.course_id, ch.instructor_id, ch.capacity, ch.seats_taken,
+	err := db.Query(ctx, idb, &rows, `SELECT ch.id, ch.course_id, ch.instructor_id, ch.capacity, ch.seats_taken,
        ch.starts_on, ch.ends_on, ch.label, ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
        co.status AS course_status, co.updated_at AS course_updated_at, co.code AS course_code, co.title AS course_title,
        (SELECT e.id FROM enrolments AS e WHERE e.cohort_id = ch.id AND e.trainee_id = ?1
@@ -62,50 +45,47 @@ func (Store) cohortFor(ctx context.Context, d *bun.DB, id, traineeID string) (co
 	return rows[0], nil
 }
 
+// userRole is the role of the active user id; apperr.NotFound when there
+// is no such active user.
+func (Store) userRole(ctx context.Context, idb bun.IDB, id string) (string, error) {
+	var role string
+	err := idb.NewSelect().Table("users").Column("role").Where("id = ?", id).Where("active").Scan(ctx, &role)
+	if err != nil {
+		return "", fmt.Errorf("role of user %s: %w", id, db.NotFound(err, msg.NotFoundUser))
+	}
+	return role, nil
+}
+
 // lockCohort takes the cohort's row lock (PostgreSQL; SQLite's IMMEDIATE
 // transaction already holds the database), so that the enrolments of one
-// cohort are decided one at a time, and re-reads its seats.
-func (Store) lockCohort(ctx context.Context, idb bun.IDB, id string) (capacity, taken int, err error) {
-	var row struct {
-		Capacity   int `bun:"capacity"`
-		SeatsTaken int `bun:"seats_taken"`
+// cohort are decided one at a time.
+func (Store) lockCohort(ctx context.Context, idb bun.IDB, id string) error {
+	var locked string
+	q := idb.NewSelect().Table("cohorts").Column("id").Where("id = ?", id)
+	if err := db.Locking(q).Scan(ctx, &locked); err != nil {
+		return db.NotFound(err, msg.NotFoundCohort)
 	}
-	q := idb.NewSelect().Table("cohorts").Column("capacity", "seats_taken").Where("id = ?", id)
-	if err := db.Locking(q).Scan(ctx, &row); err != nil {
-		return 0, 0, db.NotFound(err, msg.NotFoundCohort)
-	}
-	return row.Capacity, row.SeatsTaken, nil
+	return nil
 }
 
-// errRecheck says that what the service checked before the write changed
-// before the write took the cohort's lock: the window closed, the cohort was
-// cancelled, or its course was changed (archived, or its level or
-// prerequisites edited). The write placed nothing; the service checks again
-// and answers.
-var errRecheck = errors.New("the cohort or its course changed between the checks and the write")
-
-// place gives a new enrolment a seat, or else the next place in line, and
-// records its audit event, atomically, with the other enrolments of the
-// cohort waiting at the same moment (placeBatch). courseSeen is the
-// course's updated_at as the service's checks read it.
-func (s Store) place(ctx context.Context, e *Enrolment, courseSeen time.Time, actorID string) error {
-	if s.batches != nil {
-		return s.batches.place(ctx, e, courseSeen, actorID)
-	}
-	return s.placeAlone(ctx, &placement{e: e, courseSeen: courseSeen, actorID: actorID, requestID: audit.RequestID(ctx)})
-}
-
-// placeAlone places one enrolment as a batch of one.
-func (s Store) placeAlone(ctx context.Context, p *placement) error {
-	out, err := s.placeBatch(ctx, p.e.CohortID, []*placement{p})
-	if db.IsUniqueViolation(err) {
-		// Only a writer that skipped the cohort's lock could get here.
-		return apperr.Conflict("already_enrolled", msg.AlreadyEnrolled)
-	}
+// lockForPlacing takes the cohort's row lock, and a share lock on its
+// course, which an edit of the course takes for update (PostgreSQL;
+// SQLite's IMMEDIATE transaction holds the database), and reads what
+// placing enrolments decides on; Active is left to activeAmong.
+func (Store) lockForPlacing(ctx context.Context, idb bun.IDB, cohortID string) (cohortState, error) {
+	var rows []cohortState
+	err := db.Query(ctx, idb, &rows, `SELECT ch.capacity, ch.seats_taken, ch.waitlist_seq_last, ch.waitlist_left,
+       ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
+       co.status AS course_status, co.updated_at AS course_updated_at
+  FROM cohorts AS ch JOIN courses AS co ON co.id = ch.course_id
+ WHERE ch.id = ?0`+db.LockClause(idb, db.ForUpdate("ch"), db.ForShare("co")), cohortID)
 	if err != nil {
-		return err
+		return cohortState{}, fmt.Errorf("lock cohort %s: %w", cohortID, err)
 	}
-	return out[0]
+	if len(rows) == 0 {
+		return cohortState{}, apperr.NotFound(msg.NotFoundCohort)
+	}
+	return rows[0], nil
 }
 
 // promoteSeat takes a seat for the head of the waitlist, if one is free:
@@ -126,18 +106,6 @@ func (Store) releaseSeats(ctx context.Context, idb bun.IDB, cohortID string, n i
 		Where("id = ?", cohortID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("release seats in %s: %w", cohortID, err)
-	}
-	return nil
-}
-
-func (Store) insert(ctx context.Context, idb bun.IDB, e *Enrolment) error {
-	_, err := db.Exec(ctx, idb, `INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
-VALUES (?0, ?1, ?2, ?3, ?4, ?5, ?6)`, e.ID, e.CohortID, e.TraineeID, e.Status, e.WaitlistSeq, e.CreatedAt, e.UpdatedAt)
-	if err != nil {
-		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("already_enrolled", msg.AlreadyEnrolled)
-		}
-		return fmt.Errorf("insert enrolment: %w", err)
 	}
 	return nil
 }
@@ -231,9 +199,9 @@ func (Store) activeID(ctx context.Context, idb bun.IDB, cohortID, traineeID stri
 }
 
 // listOfTrainee pages a trainee's enrolments, newest first.
-func (s Store) listOfTrainee(ctx context.Context, traineeID string, p page.Params) ([]Enrolment, error) {
+func (s Store) listOfTrainee(ctx context.Context, idb bun.IDB, traineeID string, p page.Params) ([]Enrolment, error) {
 	var es []Enrolment
-	q := s.detailed(s.DB, &es).Where("e.trainee_id = ?", traineeID).OrderExpr("e.id DESC").Limit(int64(p.Limit + 1))
+	q := s.detailed(idb, &es).Where("e.trainee_id = ?", traineeID).OrderExpr("e.id DESC").Limit(int64(p.Limit + 1))
 	if len(p.After) > 0 {
 		q = q.Where("e.id < ?", p.After[0])
 	}
@@ -244,9 +212,9 @@ func (s Store) listOfTrainee(ctx context.Context, traineeID string, p page.Param
 }
 
 // roster pages a cohort's enrolments in arrival order.
-func (s Store) roster(ctx context.Context, cohortID, status string, p page.Params) ([]Enrolment, error) {
+func (s Store) roster(ctx context.Context, idb bun.IDB, cohortID, status string, p page.Params) ([]Enrolment, error) {
 	var es []Enrolment
-	q := s.detailed(s.DB, &es).Where("e.cohort_id = ?", cohortID).OrderExpr("e.id").Limit(int64(p.Limit + 1))
+	q := s.detailed(idb, &es).Where("e.cohort_id = ?", cohortID).OrderExpr("e.id").Limit(int64(p.Limit + 1))
 	if status != "" {
 		q = q.Where("e.status = ?", status)
 	}
@@ -259,116 +227,10 @@ func (s Store) roster(ctx context.Context, cohortID, status string, p page.Param
 	return es, nil
 }
 
-// placeBatch places a batch of enrolments of one cohort, in arrival order,
-// in one transaction: it takes the cohort's row lock once (FOR UPDATE on
-// PostgreSQL, and a share lock on its course, which an edit of the course
-// takes for update; SQLite's IMMEDIATE transaction holds the database),
-// reads the seats and which of the batch's trainees already hold an active
-// enrolment there, decides each placement in order (a seat while one is
-// free, else the next waitlist number), and writes them all before the one
-// commit. Each outcome is nil (placed: the enrolment has its status and
-// place in line), errRecheck, or already_enrolled. An error means the
-// transaction rolled back and nothing was placed; the enrolments are as
-// they came.
-func (s Store) placeBatch(ctx context.Context, cohortID string, batch []*placement) ([]error, error) {
-	outcomes := make([]error, len(batch))
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var rows []struct {
-			Capacity    int        `bun:"capacity"`
-			SeatsTaken  int        `bun:"seats_taken"`
-			SeqLast     int64      `bun:"waitlist_seq_last"`
-			Left        int64      `bun:"waitlist_left"`
-			OpensAt     time.Time  `bun:"enrol_opens_at"`
-			ClosesAt    time.Time  `bun:"enrol_closes_at"`
-			CancelledAt *time.Time `bun:"cancelled_at"`
-			Status      string     `bun:"course_status"`
-			CourseAt    time.Time  `bun:"course_updated_at"`
-		}
-		q := `SELECT ch.capacity, ch.seats_taken, ch.waitlist_seq_last, ch.waitlist_left,
-       ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
-       co.status AS course_status, co.updated_at AS course_updated_at
-  FROM cohorts AS ch JOIN courses AS co ON co.id = ch.course_id
- WHERE ch.id = ?0`
-		if db.IsPostgres(tx) {
-			q += ` FOR UPDATE OF ch FOR SHARE OF co`
-		}
-		if err := db.Query(ctx, tx, &rows, q, cohortID); err != nil {
-			return fmt.Errorf("lock cohort %s: %w", cohortID, err)
-		}
-		if len(rows) == 0 {
-			return apperr.NotFound(msg.NotFoundCohort)
-		}
-		c := rows[0]
-		// Read after the lock is held, so that it sees every enrolment
-		// placed by whoever held it before.
-		held, err := activeAmong(ctx, tx, cohortID, batch)
-		if err != nil {
-			return err
-		}
-		var (
-			placed         []*placement
-			seats, numbers int
-			seatedAt       time.Time
-		)
-		for i, p := range batch {
-			e := p.e
-			switch {
-			case c.CancelledAt != nil || e.CreatedAt.Before(c.OpensAt) || !e.CreatedAt.Before(c.ClosesAt),
-				c.Status != "published" || !c.CourseAt.Equal(p.courseSeen):
-				outcomes[i] = errRecheck
-				continue
-			case held[e.TraineeID]:
-				outcomes[i] = apperr.Conflict("already_enrolled", msg.AlreadyEnrolled)
-				continue
-			}
-			held[e.TraineeID] = true
-			if c.SeatsTaken < c.Capacity {
-				c.SeatsTaken++
-				seats++
-				seatedAt = later(seatedAt, e.CreatedAt)
-				e.Status = Enrolled
-			} else {
-				c.SeqLast++
-				numbers++
-				seq, pos := c.SeqLast, int(c.SeqLast-c.Left)
-				e.Status, e.WaitlistSeq, e.WaitlistPosition = Waitlisted, &seq, &pos
-			}
-			placed = append(placed, p)
-		}
-		if len(placed) == 0 {
-			return nil
-		}
-		if _, err := db.Exec(ctx, tx, `UPDATE cohorts
-   SET seats_taken = seats_taken + ?1, waitlist_seq_last = waitlist_seq_last + ?2,
-       updated_at = CASE WHEN ?1 > 0 THEN ?3 ELSE updated_at END
- WHERE id = ?0`, cohortID, seats, numbers, seatedAt); err != nil {
-			return fmt.Errorf("count the placements in %s: %w", cohortID, err)
-		}
-		return s.insertPlaced(ctx, tx, placed)
-	})
-	if err != nil {
-		for _, p := range batch {
-			p.e.Status, p.e.WaitlistSeq, p.e.WaitlistPosition = "", nil, nil
-		}
-		return nil, err
-	}
-	return outcomes, nil
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-// activeAmong is the set of the batch's trainees who hold an active
-// enrolment in the cohort.
-func activeAmong(ctx context.Context, tx bun.Tx, cohortID string, batch []*placement) (map[string]bool, error) {
-	trainees := make([]string, len(batch))
-	for i, p := range batch {
-		trainees[i] = p.e.TraineeID
-	}
+// activeAmong is the set of the trainees who hold an active enrolment in
+// the cohort; read under the cohort's lock, it sees every enrolment placed
+// by whoever held the lock before.
+func (Store) activeAmong(ctx context.Context, idb bun.IDB, cohortID string, trainees []string) (map[string]bool, error) {
 	var (
 		rows []struct {
 			TraineeID string `bun:"trainee_id"`
@@ -376,40 +238,53 @@ func activeAmong(ctx context.Context, tx bun.Tx, cohortID string, batch []*place
 		err error
 	)
 	const active = `SELECT trainee_id FROM enrolments WHERE cohort_id = ?0 AND status IN ('enrolled', 'waitlisted') AND trainee_id `
-	if db.IsPostgres(tx) {
-		err = db.Query(ctx, tx, &rows, active+`= ANY(?1)`, cohortID, trainees)
+	if db.IsPostgres(idb) {
+		err = db.Query(ctx, idb, &rows, active+`= ANY(?1)`, cohortID, trainees)
 	} else {
 		list, jerr := json.Marshal(trainees)
 		if jerr != nil {
 			return nil, jerr
 		}
-		err = db.Query(ctx, tx, &rows, active+`IN (SELECT value FROM json_each(?1))`, cohortID, string(list))
+		err = db.Query(ctx, idb, &rows, active+`IN (SELECT value FROM json_each(?1))`, cohortID, string(list))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("active enrolments in %s: %w", cohortID, err)
 	}
-	held := make(map[string]bool, len(batch))
+	held := make(map[string]bool, len(rows))
 	for _, r := range rows {
 		held[r.TraineeID] = true
 	}
 	return held, nil
 }
 
-// insertPlaced writes the placed enrolments and their audit events: on
+// insertPlaced writes enrolments placed in one cohort (each with its status
+// and waitlist number) and counts what they took on the cohort: on
 // PostgreSQL in one statement, on SQLite (in process, no round trips) one
-// prepared insert at a time.
-func (s Store) insertPlaced(ctx context.Context, tx bun.Tx, placed []*placement) error {
-	if !db.IsPostgres(tx) {
-		for _, p := range placed {
-			e := p.e
-			if err := s.insert(ctx, tx, e); err != nil {
-				return err
-			}
-			if err := audit.Record(audit.WithRequestID(ctx, p.requestID), tx, e.CreatedAt, audit.Change{
-				ActorID: p.actorID, Action: "enrolment." + e.Status, Entity: "enrolment", EntityID: e.ID,
-				After: state{Status: e.Status},
-			}); err != nil {
-				return err
+// prepared statement at a time. A trainee who already holds an active
+// enrolment there (the unique index says so; only a writer that skipped
+// the cohort's lock could get here) is ErrAlreadyEnrolled.
+func (Store) insertPlaced(ctx context.Context, idb bun.IDB, cohortID string, took tally, placed []*Enrolment) error {
+	err := insertPlaced(ctx, idb, cohortID, took, placed)
+	if db.IsUniqueViolation(err) {
+		return fmt.Errorf("insert enrolments: %w", alreadyEnrolled())
+	}
+	return err
+}
+
+func insertPlaced(ctx context.Context, idb bun.IDB, cohortID string, took tally, placed []*Enrolment) error {
+	const count = `UPDATE cohorts
+   SET seats_taken = seats_taken + ?1, waitlist_seq_last = waitlist_seq_last + ?2,
+       updated_at = CASE WHEN ?1 > 0 THEN ?3 ELSE updated_at END
+ WHERE id = ?0`
+	if !db.IsPostgres(idb) {
+		if _, err := db.Exec(ctx, idb, count, cohortID, took.Seats, took.Numbers, took.SeatedAt); err != nil {
+			return fmt.Errorf("count the placements in %s: %w", cohortID, err)
+		}
+		for _, e := range placed {
+			_, err := db.Exec(ctx, idb, `INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
+VALUES (?0, ?1, ?2, ?3, ?4, ?5, ?6)`, e.ID, e.CohortID, e.TraineeID, e.Status, e.WaitlistSeq, e.CreatedAt, e.UpdatedAt)
+			if err != nil {
+				return fmt.Errorf("insert enrolment: %w", err)
 			}
 		}
 		return nil
@@ -419,29 +294,16 @@ func (s Store) insertPlaced(ctx context.Context, tx bun.Tx, placed []*placement)
 		enrolments, trainees, statuses = make([]string, n), make([]string, n), make([]string, n)
 		seqs                           = make([]*int64, n)
 		ats                            = make([]time.Time, n)
-		events                         = make([]string, n)
-		actors, requests               = make([]*string, n), make([]*string, n)
 	)
-	for i, p := range placed {
-		e := p.e
+	for i, e := range placed {
 		enrolments[i], trainees[i], statuses[i], seqs[i], ats[i] = e.ID, e.TraineeID, e.Status, e.WaitlistSeq, e.CreatedAt
-		events[i] = ids.New()
-		if p.actorID != "" {
-			actors[i] = &p.actorID
-		}
-		if p.requestID != "" {
-			requests[i] = &p.requestID
-		}
 	}
-	_, err := db.Exec(ctx, tx, `WITH placed AS (
-    INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
-    SELECT u.id, ?0, u.trainee_id, u.status, u.seq, u.at, u.at
-      FROM unnest(?1::text[], ?2::text[], ?3::text[], ?4::bigint[], ?5::timestamptz[]) AS u(id, trainee_id, status, seq, at)
-)
-INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, after_json, request_id)
-SELECT u.id, u.at, u.actor_id, 'enrolment.' || u.status, 'enrolment', u.entity_id, '{"status":"' || u.status || '"}', u.request_id
-  FROM unnest(?6::text[], ?5::timestamptz[], ?7::text[], ?3::text[], ?1::text[], ?8::text[]) AS u(id, at, actor_id, status, entity_id, request_id)`,
-		placed[0].e.CohortID, enrolments, trainees, statuses, seqs, ats, events, actors, requests)
+	_, err := db.Exec(ctx, idb, `WITH counted AS (`+count+`
+ RETURNING id)
+INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
+SELECT u.id, counted.id, u.trainee_id, u.status, u.seq, u.at, u.at
+  FROM counted, unnest(?4::text[], ?5::text[], ?6::text[], ?7::bigint[], ?8::timestamptz[]) AS u(id, trainee_id, status, seq, at)`,
+		cohortID, took.Seats, took.Numbers, took.SeatedAt, enrolments, trainees, statuses, seqs, ats)
 	if err != nil {
 		return fmt.Errorf("insert %d enrolments: %w", n, err)
 	}

@@ -18,28 +18,28 @@ type Completion struct {
 	EnrolmentID, CertificateCode string
 }
 
-// InsertCompletion writes a completed enrolment of the trainee in the
-// cohort, its result recorded at `at`, and a valid certificate for it,
-// straight into the database (taking a seat, as the results work would).
-// It lets pool tests make graduates without recording results.
+// InsertCompletion brings in a completed enrolment of the trainee in the
+// cohort (taking a seat, through the enrolment service's Backfill), its
+// result recorded at `at`, and a valid certificate for it, straight into
+// the database. It lets pool tests make graduates without recording
+// results.
 func (e *Env) InsertCompletion(cohortID, traineeID string, at time.Time) Completion {
 	e.T.Helper()
 	ctx := context.Background()
 	at = at.UTC().Truncate(time.Microsecond)
-	c := Completion{EnrolmentID: ids.New(), CertificateCode: "SG-T" + strings.ToUpper(randomHex(8))}
-	err := e.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	en, err := e.App.Enrolments.Backfill(ctx, "", cohortID, traineeID, "completed", at)
+	if err != nil {
+		e.T.Fatalf("insert completion: %v", err)
+	}
+	c := Completion{EnrolmentID: en.ID, CertificateCode: "SG-T" + strings.ToUpper(randomHex(8))}
+	err = e.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var courseID string
 		if err := tx.NewSelect().Table("cohorts").Column("course_id").Where("id = ?", cohortID).Scan(ctx, &courseID); err != nil {
 			return err
 		}
-		if _, err := tx.NewUpdate().Table("cohorts").Set("seats_taken = seats_taken + 1").Where("id = ?", cohortID).Exec(ctx); err != nil {
-			return err
-		}
-		enrolment := map[string]any{
-			"id": c.EnrolmentID, "cohort_id": cohortID, "trainee_id": traineeID, "status": "completed",
-			"attended_hours": 40.0, "score": 90.0, "result_recorded_at": at, "created_at": at, "updated_at": at,
-		}
-		if _, err := tx.NewInsert().Model(&enrolment).Table("enrolments").Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Table("enrolments").
+			Set("attended_hours = ?", 40.0).Set("score = ?", 90.0).Set("result_recorded_at = ?", at).
+			Where("id = ?", c.EnrolmentID).Exec(ctx); err != nil {
 			return err
 		}
 		cert := map[string]any{

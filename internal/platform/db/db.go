@@ -139,14 +139,59 @@ func DialectName(d bun.IDB) string {
 	return "sqlite"
 }
 
-// Locking adds FOR UPDATE to a SELECT inside a transaction on PostgreSQL.
-// SQLite needs nothing: its write transactions begin IMMEDIATE and so
-// already hold the database.
-func Locking(q *bun.SelectQuery) *bun.SelectQuery {
+// Lock is one row lock a SELECT takes on PostgreSQL: its strength (UPDATE,
+// SHARE...) and, when the SELECT joins tables, the alias of the table whose
+// rows it locks.
+type Lock struct {
+	Strength string
+	Of       string
+}
+
+// ForUpdate locks for update the rows of the table of alias of, or of
+// every table of the SELECT when of is "".
+func ForUpdate(of string) Lock { return Lock{Strength: "UPDATE", Of: of} }
+
+// ForShare locks the rows of the table of alias of (every table when "")
+// against updates, while others may still read and share-lock them.
+func ForShare(of string) Lock { return Lock{Strength: "SHARE", Of: of} }
+
+// Locking adds row locks to a SELECT inside a transaction on PostgreSQL:
+// FOR UPDATE when none is given. SQLite needs nothing: its write
+// transactions begin IMMEDIATE and so already hold the database.
+func Locking(q *bun.SelectQuery, locks ...Lock) *bun.SelectQuery {
 	if IsPostgres(q.DB()) {
-		return q.For("UPDATE")
+		return q.For(lockSpec(locks))
 	}
 	return q
+}
+
+// LockClause is Locking for a SELECT written as text (db.Query): the
+// clause to append to it on PostgreSQL (" FOR UPDATE OF ch FOR SHARE OF
+// co"), and "" on SQLite.
+func LockClause(idb bun.IDB, locks ...Lock) string {
+	if IsPostgres(idb) {
+		return " FOR " + lockSpec(locks)
+	}
+	return ""
+}
+
+// lockSpec renders locks as bun's SelectQuery.For takes them, without the
+// first FOR.
+func lockSpec(locks []Lock) string {
+	if len(locks) == 0 {
+		return "UPDATE"
+	}
+	var b strings.Builder
+	for i, l := range locks {
+		if i > 0 {
+			b.WriteString(" FOR ")
+		}
+		b.WriteString(l.Strength)
+		if l.Of != "" {
+			b.WriteString(" OF " + l.Of)
+		}
+	}
+	return b.String()
 }
 
 // MaxAttempts bounds how often InTx runs a transaction that the database
