@@ -93,13 +93,13 @@ func (q queryParameters) refuseUnknown(c *fiber.Ctx) error {
 	}
 	seen := map[string]bool{}
 	var unknown []string
-	args.VisitAll(func(k, _ []byte) {
+	for k := range args.All() {
 		name := string(k)
 		if !op.takes[name] && !seen[name] {
 			seen[name] = true
 			unknown = append(unknown, fmt.Sprintf("%q", name))
 		}
-	})
+	}
 	if len(unknown) == 0 {
 		return c.Next()
 	}
