@@ -97,7 +97,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	enrolments := &enrolment.Service{DB: d, Store: enrolment.NewStore(d, metrics), Eligibility: cat, Now: now}
 	cat.Enrolments = enrolments
 	res := &results.Service{
-		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,
+		DB: d, Store: results.Store{}, Levels: cat, Now: now,
 		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
 	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Tracks: cat, Now: now}

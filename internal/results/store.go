@@ -14,10 +14,9 @@ import (
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
-// Store is the SQL of results and certificates.
-type Store struct {
-	DB *bun.DB
-}
+// Store is the SQL of results and certificates. Every method runs on the
+// bun.IDB it is given: the service's database or its transaction.
+type Store struct{}
 
 // cohortCourse is what deciding results needs of a cohort and its course.
 type cohortCourse struct {
@@ -148,9 +147,9 @@ func (s Store) byCode(ctx context.Context, idb bun.IDB, code string) (Certificat
 	return c, nil
 }
 
-func (s Store) certificatesOf(ctx context.Context, traineeID string, p page.Params) ([]Certificate, error) {
+func (s Store) certificatesOf(ctx context.Context, idb bun.IDB, traineeID string, p page.Params) ([]Certificate, error) {
 	var cs []Certificate
-	q := s.detailed(s.DB, &cs).Where("cert.trainee_id = ?", traineeID).OrderExpr("cert.id DESC").Limit(int64(p.Limit + 1))
+	q := s.detailed(idb, &cs).Where("cert.trainee_id = ?", traineeID).OrderExpr("cert.id DESC").Limit(int64(p.Limit + 1))
 	if len(p.After) > 0 {
 		q = q.Where("cert.id < ?", p.After[0])
 	}
@@ -162,9 +161,9 @@ func (s Store) certificatesOf(ctx context.Context, traineeID string, p page.Para
 
 // transcript is every enrolment of the trainee, oldest first, with its
 // latest certificate.
-func (s Store) transcript(ctx context.Context, traineeID string) ([]TranscriptEntry, error) {
+func (Store) transcript(ctx context.Context, idb bun.IDB, traineeID string) ([]TranscriptEntry, error) {
 	var out []TranscriptEntry
-	err := s.DB.NewRaw(`SELECT e.id AS enrolment_id, co.code AS course_code, co.title AS course_title, co.track, co.level,
+	err := idb.NewRaw(`SELECT e.id AS enrolment_id, co.code AS course_code, co.title AS course_title, co.track, co.level,
        co.hours, ch.label AS cohort_label, ch.starts_on, ch.ends_on, e.status, e.attended_hours, e.score,
        cert.code AS certificate_code, cert.status AS certificate_status
   FROM enrolments AS e
