@@ -40,10 +40,7 @@ func (Store) lockCohort(ctx context.Context, tx bun.IDB, id string) (cohortCours
 		ColumnExpr("co.hours, co.pass_score, co.min_attendance").
 		Join("JOIN courses AS co ON co.id = ch.course_id").
 		Where("ch.id = ?", id)
-	if db.IsPostgres(tx) {
-		q = q.For("UPDATE OF ch")
-	}
-	if err := q.Scan(ctx, &c); err != nil {
+	if err := db.Locking(q, "ch").Scan(ctx, &c); err != nil {
 		return c, db.NotFound(err, msg.NotFoundCohort)
 	}
 	return c, nil

@@ -139,14 +139,19 @@ func DialectName(d bun.IDB) string {
 	return "sqlite"
 }
 
-// Locking adds FOR UPDATE to a SELECT inside a transaction on PostgreSQL.
-// SQLite needs nothing: its write transactions begin IMMEDIATE and so
-// already hold the database.
-func Locking(q *bun.SelectQuery) *bun.SelectQuery {
-	if IsPostgres(q.DB()) {
-		return q.For("UPDATE")
+// Locking adds FOR UPDATE to a SELECT inside a transaction on PostgreSQL,
+// locking only the rows of the tables (or aliases) named in of when there
+// are any (FOR UPDATE OF ch), so that a join can read a row it does not
+// lock. SQLite needs nothing: its write transactions begin IMMEDIATE and
+// so already hold the database.
+func Locking(q *bun.SelectQuery, of ...string) *bun.SelectQuery {
+	if !IsPostgres(q.DB()) {
+		return q
 	}
-	return q
+	if len(of) > 0 {
+		return q.For("UPDATE OF " + strings.Join(of, ", "))
+	}
+	return q.For("UPDATE")
 }
 
 // MaxAttempts bounds how often InTx runs a transaction that the database
