@@ -60,7 +60,7 @@ func (Store) enrolments(ctx context.Context, tx bun.IDB, ids []string) (map[stri
 	var es []enrolment
 	if len(ids) > 0 {
 		err := tx.NewSelect().Table("enrolments").Column("id", "cohort_id", "trainee_id", "status", "attended_hours", "score").
-			Where("id IN (?)", bun.In(ids)).Scan(ctx, &es)
+			Where("id IN (?)", bun.List(ids)).Scan(ctx, &es)
 		if err != nil {
 			return nil, fmt.Errorf("read enrolments: %w", err)
 		}
