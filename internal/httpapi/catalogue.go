@@ -75,19 +75,6 @@ type placementRequest struct {
 	Reason string `json:"reason" validate:"required,notblank,max=1000"`
 }
 
-// maybeSignedIn authenticates a request that carries a token, so that a
-// public endpoint can show admins more; a request without one goes on
-// anonymously, and a bad token is still 401.
-func (h *Handlers) maybeSignedIn() fiber.Handler {
-	authenticate := h.authenticate()
-	return func(c *fiber.Ctx) error {
-		if c.Get(fiber.HeaderAuthorization) == "" {
-			return c.Next()
-		}
-		return authenticate(c)
-	}
-}
-
 func (h *Handlers) listLevels(c *fiber.Ctx) error {
 	return c.JSON(h.Catalogue.ListLevels())
 }
