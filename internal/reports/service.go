@@ -30,7 +30,7 @@ func (s *Service) Cohort(ctx context.Context, actor auth.Actor, cohortID string)
 	if err != nil {
 		return CohortSummary{}, err
 	}
-	if actor.Role != auth.Admin && c.InstructorID != actor.ID {
+	if !actor.Oversees(c.InstructorID) {
 		return CohortSummary{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	return c, nil

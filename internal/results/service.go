@@ -81,7 +81,7 @@ func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string,
 		if err != nil {
 			return err
 		}
-		if actor.Role != auth.Admin && c.InstructorID != actor.ID {
+		if !actor.Oversees(c.InstructorID) {
 			return apperr.NotFound(msg.NotFoundCohort)
 		}
 		if c.CancelledAt != nil {
