@@ -158,14 +158,11 @@ func idQuery(c *fiber.Ctx, name string) (string, error) {
 // pageParams reads limit and cursor from the query string.
 func pageParams(c *fiber.Ctx) (page.Params, error) {
 	p := page.Params{Limit: page.DefaultLimit}
-	if raw := c.Query("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil {
-			return p, apperr.BadRequest("wrong_type", msg.ParamNotInteger, "name", "limit")
-		}
-		if n < 1 || n > page.MaxLimit {
-			return p, apperr.Invalid(apperr.Field("limit", msg.FieldBetween, "min", 1, "max", page.MaxLimit))
-		}
+	n, err := intQuery(c, "limit", 1, page.MaxLimit)
+	if err != nil {
+		return p, err
+	}
+	if n != 0 {
 		p.Limit = n
 	}
 	after, err := page.Decode(c.Query("cursor"))
