@@ -154,17 +154,12 @@ func (Store) resetByHash(ctx context.Context, idb bun.IDB, hash string) (passwor
 // spendReset marks an unused reset token used; it reports false when
 // another request spent it first.
 func (Store) spendReset(ctx context.Context, idb bun.IDB, id string, now time.Time) (bool, error) {
-	res, err := idb.NewUpdate().Model((*passwordReset)(nil)).
-		Set("used_at = ?", now).Where("id = ?", id).Where("used_at IS NULL").
-		Exec(ctx)
+	ok, err := db.ChangedOne(ctx, idb.NewUpdate().Model((*passwordReset)(nil)).
+		Set("used_at = ?", now).Where("id = ?", id).Where("used_at IS NULL"))
 	if err != nil {
 		return false, fmt.Errorf("spend password reset: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("spend password reset: %w", err)
-	}
-	return n == 1, nil
+	return ok, nil
 }
 
 // spendResets marks every unused reset token of the user used.

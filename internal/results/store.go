@@ -105,26 +105,21 @@ func (Store) validCertificateOf(ctx context.Context, tx bun.IDB, enrolmentID str
 // conflict is skipped rather than raised, which on PostgreSQL would abort
 // the whole transaction.
 func (Store) insertCertificate(ctx context.Context, tx bun.IDB, c *Certificate) (bool, error) {
-	res, err := tx.NewInsert().Model(c).On("CONFLICT (code) DO NOTHING").Exec(ctx)
+	ok, err := db.ChangedOne(ctx, tx.NewInsert().Model(c).On("CONFLICT (code) DO NOTHING"))
 	if err != nil {
 		return false, fmt.Errorf("issue certificate: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("issue certificate: %w", err)
-	}
-	return n == 1, nil
+	return ok, nil
 }
 
 func (Store) revoke(ctx context.Context, tx bun.IDB, id, reason, by string, now time.Time) (bool, error) {
-	res, err := tx.NewUpdate().Table("certificates").
+	ok, err := db.ChangedOne(ctx, tx.NewUpdate().Table("certificates").
 		Set("status = ?", Revoked).Set("revoked_at = ?", now).Set("revoke_reason = ?", reason).Set("revoked_by = ?", by).
-		Where("id = ?", id).Where("status = ?", Valid).Exec(ctx)
+		Where("id = ?", id).Where("status = ?", Valid))
 	if err != nil {
 		return false, fmt.Errorf("revoke certificate %s: %w", id, err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return ok, nil
 }
 
 // detailed selects certificates with the holder's name and the course.

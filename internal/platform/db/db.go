@@ -180,6 +180,26 @@ func InTxWith(ctx context.Context, d *bun.DB, opts *sql.TxOptions, fn func(ctx c
 	return err
 }
 
+// Execer is a statement bun can run: an insert, update or delete query.
+type Execer interface {
+	Exec(ctx context.Context, dest ...any) (sql.Result, error)
+}
+
+// ChangedOne runs q and reports whether it changed exactly one row: how a
+// conditional write (an UPDATE ... WHERE still-so, an INSERT ... ON
+// CONFLICT DO NOTHING) tells whether it won its race.
+func ChangedOne(ctx context.Context, q Execer) (bool, error) {
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	return n == 1, nil
+}
+
 // IsUniqueViolation reports a unique or primary-key constraint failure.
 func IsUniqueViolation(err error) bool {
 	return driverCode(err, []string{"23505"}, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
