@@ -97,7 +97,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	enrolments := enrolment.NewService(d, cat, now, metrics)
 	cat.Enrolments = enrolments
 	res := &results.Service{
-		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,
+		DB: d, Store: results.Store{}, Levels: cat, Now: now,
 		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
 	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Tracks: cat, Now: now}
@@ -109,7 +109,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
-		Reports: &reports.Service{Store: reports.Store{DB: d}}, Audit: audit.Trail{DB: d}, Results: res,
+		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})

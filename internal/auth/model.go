@@ -40,6 +40,13 @@ type Actor struct {
 	SessionID string
 }
 
+// Oversees reports whether a may see and manage a cohort taught by
+// instructorID (its roster, results and report): an admin, or that
+// cohort's instructor. Everyone else is told the cohort does not exist.
+func (a Actor) Oversees(instructorID string) bool {
+	return a.Role == Admin || a.ID == instructorID
+}
+
 // Credentials is what login needs to know about a user.
 type Credentials struct {
 	UserID       string

@@ -10,6 +10,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 )
 
 // ChangePassword is a signed-in user replacing their own password. The
@@ -33,7 +34,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 		return err
 	}
 	now := s.Now().UTC()
-	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		return s.replacePassword(ctx, tx, a.ID, hash, a.SessionID, now, audit.Change{
 			ActorID: a.ID, Action: "user.password_changed", Entity: "user", EntityID: a.ID,
 			After: map[string]any{"sessions_ended": "all but the caller's"},
@@ -57,7 +58,7 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 		return err
 	}
 	now := s.Now().UTC()
-	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		return s.replacePassword(ctx, tx, cred.UserID, hash, "", now, audit.Change{
 			Action: "user.password_set", Entity: "user", EntityID: cred.UserID,
 			After: map[string]any{"by": "command line", "sessions_ended": "all"},

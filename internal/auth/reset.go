@@ -13,6 +13,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
 
@@ -64,7 +65,7 @@ func (s *Service) RequestReset(ctx context.Context, email, addr string) (string,
 		return "", err
 	}
 	r := passwordReset{ID: ids.New(), UserID: cred.UserID, TokenHash: hash, ExpiresAt: now.Add(ResetTokenTTL), CreatedAt: now}
-	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.insertReset(ctx, tx, &r); err != nil {
 			return err
 		}
@@ -110,7 +111,7 @@ func (s *Service) ConfirmReset(ctx context.Context, token, next, addr string) er
 	if err != nil {
 		return err
 	}
-	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		spent, err := s.store.spendReset(ctx, tx, r.ID, now)
 		if err != nil {
 			return err
@@ -153,17 +154,12 @@ func (Store) resetByHash(ctx context.Context, idb bun.IDB, hash string) (passwor
 // spendReset marks an unused reset token used; it reports false when
 // another request spent it first.
 func (Store) spendReset(ctx context.Context, idb bun.IDB, id string, now time.Time) (bool, error) {
-	res, err := idb.NewUpdate().Model((*passwordReset)(nil)).
-		Set("used_at = ?", now).Where("id = ?", id).Where("used_at IS NULL").
-		Exec(ctx)
+	ok, err := db.ChangedOne(ctx, idb.NewUpdate().Model((*passwordReset)(nil)).
+		Set("used_at = ?", now).Where("id = ?", id).Where("used_at IS NULL"))
 	if err != nil {
 		return false, fmt.Errorf("spend password reset: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("spend password reset: %w", err)
-	}
-	return n == 1, nil
+	return ok, nil
 }
 
 // spendResets marks every unused reset token of the user used.

@@ -12,6 +12,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 )
@@ -70,7 +71,7 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Toke
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.Now().UTC()
 	counts := s.Limits.counts(email, addr)
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		for _, c := range counts {
 			if err := c.limit.On(tx).Reserve(ctx, c.key, now); err != nil {
 				return err
@@ -96,7 +97,7 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Toke
 		return TokenPair{}, errBadLogin
 	}
 	var pair TokenPair
-	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.Limits.AccountAddress.On(tx).Reset(ctx, counts[0].key); err != nil {
 			return err
 		}
@@ -133,7 +134,7 @@ func (l LoginLimits) counts(email, addr string) []limitCount {
 
 // giveBack returns the hits an attempt reserved.
 func (s *Service) giveBack(ctx context.Context, counts []limitCount, now time.Time) error {
-	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		for _, c := range counts {
 			if err := c.limit.On(tx).Release(ctx, c.key, now); err != nil {
 				return err
@@ -176,7 +177,7 @@ func (s *Service) upgradeHash(ctx context.Context, cred Credentials, password st
 		return err
 	}
 	now := s.Now().UTC()
-	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		done, err := s.Users.ReplacePasswordHash(ctx, tx, cred.UserID, cred.PasswordHash, hash, now)
 		if err != nil || !done {
 			return err
@@ -223,13 +224,15 @@ func (s *Service) Refresh(ctx context.Context, token string) (TokenPair, error) 
 	}
 	var pair TokenPair
 	raced := false
-	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		spent, err := s.store.markUsed(ctx, tx, t.ID, now)
 		if err != nil {
 			return err
 		}
-		if !spent {
-			raced = true
+		// InTx may run this again: raced is set on every run, so that of
+		// the run that committed counts.
+		raced = !spent
+		if raced {
 			return nil
 		}
 		live, err := s.store.touchSession(ctx, tx, t.FamilyID, now)

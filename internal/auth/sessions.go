@@ -70,18 +70,13 @@ WHERE s.id = ?0 AND s.user_id = ?1`, sid, userID)
 // refresh sees the revocation, or the revocation, coming after, also revokes
 // the refresh token that the refresh made.
 func (Store) touchSession(ctx context.Context, idb bun.IDB, id string, now time.Time) (bool, error) {
-	res, err := idb.NewUpdate().Model((*session)(nil)).
+	ok, err := db.ChangedOne(ctx, idb.NewUpdate().Model((*session)(nil)).
 		Set("refreshed_at = ?", now).
-		Where("id = ?", id).Where("revoked_at IS NULL").
-		Exec(ctx)
+		Where("id = ?", id).Where("revoked_at IS NULL"))
 	if err != nil {
 		return false, fmt.Errorf("touch session: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("touch session: %w", err)
-	}
-	return n == 1, nil
+	return ok, nil
 }
 
 // endSessions revokes the sessions in scope and their refresh tokens,

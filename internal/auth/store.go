@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 )
 
 // refreshToken is one stored refresh token; only its hash is kept.
@@ -50,16 +52,11 @@ func (Store) refreshByHash(ctx context.Context, idb bun.IDB, hash string) (refre
 // markUsed spends a live token. It reports false when another request spent
 // or revoked it first: the conditional update is the race's referee.
 func (Store) markUsed(ctx context.Context, idb bun.IDB, id string, now time.Time) (bool, error) {
-	res, err := idb.NewUpdate().Model((*refreshToken)(nil)).
+	ok, err := db.ChangedOne(ctx, idb.NewUpdate().Model((*refreshToken)(nil)).
 		Set("used_at = ?", now).
-		Where("id = ?", id).Where("used_at IS NULL").Where("revoked_at IS NULL").
-		Exec(ctx)
+		Where("id = ?", id).Where("used_at IS NULL").Where("revoked_at IS NULL"))
 	if err != nil {
 		return false, fmt.Errorf("spend refresh token: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("spend refresh token: %w", err)
-	}
-	return n == 1, nil
+	return ok, nil
 }

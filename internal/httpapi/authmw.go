@@ -1,9 +1,6 @@
 package httpapi
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-
 	jwtware "github.com/gofiber/contrib/jwt"
 	"github.com/gofiber/fiber/v2"
 	"github.com/golang-jwt/jwt/v5"
@@ -40,6 +37,19 @@ func (h *Handlers) authenticate() fiber.Handler {
 	})
 }
 
+// maybeSignedIn authenticates a request that carries a token, so that a
+// public endpoint can show admins more; a request without one goes on
+// anonymously, and a bad token is still 401.
+func (h *Handlers) maybeSignedIn() fiber.Handler {
+	authenticate := h.authenticate()
+	return func(c *fiber.Ctx) error {
+		if c.Get(fiber.HeaderAuthorization) == "" {
+			return c.Next()
+		}
+		return authenticate(c)
+	}
+}
+
 // only lets the listed roles through; any other signed-in role gets 403.
 func only(roles ...auth.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -67,10 +77,4 @@ func (h *Handlers) poolOpen(c *fiber.Ctx) error {
 func actor(c *fiber.Ctx) auth.Actor {
 	a, _ := c.Locals(actorKey).(auth.Actor)
 	return a
-}
-
-func newRequestID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

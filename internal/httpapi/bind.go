@@ -19,7 +19,6 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/dates"
-	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
 // newValidator returns the one validator, reporting fields by JSON name.
@@ -242,39 +241,4 @@ func message(fe validator.FieldError) msg.Message {
 		return msg.New(msg.FieldInvalid)
 	}
 	return msg.New(msg.FieldInvalidTag, "rule", fe.Tag())
-}
-
-// pageParams reads limit and cursor from the query string.
-func pageParams(c *fiber.Ctx) (page.Params, error) {
-	p := page.Params{Limit: page.DefaultLimit}
-	if raw := c.Query("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil {
-			return p, apperr.BadRequest("wrong_type", msg.ParamNotInteger, "name", "limit")
-		}
-		if n < 1 || n > page.MaxLimit {
-			return p, apperr.Invalid(apperr.Field("limit", msg.FieldBetween, "min", 1, "max", page.MaxLimit))
-		}
-		p.Limit = n
-	}
-	after, err := page.Decode(c.Query("cursor"))
-	if err != nil {
-		return p, err
-	}
-	p.After = after
-	return p, nil
-}
-
-// oneOf checks an optional enumerated query parameter.
-func oneOf(c *fiber.Ctx, name string, allowed ...string) (string, error) {
-	v := c.Query(name)
-	if v == "" {
-		return "", nil
-	}
-	for _, a := range allowed {
-		if v == a {
-			return v, nil
-		}
-	}
-	return "", apperr.Invalid(apperr.Field(name, msg.FieldOneOf, "values", allowed))
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,7 +9,6 @@ import (
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/dates"
-	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
@@ -75,19 +73,6 @@ type placementRequest struct {
 	Track  string `json:"track" validate:"required,notblank,max=40"`
 	Level  *int   `json:"level" validate:"required,gte=1,lte=5"`
 	Reason string `json:"reason" validate:"required,notblank,max=1000"`
-}
-
-// maybeSignedIn authenticates a request that carries a token, so that a
-// public endpoint can show admins more; a request without one goes on
-// anonymously, and a bad token is still 401.
-func (h *Handlers) maybeSignedIn() fiber.Handler {
-	authenticate := h.authenticate()
-	return func(c *fiber.Ctx) error {
-		if c.Get(fiber.HeaderAuthorization) == "" {
-			return c.Next()
-		}
-		return authenticate(c)
-	}
 }
 
 func (h *Handlers) listLevels(c *fiber.Ctx) error {
@@ -308,44 +293,4 @@ func (h *Handlers) recommendations(c *fiber.Ctx) error {
 	}
 	c.Vary(fiber.HeaderAcceptLanguage)
 	return c.JSON(out)
-}
-
-// intQuery reads an optional integer query parameter: 0 when absent, 400
-// when not an integer, 422 when outside [lo, hi].
-func intQuery(c *fiber.Ctx, name string, lo, hi int) (int, error) {
-	raw := c.Query(name)
-	if raw == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(raw)
-	if err != nil {
-		return 0, apperr.BadRequest("wrong_type", msg.ParamNotInteger, "name", name)
-	}
-	if n < lo || n > hi {
-		return 0, apperr.Invalid(apperr.Field(name, msg.FieldBetween, "min", lo, "max", hi))
-	}
-	return n, nil
-}
-
-// boolQuery reads an optional true/false query parameter and whether it
-// was given.
-func boolQuery(c *fiber.Ctx, name string) (value, set bool, err error) {
-	switch c.Query(name) {
-	case "":
-		return false, false, nil
-	case "true":
-		return true, true, nil
-	case "false":
-		return false, true, nil
-	}
-	return false, false, apperr.BadRequest("wrong_type", msg.ParamNotBoolean, "name", name)
-}
-
-// idQuery reads an optional id query parameter.
-func idQuery(c *fiber.Ctx, name string) (string, error) {
-	v := c.Query(name)
-	if v != "" && !ids.Valid(v) {
-		return "", apperr.Invalid(apperr.Field(name, msg.FieldID))
-	}
-	return v, nil
 }

@@ -3,12 +3,17 @@ package httpapi
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/dates"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
+	"github.com/skillgrid/skillgrid/internal/platform/page"
 	"github.com/skillgrid/skillgrid/openapi"
 )
 
@@ -108,4 +113,93 @@ func (q queryParameters) refuseUnknown(c *fiber.Ctx) error {
 		return apperr.BadRequest("unknown_parameter", msg.UnknownParametersNone, "names", strings.Join(unknown, ", "))
 	}
 	return apperr.BadRequest("unknown_parameter", msg.UnknownParameters, "names", strings.Join(unknown, ", "), "allowed", strings.Join(op.names, ", "))
+}
+
+// intQuery reads an optional integer query parameter: 0 when absent, 400
+// when not an integer, 422 when outside [lo, hi].
+func intQuery(c *fiber.Ctx, name string, lo, hi int) (int, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil {
+		return 0, apperr.BadRequest("wrong_type", msg.ParamNotInteger, "name", name)
+	}
+	if n < lo || n > hi {
+		return 0, apperr.Invalid(apperr.Field(name, msg.FieldBetween, "min", lo, "max", hi))
+	}
+	return n, nil
+}
+
+// boolQuery reads an optional true/false query parameter and whether it
+// was given.
+func boolQuery(c *fiber.Ctx, name string) (value, set bool, err error) {
+	switch c.Query(name) {
+	case "":
+		return false, false, nil
+	case "true":
+		return true, true, nil
+	case "false":
+		return false, true, nil
+	}
+	return false, false, apperr.BadRequest("wrong_type", msg.ParamNotBoolean, "name", name)
+}
+
+// idQuery reads an optional id query parameter.
+func idQuery(c *fiber.Ctx, name string) (string, error) {
+	v := c.Query(name)
+	if v != "" && !ids.Valid(v) {
+		return "", apperr.Invalid(apperr.Field(name, msg.FieldID))
+	}
+	return v, nil
+}
+
+// pageParams reads limit and cursor from the query string.
+func pageParams(c *fiber.Ctx) (page.Params, error) {
+	p := page.Params{Limit: page.DefaultLimit}
+	n, err := intQuery(c, "limit", 1, page.MaxLimit)
+	if err != nil {
+		return p, err
+	}
+	if n != 0 {
+		p.Limit = n
+	}
+	after, err := page.Decode(c.Query("cursor"))
+	if err != nil {
+		return p, err
+	}
+	p.After = after
+	return p, nil
+}
+
+// oneOf checks an optional enumerated query parameter.
+func oneOf(c *fiber.Ctx, name string, allowed ...string) (string, error) {
+	v := c.Query(name)
+	if v == "" {
+		return "", nil
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v, nil
+		}
+	}
+	return "", apperr.Invalid(apperr.Field(name, msg.FieldOneOf, "values", allowed))
+}
+
+// readInstant sets *dst from an optional RFC 3339 timestamp or date (its
+// start, UTC); it reports false for a value that is neither.
+func readInstant(v string, dst **time.Time) bool {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return true
+	}
+	t, ok := dates.Instant(v)
+	if !ok {
+		t, ok = dates.Day(v)
+	}
+	if ok {
+		*dst = &t
+	}
+	return ok
 }

@@ -6,6 +6,8 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -218,6 +220,12 @@ func assignRequestID(c *fiber.Ctx) error {
 func requestID(c *fiber.Ctx) string {
 	s, _ := c.Locals(requestIDKey).(string)
 	return s
+}
+
+func newRequestID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // setSecurityHeaders sets what every response carries: browsers must not

@@ -102,26 +102,34 @@ func Text(l Lang, id ID, args ...any) string {
 		return tmpl
 	}
 	var b strings.Builder
-	for {
-		open := strings.IndexByte(tmpl, '{')
-		if open < 0 {
-			break
-		}
-		end := strings.IndexByte(tmpl[open:], '}')
-		if end < 0 {
-			break
-		}
-		name := tmpl[open+1 : open+end]
-		b.WriteString(tmpl[:open])
+	rest := placeholders(tmpl, func(lit, name, whole string) {
+		b.WriteString(lit)
 		if v, ok := arg(args, name); ok {
 			b.WriteString(format(l, v))
 		} else {
-			b.WriteString(tmpl[open : open+end+1])
+			b.WriteString(whole)
 		}
+	})
+	b.WriteString(rest)
+	return b.String()
+}
+
+// placeholders walks the {name} placeholders of tmpl in order, calling
+// each with the text before the placeholder, its name and the placeholder
+// as written; it returns the text after the last one.
+func placeholders(tmpl string, each func(lit, name, whole string)) (rest string) {
+	for {
+		open := strings.IndexByte(tmpl, '{')
+		if open < 0 {
+			return tmpl
+		}
+		end := strings.IndexByte(tmpl[open:], '}')
+		if end < 0 {
+			return tmpl
+		}
+		each(tmpl[:open], tmpl[open+1:open+end], tmpl[open:open+end+1])
 		tmpl = tmpl[open+end+1:]
 	}
-	b.WriteString(tmpl)
-	return b.String()
 }
 
 func arg(args []any, name string) (any, bool) {
@@ -161,18 +169,7 @@ func format(l Lang, v any) string {
 // params lists the parameter names a template uses, sorted, once each.
 func params(tmpl string) []string {
 	seen := map[string]bool{}
-	for {
-		open := strings.IndexByte(tmpl, '{')
-		if open < 0 {
-			break
-		}
-		end := strings.IndexByte(tmpl[open:], '}')
-		if end < 0 {
-			break
-		}
-		seen[tmpl[open+1:open+end]] = true
-		tmpl = tmpl[open+end+1:]
-	}
+	placeholders(tmpl, func(_, name, _ string) { seen[name] = true })
 	out := make([]string, 0, len(seen))
 	for p := range seen {
 		out = append(out, p)

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 
+	"github.com/uptrace/bun"
+
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/msg"
@@ -14,6 +16,7 @@ import (
 
 // Service answers report requests.
 type Service struct {
+	DB    *bun.DB
 	Store Store
 }
 
@@ -23,11 +26,11 @@ func (s *Service) Cohort(ctx context.Context, actor auth.Actor, cohortID string)
 	if !ids.Valid(cohortID) {
 		return CohortSummary{}, apperr.NotFound(msg.NotFoundCohort)
 	}
-	c, err := s.Store.cohortSummary(ctx, cohortID)
+	c, err := s.Store.cohortSummary(ctx, s.DB, cohortID)
 	if err != nil {
 		return CohortSummary{}, err
 	}
-	if actor.Role != auth.Admin && c.InstructorID != actor.ID {
+	if !actor.Oversees(c.InstructorID) {
 		return CohortSummary{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	return c, nil
@@ -57,15 +60,15 @@ func (s *Service) Programme(ctx context.Context, from, to string) (Programme, er
 	if from != "" && to != "" && from > to {
 		return Programme{}, apperr.Invalid(apperr.Field("to", msg.ToBeforeFrom))
 	}
-	rows, err := s.Store.programme(ctx, from, to)
+	rows, err := s.Store.programme(ctx, s.DB, from, to)
 	if err != nil {
 		return Programme{}, err
 	}
-	hires, err := s.Store.hires(ctx)
+	hires, err := s.Store.hires(ctx, s.DB)
 	if err != nil {
 		return Programme{}, err
 	}
-	completions, err := s.Store.hiredCompletions(ctx, from, to)
+	completions, err := s.Store.hiredCompletions(ctx, s.DB, from, to)
 	if err != nil {
 		return Programme{}, err
 	}

@@ -10,16 +10,15 @@ import (
 	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
-// Store is the SQL of the reports: aggregation in the database.
-type Store struct {
-	DB *bun.DB
-}
+// Store is the SQL of the reports: aggregation in the database. Every
+// method runs on the bun.IDB it is given.
+type Store struct{}
 
 // cohortSummary counts a cohort's enrolments by status and averages the
 // recorded results (attendance as a fraction of the course's hours).
-func (s Store) cohortSummary(ctx context.Context, cohortID string) (CohortSummary, error) {
+func (Store) cohortSummary(ctx context.Context, idb bun.IDB, cohortID string) (CohortSummary, error) {
 	var rows []CohortSummary
-	err := s.DB.NewRaw(`SELECT ch.id AS cohort_id, co.code AS course_code, co.title AS course_title, ch.label,
+	err := idb.NewRaw(`SELECT ch.id AS cohort_id, co.code AS course_code, co.title AS course_title, ch.label,
        ch.capacity, ch.instructor_id,
        COUNT(CASE WHEN e.status = 'enrolled' THEN 1 END) AS enrolled,
        COUNT(CASE WHEN e.status = 'waitlisted' THEN 1 END) AS waitlisted,
@@ -50,9 +49,9 @@ func (s Store) cohortSummary(ctx context.Context, cohortID string) (CohortSummar
 // their courses, cohorts and seats; their enrolments by outcome; their
 // graduates (distinct trainees who completed), those of them in the pool
 // now, and the contact requests and hires those graduates received.
-func (s Store) programme(ctx context.Context, from, to string) ([]ProgrammeRow, error) {
+func (Store) programme(ctx context.Context, idb bun.IDB, from, to string) ([]ProgrammeRow, error) {
 	var rows []ProgrammeRow
-	err := s.DB.NewRaw(`WITH c AS (
+	err := idb.NewRaw(`WITH c AS (
     SELECT ch.id, ch.capacity, co.id AS course_id, co.track, co.level
       FROM cohorts AS ch JOIN courses AS co ON co.id = ch.course_id
      WHERE `+inPeriod+`
@@ -104,9 +103,9 @@ SELECT grid.track, grid.level,
 }
 
 // hires reads every recorded hire.
-func (s Store) hires(ctx context.Context) ([]Hire, error) {
+func (Store) hires(ctx context.Context, idb bun.IDB) ([]Hire, error) {
 	var hs []Hire
-	if err := s.DB.NewSelect().Table("hires").Column("id", "trainee_id", "created_at").Order("id").Scan(ctx, &hs); err != nil {
+	if err := idb.NewSelect().Table("hires").Column("id", "trainee_id", "created_at").Order("id").Scan(ctx, &hs); err != nil {
 		return nil, fmt.Errorf("read hires: %w", err)
 	}
 	return hs, nil
@@ -119,12 +118,12 @@ const inPeriod = `ch.cancelled_at IS NULL AND (?0 = '' OR ch.starts_on >= ?0) AN
 
 // hiredCompletions reads the completed enrolments of every hired trainee,
 // each marked with whether its cohort is in the report's period.
-func (s Store) hiredCompletions(ctx context.Context, from, to string) ([]Completion, error) {
+func (Store) hiredCompletions(ctx context.Context, idb bun.IDB, from, to string) ([]Completion, error) {
 	var rows []struct {
 		Completion
 		InPeriod int `bun:"in_period"`
 	}
-	err := s.DB.NewRaw(`SELECT en.id AS enrolment_id, en.trainee_id, co.track, co.level, en.result_recorded_at AS completed_at,
+	err := idb.NewRaw(`SELECT en.id AS enrolment_id, en.trainee_id, co.track, co.level, en.result_recorded_at AS completed_at,
        CASE WHEN `+inPeriod+` THEN 1 ELSE 0 END AS in_period
   FROM enrolments AS en
   JOIN cohorts AS ch ON ch.id = en.cohort_id

@@ -75,13 +75,13 @@ func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string,
 		return Summary{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	out := Summary{CohortID: cohortID, Results: []Outcome{}}
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		now := s.Now()
 		c, err := s.Store.lockCohort(ctx, tx, cohortID)
 		if err != nil {
 			return err
 		}
-		if actor.Role != auth.Admin && c.InstructorID != actor.ID {
+		if !actor.Oversees(c.InstructorID) {
 			return apperr.NotFound(msg.NotFoundCohort)
 		}
 		if c.CancelledAt != nil {
@@ -102,7 +102,9 @@ func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string,
 		if err != nil {
 			return err
 		}
-		out.Results = out.Results[:0]
+		// InTx may run this again: the outcomes are gathered here and set
+		// on out whole, never appended to it.
+		outcomes := make([]Outcome, 0, len(b.Rows))
 		for i, r := range b.Rows {
 			apply := s.apply
 			if unchanged[i] {
@@ -112,8 +114,9 @@ func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string,
 			if err != nil {
 				return err
 			}
-			out.Results = append(out.Results, o)
+			outcomes = append(outcomes, o)
 		}
+		out.Results = outcomes
 		return nil
 	})
 	return out, err
@@ -269,7 +272,7 @@ func (s *Service) Revoke(ctx context.Context, actor auth.Actor, code, reason str
 		return Certificate{}, apperr.NotFound(msg.NotFoundCertificate)
 	}
 	var out Certificate
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		c, err := s.Store.byCode(ctx, tx, canon)
 		if err != nil {
 			return err
@@ -312,7 +315,7 @@ func (s *Service) Mine(ctx context.Context, actor auth.Actor, p page.Params) (pa
 	if _, err := page.Key(p.After, 1); err != nil {
 		return page.Page[Certificate]{}, err
 	}
-	cs, err := s.Store.certificatesOf(ctx, actor.ID, p)
+	cs, err := s.Store.certificatesOf(ctx, s.DB, actor.ID, p)
 	if err != nil {
 		return page.Page[Certificate]{}, err
 	}
@@ -328,7 +331,7 @@ func (s *Service) Transcript(ctx context.Context, actor auth.Actor) (Transcript,
 	if err != nil {
 		return Transcript{}, err
 	}
-	entries, err := s.Store.transcript(ctx, actor.ID)
+	entries, err := s.Store.transcript(ctx, s.DB, actor.ID)
 	if err != nil {
 		return Transcript{}, err
 	}
@@ -358,16 +361,4 @@ func (s *Service) issueCertificate(ctx context.Context, tx bun.IDB, cert Certifi
 		}
 	}
 	return cert, fmt.Errorf("issue certificate: %d codes in a row were taken", codeDraws)
-}
-
-const maxAttempts = 5
-
-func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	var err error
-	for i := 0; i < maxAttempts; i++ {
-		if err = s.DB.RunInTx(ctx, nil, fn); err == nil || !db.IsRetryable(err) {
-			return err
-		}
-	}
-	return err
 }

@@ -14,10 +14,9 @@ import (
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
-// Store is the SQL of results and certificates.
-type Store struct {
-	DB *bun.DB
-}
+// Store is the SQL of results and certificates. Every method runs on the
+// bun.IDB it is given: the service's database or its transaction.
+type Store struct{}
 
 // cohortCourse is what deciding results needs of a cohort and its course.
 type cohortCourse struct {
@@ -41,10 +40,7 @@ func (Store) lockCohort(ctx context.Context, tx bun.IDB, id string) (cohortCours
 		ColumnExpr("co.hours, co.pass_score, co.min_attendance").
 		Join("JOIN courses AS co ON co.id = ch.course_id").
 		Where("ch.id = ?", id)
-	if db.IsPostgres(tx) {
-		q = q.For("UPDATE OF ch")
-	}
-	if err := q.Scan(ctx, &c); err != nil {
+	if err := db.Locking(q, db.ForUpdate("ch")).Scan(ctx, &c); err != nil {
 		return c, db.NotFound(err, msg.NotFoundCohort)
 	}
 	return c, nil
@@ -109,26 +105,21 @@ func (Store) validCertificateOf(ctx context.Context, tx bun.IDB, enrolmentID str
 // conflict is skipped rather than raised, which on PostgreSQL would abort
 // the whole transaction.
 func (Store) insertCertificate(ctx context.Context, tx bun.IDB, c *Certificate) (bool, error) {
-	res, err := tx.NewInsert().Model(c).On("CONFLICT (code) DO NOTHING").Exec(ctx)
+	ok, err := db.ChangedOne(ctx, tx.NewInsert().Model(c).On("CONFLICT (code) DO NOTHING"))
 	if err != nil {
 		return false, fmt.Errorf("issue certificate: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("issue certificate: %w", err)
-	}
-	return n == 1, nil
+	return ok, nil
 }
 
 func (Store) revoke(ctx context.Context, tx bun.IDB, id, reason, by string, now time.Time) (bool, error) {
-	res, err := tx.NewUpdate().Table("certificates").
+	ok, err := db.ChangedOne(ctx, tx.NewUpdate().Table("certificates").
 		Set("status = ?", Revoked).Set("revoked_at = ?", now).Set("revoke_reason = ?", reason).Set("revoked_by = ?", by).
-		Where("id = ?", id).Where("status = ?", Valid).Exec(ctx)
+		Where("id = ?", id).Where("status = ?", Valid))
 	if err != nil {
 		return false, fmt.Errorf("revoke certificate %s: %w", id, err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return ok, nil
 }
 
 // detailed selects certificates with the holder's name and the course.
@@ -148,9 +139,9 @@ func (s Store) byCode(ctx context.Context, idb bun.IDB, code string) (Certificat
 	return c, nil
 }
 
-func (s Store) certificatesOf(ctx context.Context, traineeID string, p page.Params) ([]Certificate, error) {
+func (s Store) certificatesOf(ctx context.Context, idb bun.IDB, traineeID string, p page.Params) ([]Certificate, error) {
 	var cs []Certificate
-	q := s.detailed(s.DB, &cs).Where("cert.trainee_id = ?", traineeID).OrderExpr("cert.id DESC").Limit(int64(p.Limit + 1))
+	q := s.detailed(idb, &cs).Where("cert.trainee_id = ?", traineeID).OrderExpr("cert.id DESC").Limit(int64(p.Limit + 1))
 	if len(p.After) > 0 {
 		q = q.Where("cert.id < ?", p.After[0])
 	}
@@ -162,9 +153,9 @@ func (s Store) certificatesOf(ctx context.Context, traineeID string, p page.Para
 
 // transcript is every enrolment of the trainee, oldest first, with its
 // latest certificate.
-func (s Store) transcript(ctx context.Context, traineeID string) ([]TranscriptEntry, error) {
+func (Store) transcript(ctx context.Context, idb bun.IDB, traineeID string) ([]TranscriptEntry, error) {
 	var out []TranscriptEntry
-	err := s.DB.NewRaw(`SELECT e.id AS enrolment_id, co.code AS course_code, co.title AS course_title, co.track, co.level,
+	err := idb.NewRaw(`SELECT e.id AS enrolment_id, co.code AS course_code, co.title AS course_title, co.track, co.level,
        co.hours, ch.label AS cohort_label, ch.starts_on, ch.ends_on, e.status, e.attended_hours, e.score,
        cert.code AS certificate_code, cert.status AS certificate_status
   FROM enrolments AS e

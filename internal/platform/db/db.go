@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -219,57 +220,65 @@ func InTxWith(ctx context.Context, d *bun.DB, opts *sql.TxOptions, fn func(ctx c
 	return err
 }
 
+// Execer is a statement bun can run: an insert, update or delete query.
+type Execer interface {
+	Exec(ctx context.Context, dest ...any) (sql.Result, error)
+}
+
+// ChangedOne runs q and reports whether it changed exactly one row: how a
+// conditional write (an UPDATE ... WHERE still-so, an INSERT ... ON
+// CONFLICT DO NOTHING) tells whether it won its race.
+func ChangedOne(ctx context.Context, q Execer) (bool, error) {
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	return n == 1, nil
+}
+
 // IsUniqueViolation reports a unique or primary-key constraint failure.
 func IsUniqueViolation(err error) bool {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "23505"
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
+	return driverCode(err, []string{"23505"}, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }
 
 // IsForeignKeyViolation reports a foreign-key constraint failure.
 func IsForeignKeyViolation(err error) bool {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "23503"
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-	}
-	return false
+	return driverCode(err, []string{"23503"}, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY)
 }
 
 // IsCheckViolation reports a CHECK constraint failure.
 func IsCheckViolation(err error) bool {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "23514"
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_CHECK
-	}
-	return false
+	return driverCode(err, []string{"23514"}, sqlite3.SQLITE_CONSTRAINT_CHECK)
 }
 
 // IsRetryable reports a transient failure worth retrying the whole
 // transaction for: serialization failures and deadlocks on PostgreSQL, a
 // busy or locked database on SQLite.
 func IsRetryable(err error) bool {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "40001" || pg.Code == "40P01"
+	return driverCode(err, []string{"40001", "40P01"}, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+}
+
+// driverCode reports whether err is a PostgreSQL error whose SQLSTATE is
+// one of pg, or a SQLite error whose code is one of lite: an extended code
+// (SQLITE_CONSTRAINT_UNIQUE) matches itself only, a primary one
+// (SQLITE_BUSY, below 256) every extended code of its kind.
+func driverCode(err error, pg []string, lite ...int) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return slices.Contains(pg, pe.Code)
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
-		c := se.Code() & 0xff
-		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+		c := se.Code()
+		for _, l := range lite {
+			if c == l || (l <= 0xff && c&0xff == l) {
+				return true
+			}
+		}
 	}
 	return false
 }
