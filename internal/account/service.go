@@ -16,6 +16,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
+	"github.com/skillgrid/skillgrid/internal/platform/skills"
 )
 
 // Levels reads a trainee's level per track; the catalogue provides it.
@@ -237,7 +238,7 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 			}
 		}
 		if p.Skills != nil {
-			if err := s.Store.replaceSkills(ctx, tx, u.ID, normaliseSkills(*p.Skills)); err != nil {
+			if err := s.Store.replaceSkills(ctx, tx, u.ID, skills.Normalise(*p.Skills)); err != nil {
 				return err
 			}
 		}
@@ -415,19 +416,4 @@ func emptyToNil(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// normaliseSkills lower-cases, trims and de-duplicates skill tags.
-func normaliseSkills(in []string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, s := range in {
-		s = strings.ToLower(strings.TrimSpace(s))
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
-	return out
 }

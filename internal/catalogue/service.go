@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
+	"github.com/skillgrid/skillgrid/internal/platform/skills"
 )
 
 // EnrolmentHooks is how the enrolment work acts on a cohort change inside
@@ -150,7 +150,7 @@ func (s *Service) CreateCourse(ctx context.Context, actor auth.Actor, in NewCour
 		ID: ids.New(), Code: normaliseCode(in.Code), Title: strings.TrimSpace(in.Title),
 		Description: strings.TrimSpace(in.Description), Track: strings.ToLower(strings.TrimSpace(in.Track)),
 		Level: in.Level, Hours: in.Hours, PassScore: DefaultPassScore, MinAttendance: DefaultMinAttendance,
-		Status: in.Status, Skills: normaliseSkills(in.Skills), Prerequisites: dedupe(in.Prerequisites),
+		Status: in.Status, Skills: skills.Normalise(in.Skills), Prerequisites: dedupe(in.Prerequisites),
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if in.PassScore != nil {
@@ -255,7 +255,7 @@ func (s *Service) UpdateCourse(ctx context.Context, actor auth.Actor, id string,
 			set("status")
 		}
 		if p.Skills != nil {
-			c.Skills = normaliseSkills(*p.Skills)
+			c.Skills = skills.Normalise(*p.Skills)
 		}
 		if p.Prerequisites != nil {
 			c.Prerequisites = dedupe(*p.Prerequisites)
@@ -741,19 +741,6 @@ func (c *Cohort) derive(now time.Time) {
 func normaliseCode(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
 func searchText(c Course) string { return strings.ToLower(c.Code + " " + c.Title) }
-
-// normaliseSkills lower-cases, trims and de-duplicates skill tags.
-func normaliseSkills(in []string) []string {
-	out := []string{}
-	for _, s := range in {
-		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
-			out = append(out, s)
-		}
-	}
-	out = dedupe(out)
-	sort.Strings(out)
-	return out
-}
 
 // dedupe keeps the first of each value, in order.
 func dedupe(in []string) []string {
