@@ -92,33 +92,12 @@ func (s *Service) Place(ctx context.Context, actor auth.Actor, traineeID string,
 	return p, nil
 }
 
-// standing is what eligibility needs to know about a trainee.
-type standing struct {
-	levels    map[string]int
-	completed map[string]bool // course ids
-}
-
 func (s *Service) standing(ctx context.Context, idb bun.IDB, traineeID string) (standing, error) {
 	rows, err := s.Store.standing(ctx, idb, traineeID)
 	if err != nil {
 		return standing{}, err
 	}
 	return standingOf(rows), nil
-}
-
-// standingOf folds completion and placement rows into levels per track and
-// the set of completed courses.
-func standingOf(rows []standingRow) standing {
-	st := standing{levels: map[string]int{}, completed: map[string]bool{}}
-	for _, r := range rows {
-		if r.Kind == "c" && r.CourseID != nil {
-			st.completed[*r.CourseID] = true
-		}
-		if r.Level > st.levels[r.Track] {
-			st.levels[r.Track] = r.Level
-		}
-	}
-	return st
 }
 
 // eligible is THE eligibility rule, shared by enrolment (through
@@ -129,7 +108,7 @@ func eligible(c gate, st standing) error {
 	if st.completed[c.ID] {
 		return apperr.Conflict("already_completed", msg.AlreadyCompleted, "course", c.Code)
 	}
-	if have := st.levels[c.Track]; c.Level > have+1 {
+	if have := st.levels[c.Track]; !levelAllows(have, c.Level) {
 		return apperr.Rule("level_too_low", msg.LevelTooLow, "course", c.Code, "level", c.Level, "needs", c.Level-1, "track", c.Track, "have", have)
 	}
 	var missing []string

@@ -433,29 +433,6 @@ func (s Store) insertPlacement(ctx context.Context, idb bun.IDB, p *Placement) e
 	return nil
 }
 
-// standingRow is one fact of a trainee's standing: a completed course
-// (Kind "c", with its id) or the latest placement in a track (Kind "p").
-type standingRow struct {
-	Kind     string  `bun:"kind"`
-	CourseID *string `bun:"course_id"`
-	Code     *string `bun:"code"`
-	Track    string  `bun:"track"`
-	Level    int     `bun:"level"`
-}
-
-// standingSQL selects a trainee's standing rows (see standingRow) for the
-// trainee whose id is the query's argument ?1.
-const standingSQL = `SELECT 'c' AS kind, c.id AS course_id, NULL AS code, c.track AS track, c.level AS level
-  FROM enrolments AS e
-  JOIN cohorts AS ch ON ch.id = e.cohort_id
-  JOIN courses AS c ON c.id = ch.course_id
- WHERE e.trainee_id = ?1 AND e.status = 'completed'
-UNION ALL
-SELECT 'p' AS kind, NULL AS course_id, NULL AS code, p.track AS track, p.level AS level
-  FROM placements AS p
- WHERE p.trainee_id = ?1
-   AND p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)`
-
 // eligibilityFacts reads in one query everything eligibility needs: the
 // course (Kind "g"), its prerequisites with their codes ("r") and the
 // trainee's standing ("c" and "p" rows). Enrolment calls it on every
@@ -469,7 +446,7 @@ SELECT 'r' AS kind, p.prerequisite_id AS course_id, pc.code AS code, pc.track AS
   FROM course_prerequisites AS p JOIN courses AS pc ON pc.id = p.prerequisite_id
  WHERE p.course_id = ?0
 UNION ALL
-`+standingSQL, courseID, traineeID)
+`+standingQuery("= ?1", false), courseID, traineeID)
 	if err != nil {
 		return nil, fmt.Errorf("read eligibility of %s for %s: %w", traineeID, courseID, err)
 	}
@@ -481,7 +458,7 @@ UNION ALL
 // correct a placement downwards by placing again).
 func (s Store) standing(ctx context.Context, idb bun.IDB, traineeID string) ([]standingRow, error) {
 	var out []standingRow
-	err := idb.NewRaw(standingSQL, nil, traineeID).Scan(ctx, &out)
+	err := idb.NewRaw(standingQuery("= ?1", false), nil, traineeID).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("read standing of %s: %w", traineeID, err)
 	}
@@ -497,16 +474,7 @@ type traineeStandingRow struct {
 // standings is standing for several trainees at once, in one query.
 func (s Store) standings(ctx context.Context, idb bun.IDB, traineeIDs []string) ([]traineeStandingRow, error) {
 	var out []traineeStandingRow
-	err := idb.NewRaw(`SELECT e.trainee_id AS trainee_id, 'c' AS kind, c.id AS course_id, NULL AS code, c.track AS track, c.level AS level
-  FROM enrolments AS e
-  JOIN cohorts AS ch ON ch.id = e.cohort_id
-  JOIN courses AS c ON c.id = ch.course_id
- WHERE e.trainee_id IN (?0) AND e.status = 'completed'
-UNION ALL
-SELECT p.trainee_id AS trainee_id, 'p' AS kind, NULL AS course_id, NULL AS code, p.track AS track, p.level AS level
-  FROM placements AS p
- WHERE p.trainee_id IN (?0)
-   AND p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)`,
+	err := idb.NewRaw(standingQuery("IN (?0)", true),
 		bun.In(traineeIDs)).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("read standings of %d trainees: %w", len(traineeIDs), err)

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
@@ -336,31 +337,16 @@ func filtered(q *bun.SelectQuery, f Filter, form filterForm) *bun.SelectQuery {
 		}
 	}
 	if f.Track != "" || f.MinLevel > 0 {
-		// The catalogue's level rule: the highest level completed in the
-		// track, or the latest placement in it if that is higher. The
-		// cohorts of the courses that count are a small set, read once.
-		minLevel := max(f.MinLevel, 1)
-		course, placed := "", ""
-		args := []any{minLevel}
-		if f.Track != "" {
-			course, placed = " AND lc.track = ?", " AND p.track = ?"
-			args = append(args, f.Track)
-		}
-		args = append(args, args...)
-		cohorts := `SELECT lch.id FROM cohorts AS lch JOIN courses AS lc ON lc.id = lch.course_id WHERE lc.level >= ?` + course
-		latest := `p.level >= ?` + placed + `
-     AND p.id = (SELECT MAX(p2.id) FROM placements AS p2 WHERE p2.trainee_id = p.trainee_id AND p2.track = p.track)`
+		// The catalogue's level rule (a track alone asks for level 1 or
+		// above in it).
+		level := catalogue.PerTrainee
 		if form == sets && f.Region == "" && len(f.Skills) == 0 && f.Q == "" {
 			// Nothing else narrows the users: start from the track's
 			// completions, which are few when the walk found few matches.
-			q = q.Where(`(u.id IN (SELECT le.trainee_id FROM enrolments AS le
-   WHERE le.status = 'completed' AND le.cohort_id IN (`+cohorts+`))
- OR u.id IN (SELECT p.trainee_id FROM placements AS p WHERE `+latest+`))`, args...)
-		} else {
-			q = q.Where(`(`+perUser(`SELECT 1 FROM enrolments AS le
-   WHERE le.trainee_id = u.id AND le.status = 'completed' AND le.cohort_id IN (`+cohorts+`)`)+`
- OR EXISTS (SELECT 1 FROM placements AS p WHERE p.trainee_id = u.id AND `+latest+`))`, args...)
+			level = catalogue.TraineeSet
 		}
+		cond, args := catalogue.LevelAtLeast("u.id", f.Track, max(f.MinLevel, 1), level)
+		q = q.Where(cond, args...)
 	}
 	if f.Q != "" {
 		like := "%" + escapeLike(f.Q) + "%"
