@@ -13,6 +13,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
@@ -115,7 +116,7 @@ func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profi
 		CreatedAt: now, UpdatedAt: now,
 	}
 	u.SearchName = SearchName(u.Name)
-	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.Store.insertUser(ctx, tx, &u); err != nil {
 			return err
 		}
@@ -191,7 +192,7 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 	}
 	now := s.Now().UTC()
 	var out User
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		u, err := s.Store.user(ctx, tx, actor.ID, true)
 		if err != nil {
 			return err
@@ -280,7 +281,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor auth.Actor, id string, p
 	}
 	now := s.Now().UTC()
 	var out User
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		u, err := s.Store.user(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -343,7 +344,7 @@ func (s *Service) DecideCompany(ctx context.Context, actor auth.Actor, id, statu
 	}
 	now := s.Now().UTC()
 	var out Company
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		c, err := s.Store.company(ctx, tx, id)
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
 
@@ -60,7 +61,7 @@ func (s *Service) Place(ctx context.Context, actor auth.Actor, traineeID string,
 		ID: ids.New(), TraineeID: traineeID, Track: strings.ToLower(strings.TrimSpace(in.Track)),
 		Level: in.Level, Reason: strings.TrimSpace(in.Reason), PlacedBy: actor.ID, CreatedAt: now,
 	}
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		u, err := s.Store.user(ctx, tx, traineeID)
 		if apperr.IsKind(err, apperr.KindNotFound) || (err == nil && u.Role != string(auth.Trainee)) {
 			return apperr.NotFound(msg.NotFoundTrainee)

@@ -13,6 +13,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 	"github.com/skillgrid/skillgrid/internal/platform/skills"
@@ -89,7 +90,7 @@ func (s *Service) CreateTrack(ctx context.Context, actor auth.Actor, code, name 
 	}
 	now := s.Now().UTC()
 	t := Track{Code: code, Name: strings.TrimSpace(name), CreatedAt: now}
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.Store.insertTrack(ctx, tx, &t); err != nil {
 			return err
 		}
@@ -163,7 +164,7 @@ func (s *Service) CreateCourse(ctx context.Context, actor auth.Actor, in NewCour
 		c.Status = Draft
 	}
 	c.SearchText = searchText(c)
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.Store.lockPrerequisites(ctx, tx); err != nil {
 			return err
 		}
@@ -201,7 +202,7 @@ func (s *Service) UpdateCourse(ctx context.Context, actor auth.Actor, id string,
 	}
 	now := s.Now().UTC()
 	var out Course
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		if p.Prerequisites != nil || p.Level != nil {
 			if err := s.Store.lockPrerequisites(ctx, tx); err != nil {
 				return err
@@ -461,7 +462,7 @@ func (s *Service) CreateCohort(ctx context.Context, actor auth.Actor, courseID s
 		EnrolOpensAt: in.EnrolOpensAt.UTC(), EnrolClosesAt: in.EnrolClosesAt.UTC(),
 		Mode: in.Mode, Location: trimmed(in.Location), CreatedAt: now, UpdatedAt: now,
 	}
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		c, err := s.Store.course(ctx, tx, courseID, false)
 		if err != nil {
 			return err
@@ -493,7 +494,7 @@ func (s *Service) UpdateCohort(ctx context.Context, actor auth.Actor, id string,
 		return Cohort{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	now := s.Now().UTC()
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		ch, err := s.Store.lockCohort(ctx, tx, id)
 		if err != nil {
 			return err
@@ -572,7 +573,7 @@ func (s *Service) CancelCohort(ctx context.Context, actor auth.Actor, id string)
 		return Cohort{}, apperr.NotFound(msg.NotFoundCohort)
 	}
 	now := s.Now().UTC()
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		ch, err := s.Store.lockCohort(ctx, tx, id)
 		if err != nil {
 			return err

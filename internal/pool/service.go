@@ -14,6 +14,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/dates"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
@@ -205,7 +206,7 @@ func (x *Export) Next(ctx context.Context) ([]Graduate, error) {
 // change between them is still in one place only.
 func (s *Service) search(ctx context.Context, f Filter, after *key, limit int) ([]key, error) {
 	var keys []key
-	err := s.DB.RunInTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTxWith(ctx, s.DB, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		keys, err = s.Store.graduates(ctx, tx, f, after, limit)
 		return err
@@ -336,7 +337,7 @@ func (s *Service) SendContactRequest(ctx context.Context, actor auth.Actor, grad
 		Message: strings.TrimSpace(message), Status: Pending, CreatedAt: now,
 	}
 	var out Sent
-	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := s.Store.graduate(ctx, tx, graduateID); err != nil {
 			return err
 		}
@@ -411,7 +412,7 @@ func (s *Service) decide(ctx context.Context, actor auth.Actor, id, status strin
 	}
 	now := s.Now().UTC()
 	var out Received
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		cr, err := s.Store.contactRequest(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -459,7 +460,7 @@ func (s *Service) Hire(ctx context.Context, actor auth.Actor, requestID string, 
 	}
 	now := s.Now().UTC()
 	var h Hire
-	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		cr, err := s.Store.contactRequest(ctx, tx, requestID, true)
 		if err != nil {
 			return err
