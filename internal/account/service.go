@@ -258,7 +258,7 @@ func (s *Service) ListUsers(ctx context.Context, role string, p page.Params) (pa
 	if _, err := page.Key(p.After, 1); err != nil {
 		return page.Page[UserSummary]{}, err
 	}
-	us, err := s.Store.listUsers(ctx, role, p)
+	us, err := s.Store.listUsers(ctx, s.DB, role, p)
 	if err != nil {
 		return page.Page[UserSummary]{}, err
 	}
@@ -329,7 +329,7 @@ func (s *Service) ListCompanies(ctx context.Context, status string, p page.Param
 	if _, err := page.Key(p.After, 1); err != nil {
 		return page.Page[Company]{}, err
 	}
-	cs, err := s.Store.listCompanies(ctx, status, p)
+	cs, err := s.Store.listCompanies(ctx, s.DB, status, p)
 	if err != nil {
 		return page.Page[Company]{}, err
 	}

@@ -87,7 +87,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		ResetRequests: ratelimit.Limiter{DB: d, Name: "password-reset", Max: auth.ResetsPerHour, Window: time.Hour},
 		ResetConfirms: ratelimit.Limiter{DB: d, Name: "password-reset-confirm", Max: auth.ResetsPerHour, Window: time.Hour},
 	}
-	cat := &catalogue.Service{DB: d, Store: catalogue.Store{DB: d}, Now: now}
+	cat := &catalogue.Service{DB: d, Store: catalogue.Store{}, Now: now}
 	accounts := &account.Service{
 		DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now,
 		Registrations: ratelimit.Limiter{DB: d, Name: "register", Max: account.RegistrationsPerHour, Window: time.Hour},
@@ -100,7 +100,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		DB: d, Store: results.Store{DB: d}, Levels: cat, Now: now,
 		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
-	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Tracks: cat, Now: now}
+	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Now: now}
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err

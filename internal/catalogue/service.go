@@ -137,7 +137,7 @@ func (s *Service) ListCourses(ctx context.Context, actor auth.Actor, f CourseFil
 	if err := s.CheckTrackFilter(ctx, "track", f.Track); err != nil {
 		return page.Page[Course]{}, err
 	}
-	cs, err := s.Store.listCourses(ctx, f, actor.Role != auth.Admin, p)
+	cs, err := s.Store.listCourses(ctx, s.DB, f, actor.Role != auth.Admin, p)
 	if err != nil {
 		return page.Page[Course]{}, err
 	}
@@ -439,7 +439,7 @@ func (s *Service) listCohorts(ctx context.Context, f CohortFilter, v cohortVisib
 		return page.Page[Cohort]{}, err
 	}
 	now := s.Now()
-	chs, err := s.Store.listCohorts(ctx, f, v, now, p)
+	chs, err := s.Store.listCohorts(ctx, s.DB, f, v, now, p)
 	if err != nil {
 		return page.Page[Cohort]{}, err
 	}

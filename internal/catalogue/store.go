@@ -15,10 +15,9 @@ import (
 )
 
 // Store is the SQL of tracks, courses, cohorts, placements and the reads of
-// enrolments that levels and seat counts need.
-type Store struct {
-	DB *bun.DB
-}
+// enrolments that levels and seat counts need. It holds nothing: every
+// method runs on the handle it is given (the database or a transaction).
+type Store struct{}
 
 type courseSkill struct {
 	bun.BaseModel `bun:"table:course_skills"`
@@ -281,12 +280,12 @@ func (s Store) coursesQuery(idb bun.IDB, dst *[]Course, f CourseFilter, publishe
 	return q
 }
 
-func (s Store) listCourses(ctx context.Context, f CourseFilter, publishedOnly bool, p page.Params) ([]Course, error) {
+func (s Store) listCourses(ctx context.Context, idb bun.IDB, f CourseFilter, publishedOnly bool, p page.Params) ([]Course, error) {
 	var cs []Course
-	if err := s.coursesQuery(s.DB, &cs, f, publishedOnly, p).Scan(ctx); err != nil {
+	if err := s.coursesQuery(idb, &cs, f, publishedOnly, p).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list courses: %w", err)
 	}
-	if err := s.attach(ctx, s.DB, cs); err != nil {
+	if err := s.attach(ctx, idb, cs); err != nil {
 		return nil, err
 	}
 	return cs, nil
@@ -360,9 +359,9 @@ func openAt(q *bun.SelectQuery, now time.Time) *bun.SelectQuery {
 		Where("ch.enrol_closes_at > ?", now)
 }
 
-func (s Store) listCohorts(ctx context.Context, f CohortFilter, v cohortVisibility, now time.Time, p page.Params) ([]Cohort, error) {
+func (s Store) listCohorts(ctx context.Context, idb bun.IDB, f CohortFilter, v cohortVisibility, now time.Time, p page.Params) ([]Cohort, error) {
 	var chs []Cohort
-	q := s.cohortQuery(s.DB, &chs).Order("ch.starts_on", "ch.id").Limit(int64(p.Limit + 1))
+	q := s.cohortQuery(idb, &chs).Order("ch.starts_on", "ch.id").Limit(int64(p.Limit + 1))
 	if v.publishedOnly {
 		q = q.Where("c.status = ?", Published)
 	}

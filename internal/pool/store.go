@@ -17,8 +17,8 @@ import (
 
 // Store is the SQL of the pool: the graduate search, contact requests and
 // hires, and the reads of users, companies and completions they need.
+// It holds no database handle: every method runs on the one it is given.
 type Store struct {
-	DB *bun.DB
 	// WalkBudget is how many completions a search for a page walks, newest
 	// first, before it looks for the rest of the page from the users' side
 	// (see graduates and walkBudget); 0 means DefaultWalkBudget. Tests set
