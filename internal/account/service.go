@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,16 +31,30 @@ type Sessions interface {
 	RevokeUser(ctx context.Context, idb bun.IDB, userID string) error
 }
 
-// Service holds the rules of accounts.
+// Service holds the rules of accounts. Make it with New.
 type Service struct {
 	DB       *bun.DB
 	Store    Store
 	Hasher   *auth.Hasher
 	Sessions Sessions
-	Levels   Levels // may be nil until the catalogue is wired
+	Levels   Levels
 	// Registrations bounds self-registrations per client address.
 	Registrations ratelimit.Limiter
 	Now           func() time.Time
+}
+
+// New is the accounts service over d: users' SQL in users, passwords
+// hashed by hasher, sessions ended through sessions, trainees' levels read
+// through levels, self-registrations bounded by registrations, the clock
+// now. Every dependency is required.
+func New(d *bun.DB, users Store, hasher *auth.Hasher, sessions Sessions, levels Levels, registrations ratelimit.Limiter, now func() time.Time) (*Service, error) {
+	if d == nil || hasher == nil || sessions == nil || levels == nil || now == nil {
+		return nil, errors.New("account.New: the database, the hasher, sessions, levels and the clock are required")
+	}
+	return &Service{
+		DB: d, Store: users, Hasher: hasher, Sessions: sessions, Levels: levels,
+		Registrations: registrations, Now: now,
+	}, nil
 }
 
 // RegistrationsPerHour bounds self-registrations per client address.
@@ -390,11 +405,9 @@ func (s *Service) profile(ctx context.Context, idb bun.IDB, u User) (Profile, er
 		if err != nil {
 			return p, err
 		}
-		levels := map[string]int{}
-		if s.Levels != nil {
-			if levels, err = s.Levels.TraineeLevels(ctx, idb, u.ID); err != nil {
-				return p, err
-			}
+		levels, err := s.Levels.TraineeLevels(ctx, idb, u.ID)
+		if err != nil {
+			return p, err
 		}
 		p.TraineeProfile = &TraineeProfile{
 			Levels: levels, Skills: skills, CareerStage: u.CareerStage, Region: u.Region, PoolOptIn: u.PoolOptIn,

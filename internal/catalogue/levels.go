@@ -15,11 +15,21 @@ import (
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
 
+// Eligibility reads trainees' levels and decides whether one may take a
+// course, by the level rule (levelrule.go). It needs nothing but the handle
+// each call is given, so its zero value is ready to use: the enrolment
+// work, which the catalogue's Service needs at construction (see New),
+// takes it before that Service exists. The Service embeds it, so the
+// catalogue answers these questions too.
+type Eligibility struct {
+	store Store
+}
+
 // TraineeLevels is the trainee's level per track: the highest level of a
 // course they completed in it, or their latest admin placement if that is
 // higher. Tracks at level 0 are left out. It implements account.Levels.
-func (s *Service) TraineeLevels(ctx context.Context, idb bun.IDB, traineeID string) (map[string]int, error) {
-	st, err := s.standing(ctx, idb, traineeID)
+func (e Eligibility) TraineeLevels(ctx context.Context, idb bun.IDB, traineeID string) (map[string]int, error) {
+	st, err := e.standing(ctx, idb, traineeID)
 	if err != nil {
 		return nil, err
 	}
@@ -29,12 +39,12 @@ func (s *Service) TraineeLevels(ctx context.Context, idb bun.IDB, traineeID stri
 // LevelsOf is TraineeLevels for many trainees in two queries, keyed by
 // trainee id; a trainee with no level anywhere maps to an empty map. The
 // graduate pool reads a page (or an export chunk) of graduates with it.
-func (s *Service) LevelsOf(ctx context.Context, idb bun.IDB, traineeIDs []string) (map[string]map[string]int, error) {
+func (e Eligibility) LevelsOf(ctx context.Context, idb bun.IDB, traineeIDs []string) (map[string]map[string]int, error) {
 	out := make(map[string]map[string]int, len(traineeIDs))
 	if len(traineeIDs) == 0 {
 		return out, nil
 	}
-	rows, err := s.Store.standings(ctx, idb, traineeIDs)
+	rows, err := e.store.standings(ctx, idb, traineeIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -93,8 +103,8 @@ func (s *Service) Place(ctx context.Context, actor auth.Actor, traineeID string,
 	return p, nil
 }
 
-func (s *Service) standing(ctx context.Context, idb bun.IDB, traineeID string) (standing, error) {
-	rows, err := s.Store.standing(ctx, idb, traineeID)
+func (e Eligibility) standing(ctx context.Context, idb bun.IDB, traineeID string) (standing, error) {
+	rows, err := e.store.standing(ctx, idb, traineeID)
 	if err != nil {
 		return standing{}, err
 	}
@@ -130,8 +140,8 @@ func eligible(c gate, st standing) error {
 // prerequisite_missing (422) naming what is missing, or apperr.Conflict
 // already_completed (409). The enrolment work calls it with its own
 // transaction.
-func (s *Service) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, courseID string) error {
-	rows, err := s.Store.eligibilityFacts(ctx, idb, traineeID, courseID)
+func (e Eligibility) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, courseID string) error {
+	rows, err := e.store.eligibilityFacts(ctx, idb, traineeID, courseID)
 	if err != nil {
 		return err
 	}

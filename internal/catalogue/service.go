@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -20,7 +21,8 @@ import (
 )
 
 // EnrolmentHooks is how the enrolment work acts on a cohort change inside
-// the catalogue's transaction. Until it is wired (nil) nothing more happens.
+// the catalogue's transaction. The Service cannot work without it: New
+// refuses a nil one.
 type EnrolmentHooks interface {
 	// CapacityRaised moves the head of the waitlist into the seats a raised
 	// capacity made, in arrival order.
@@ -29,13 +31,27 @@ type EnrolmentHooks interface {
 	CohortCancelled(ctx context.Context, tx bun.IDB, actorID, cohortID string, now time.Time) error
 }
 
-// Service holds the rules of the catalogue.
+// Service holds the rules of the catalogue. Make it with New.
 type Service struct {
+	Eligibility
 	DB    *bun.DB
 	Store Store
 	Now   func() time.Time
-	// Enrolments is nil until the enrolment package is wired.
-	Enrolments EnrolmentHooks
+	// enrolments acts on a cohort's enrolments when the cohort changes.
+	enrolments EnrolmentHooks
+}
+
+// New is the catalogue's service over d with the clock now. Cancelling a
+// cohort cancels its enrolments and raising its capacity seats its
+// waitlist, through enrolments, in the catalogue's transaction; the
+// enrolment work, which checks eligibility through an Eligibility (no
+// Service needed), is made first and passed here. Every argument is
+// required.
+func New(d *bun.DB, now func() time.Time, enrolments EnrolmentHooks) (*Service, error) {
+	if d == nil || now == nil || enrolments == nil {
+		return nil, errors.New("catalogue.New: the database, the clock and the enrolment hooks are required")
+	}
+	return &Service{DB: d, Now: now, enrolments: enrolments}, nil
 }
 
 var (
@@ -551,7 +567,7 @@ func (s *Service) UpdateCohort(ctx context.Context, actor auth.Actor, id string,
 			return err
 		}
 		if ch.Capacity > before.Capacity {
-			if err := s.capacityRaised(ctx, tx, actor.ID, ch.ID, now); err != nil {
+			if err := s.enrolments.CapacityRaised(ctx, tx, actor.ID, ch.ID, now); err != nil {
 				return err
 			}
 		}
@@ -590,7 +606,7 @@ func (s *Service) CancelCohort(ctx context.Context, actor auth.Actor, id string)
 		if err := s.Store.updateCohort(ctx, tx, &ch, "cancelled_at", "updated_at"); err != nil {
 			return err
 		}
-		if err := s.cohortCancelled(ctx, tx, actor.ID, ch.ID, now); err != nil {
+		if err := s.enrolments.CohortCancelled(ctx, tx, actor.ID, ch.ID, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, audit.Change{
@@ -601,24 +617,6 @@ func (s *Service) CancelCohort(ctx context.Context, actor auth.Actor, id string)
 		return Cohort{}, err
 	}
 	return s.read(ctx, id)
-}
-
-// capacityRaised is where a raised capacity promotes the waitlist. The
-// enrolment work fills it in by setting Service.Enrolments.
-func (s *Service) capacityRaised(ctx context.Context, tx bun.IDB, actorID, cohortID string, now time.Time) error {
-	if s.Enrolments == nil {
-		return nil
-	}
-	return s.Enrolments.CapacityRaised(ctx, tx, actorID, cohortID, now)
-}
-
-// cohortCancelled is where cancelling a cohort cancels its enrolments. The
-// enrolment work fills it in by setting Service.Enrolments.
-func (s *Service) cohortCancelled(ctx context.Context, tx bun.IDB, actorID, cohortID string, now time.Time) error {
-	if s.Enrolments == nil {
-		return nil
-	}
-	return s.Enrolments.CohortCancelled(ctx, tx, actorID, cohortID, now)
 }
 
 // read is a cohort as its admin sees it after a change.
