@@ -82,7 +82,7 @@ func (s Store) coursesByID(ctx context.Context, idb bun.IDB, ids []string) (map[
 		return out, nil
 	}
 	var cs []Course
-	if err := idb.NewSelect().Model(&cs).Where("c.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := idb.NewSelect().Model(&cs).Where("c.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("read courses: %w", err)
 	}
 	for _, c := range cs {
@@ -110,7 +110,7 @@ func (s Store) prerequisitesOf(ctx context.Context, idb bun.IDB, courseIDs []str
 		return out, nil
 	}
 	err := idb.NewSelect().Table("course_prerequisites").Column("prerequisite_id").
-		Where("course_id IN (?)", bun.In(courseIDs)).Scan(ctx, &out)
+		Where("course_id IN (?)", bun.List(courseIDs)).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("read prerequisites: %w", err)
 	}
@@ -169,7 +169,7 @@ func (s Store) attach(ctx context.Context, idb bun.IDB, cs []Course) error {
 		Skill    string `bun:"skill"`
 	}
 	err := idb.NewSelect().Table("course_skills").Column("course_id", "skill").
-		Where("course_id IN (?)", bun.In(ids)).Order("course_id", "skill").Scan(ctx, &skills)
+		Where("course_id IN (?)", bun.List(ids)).Order("course_id", "skill").Scan(ctx, &skills)
 	if err != nil {
 		return fmt.Errorf("read course skills: %w", err)
 	}
@@ -182,7 +182,7 @@ func (s Store) attach(ctx context.Context, idb bun.IDB, cs []Course) error {
 		PrerequisiteID string `bun:"prerequisite_id"`
 	}
 	err = idb.NewSelect().Table("course_prerequisites").Column("course_id", "prerequisite_id").
-		Where("course_id IN (?)", bun.In(ids)).Order("course_id", "prerequisite_id").Scan(ctx, &prereqs)
+		Where("course_id IN (?)", bun.List(ids)).Order("course_id", "prerequisite_id").Scan(ctx, &prereqs)
 	if err != nil {
 		return fmt.Errorf("read prerequisites: %w", err)
 	}

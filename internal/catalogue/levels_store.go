@@ -58,7 +58,7 @@ type traineeStandingRow struct {
 func (s Store) standings(ctx context.Context, idb bun.IDB, traineeIDs []string) ([]traineeStandingRow, error) {
 	var out []traineeStandingRow
 	err := idb.NewRaw(standingQuery("IN (?0)", true),
-		bun.In(traineeIDs)).Scan(ctx, &out)
+		bun.List(traineeIDs)).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("read standings of %d trainees: %w", len(traineeIDs), err)
 	}
@@ -71,7 +71,7 @@ func (s Store) enrolledCourses(ctx context.Context, idb bun.IDB, traineeID strin
 	out := []string{}
 	err := idb.NewSelect().TableExpr("enrolments AS e").ColumnExpr("DISTINCT ch.course_id").
 		Join("JOIN cohorts AS ch ON ch.id = e.cohort_id").
-		Where("e.trainee_id = ?", traineeID).Where("e.status IN (?)", bun.In(statuses)).
+		Where("e.trainee_id = ?", traineeID).Where("e.status IN (?)", bun.List(statuses)).
 		Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("read enrolled courses: %w", err)

@@ -303,9 +303,9 @@ func filtered(q *bun.SelectQuery, f Filter, form filterForm) *bun.SelectQuery {
 	}
 	if len(f.Skills) > 0 {
 		if form == sets {
-			q = q.Where("u.id IN (SELECT us.user_id FROM user_skills AS us WHERE us.skill IN (?))", bun.In(f.Skills))
+			q = q.Where("u.id IN (SELECT us.user_id FROM user_skills AS us WHERE us.skill IN (?))", bun.List(f.Skills))
 		} else {
-			q = q.Where("EXISTS (SELECT 1 FROM user_skills AS us WHERE us.user_id = u.id AND us.skill IN (?))", bun.In(f.Skills))
+			q = q.Where("EXISTS (SELECT 1 FROM user_skills AS us WHERE us.user_id = u.id AND us.skill IN (?))", bun.List(f.Skills))
 		}
 	}
 	if f.Track != "" || f.MinLevel > 0 {
@@ -390,7 +390,7 @@ type profile struct {
 func (s Store) profiles(ctx context.Context, idb bun.IDB, ids []string) (map[string]profile, error) {
 	var rows []profile
 	err := idb.NewSelect().Table("users").Column("id", "name", "career_stage", "region").
-		Where("id IN (?)", bun.In(ids)).Where("role = 'trainee'").Where("active").Where("pool_opt_in").
+		Where("id IN (?)", bun.List(ids)).Where("role = 'trainee'").Where("active").Where("pool_opt_in").
 		Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("read graduates: %w", err)
@@ -409,7 +409,7 @@ func (s Store) skills(ctx context.Context, idb bun.IDB, ids []string) (map[strin
 		Skill  string `bun:"skill"`
 	}
 	err := idb.NewSelect().Table("user_skills").Column("user_id", "skill").
-		Where("user_id IN (?)", bun.In(ids)).Order("user_id", "skill").Scan(ctx, &rows)
+		Where("user_id IN (?)", bun.List(ids)).Order("user_id", "skill").Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("read skills: %w", err)
 	}
@@ -434,7 +434,7 @@ func (s Store) completions(ctx context.Context, idb bun.IDB, ids []string) (map[
   JOIN courses AS c ON c.id = ch.course_id
   LEFT JOIN certificates AS cert ON cert.enrolment_id = e.id AND cert.status = 'valid'
  WHERE e.trainee_id IN (?) AND e.status = 'completed'
- ORDER BY e.trainee_id, e.result_recorded_at DESC, c.code`, bun.In(ids)).Scan(ctx, &rows)
+ ORDER BY e.trainee_id, e.result_recorded_at DESC, c.code`, bun.List(ids)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("read completions: %w", err)
 	}
