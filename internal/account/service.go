@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -13,9 +14,11 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
+	"github.com/skillgrid/skillgrid/internal/platform/skills"
 )
 
 // Levels reads a trainee's level per track; the catalogue provides it.
@@ -28,16 +31,30 @@ type Sessions interface {
 	RevokeUser(ctx context.Context, idb bun.IDB, userID string) error
 }
 
-// Service holds the rules of accounts.
+// Service holds the rules of accounts. Make it with New.
 type Service struct {
 	DB       *bun.DB
 	Store    Store
 	Hasher   *auth.Hasher
 	Sessions Sessions
-	Levels   Levels // may be nil until the catalogue is wired
+	Levels   Levels
 	// Registrations bounds self-registrations per client address.
 	Registrations ratelimit.Limiter
 	Now           func() time.Time
+}
+
+// New is the accounts service over d: users' SQL in users, passwords
+// hashed by hasher, sessions ended through sessions, trainees' levels read
+// through levels, self-registrations bounded by registrations, the clock
+// now. Every dependency is required.
+func New(d *bun.DB, users Store, hasher *auth.Hasher, sessions Sessions, levels Levels, registrations ratelimit.Limiter, now func() time.Time) (*Service, error) {
+	if d == nil || hasher == nil || sessions == nil || levels == nil || now == nil {
+		return nil, errors.New("account.New: the database, the hasher, sessions, levels and the clock are required")
+	}
+	return &Service{
+		DB: d, Store: users, Hasher: hasher, Sessions: sessions, Levels: levels,
+		Registrations: registrations, Now: now,
+	}, nil
 }
 
 // RegistrationsPerHour bounds self-registrations per client address.
@@ -114,7 +131,7 @@ func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profi
 		CreatedAt: now, UpdatedAt: now,
 	}
 	u.SearchName = SearchName(u.Name)
-	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.Store.insertUser(ctx, tx, &u); err != nil {
 			return err
 		}
@@ -190,7 +207,7 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 	}
 	now := s.Now().UTC()
 	var out User
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		u, err := s.Store.user(ctx, tx, actor.ID, true)
 		if err != nil {
 			return err
@@ -237,7 +254,7 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 			}
 		}
 		if p.Skills != nil {
-			if err := s.Store.replaceSkills(ctx, tx, u.ID, normaliseSkills(*p.Skills)); err != nil {
+			if err := s.Store.replaceSkills(ctx, tx, u.ID, skills.Normalise(*p.Skills)); err != nil {
 				return err
 			}
 		}
@@ -256,7 +273,7 @@ func (s *Service) ListUsers(ctx context.Context, role string, p page.Params) (pa
 	if _, err := page.Key(p.After, 1); err != nil {
 		return page.Page[UserSummary]{}, err
 	}
-	us, err := s.Store.listUsers(ctx, role, p)
+	us, err := s.Store.listUsers(ctx, s.DB, role, p)
 	if err != nil {
 		return page.Page[UserSummary]{}, err
 	}
@@ -279,7 +296,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor auth.Actor, id string, p
 	}
 	now := s.Now().UTC()
 	var out User
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		u, err := s.Store.user(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -327,7 +344,7 @@ func (s *Service) ListCompanies(ctx context.Context, status string, p page.Param
 	if _, err := page.Key(p.After, 1); err != nil {
 		return page.Page[Company]{}, err
 	}
-	cs, err := s.Store.listCompanies(ctx, status, p)
+	cs, err := s.Store.listCompanies(ctx, s.DB, status, p)
 	if err != nil {
 		return page.Page[Company]{}, err
 	}
@@ -342,7 +359,7 @@ func (s *Service) DecideCompany(ctx context.Context, actor auth.Actor, id, statu
 	}
 	now := s.Now().UTC()
 	var out Company
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		c, err := s.Store.company(ctx, tx, id)
 		if err != nil {
 			return err
@@ -388,11 +405,9 @@ func (s *Service) profile(ctx context.Context, idb bun.IDB, u User) (Profile, er
 		if err != nil {
 			return p, err
 		}
-		levels := map[string]int{}
-		if s.Levels != nil {
-			if levels, err = s.Levels.TraineeLevels(ctx, idb, u.ID); err != nil {
-				return p, err
-			}
+		levels, err := s.Levels.TraineeLevels(ctx, idb, u.ID)
+		if err != nil {
+			return p, err
 		}
 		p.TraineeProfile = &TraineeProfile{
 			Levels: levels, Skills: skills, CareerStage: u.CareerStage, Region: u.Region, PoolOptIn: u.PoolOptIn,
@@ -415,19 +430,4 @@ func emptyToNil(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// normaliseSkills lower-cases, trims and de-duplicates skill tags.
-func normaliseSkills(in []string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, s := range in {
-		s = strings.ToLower(strings.TrimSpace(s))
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
-	return out
 }

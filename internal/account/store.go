@@ -21,7 +21,9 @@ type userSkill struct {
 	Skill  string `bun:"skill,pk"`
 }
 
-// Store is the SQL of users and companies.
+// Store is the SQL of users and companies. Its methods run on the handle
+// they are given, but for those that implement auth.Users, whose
+// interface passes none: they run on DB.
 type Store struct {
 	DB *bun.DB
 }
@@ -123,9 +125,9 @@ func (s Store) updateCompany(ctx context.Context, idb bun.IDB, c *Company, cols 
 	return nil
 }
 
-func (s Store) listUsers(ctx context.Context, role string, p page.Params) ([]User, error) {
+func (s Store) listUsers(ctx context.Context, idb bun.IDB, role string, p page.Params) ([]User, error) {
 	var us []User
-	q := s.DB.NewSelect().Model(&us).Order("id").Limit(int64(p.Limit + 1))
+	q := idb.NewSelect().Model(&us).Order("id").Limit(int64(p.Limit + 1))
 	if role != "" {
 		q = q.Where("role = ?", role)
 	}
@@ -138,9 +140,9 @@ func (s Store) listUsers(ctx context.Context, role string, p page.Params) ([]Use
 	return us, nil
 }
 
-func (s Store) listCompanies(ctx context.Context, status string, p page.Params) ([]Company, error) {
+func (s Store) listCompanies(ctx context.Context, idb bun.IDB, status string, p page.Params) ([]Company, error) {
 	var cs []Company
-	q := s.DB.NewSelect().Model(&cs).ColumnExpr("co.*").ColumnExpr("u.email AS email").
+	q := idb.NewSelect().Model(&cs).ColumnExpr("co.*").ColumnExpr("u.email AS email").
 		Join("JOIN users AS u ON u.id = co.user_id").Order("co.id").Limit(int64(p.Limit + 1))
 	if status != "" {
 		q = q.Where("co.status = ?", status)

@@ -53,8 +53,8 @@ type App struct {
 	DB       *bun.DB
 	Auth     *auth.Service
 	Accounts *account.Service
-	// Catalogue also provides accounts their levels; the enrolment work
-	// sets its Enrolments hooks.
+	// Catalogue also answers trainees' levels and eligibility; it acts on
+	// a cohort's enrolments through Enrolments.
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
 	Results    *results.Service
@@ -87,20 +87,27 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		ResetRequests: ratelimit.Limiter{DB: d, Name: "password-reset", Max: auth.ResetsPerHour, Window: time.Hour},
 		ResetConfirms: ratelimit.Limiter{DB: d, Name: "password-reset-confirm", Max: auth.ResetsPerHour, Window: time.Hour},
 	}
-	cat := &catalogue.Service{DB: d, Store: catalogue.Store{DB: d}, Now: now}
-	accounts := &account.Service{
-		DB: d, Store: users, Hasher: hasher, Sessions: authSvc, Levels: cat, Now: now,
-		Registrations: ratelimit.Limiter{DB: d, Name: "register", Max: account.RegistrationsPerHour, Window: time.Hour},
+	// Levels and eligibility need only the database, so accounts and the
+	// enrolment work take them before the catalogue's Service, which needs
+	// the enrolment work (a cancelled cohort cancels its enrolments).
+	levels := catalogue.Eligibility{}
+	accounts, err := account.New(d, users, hasher, authSvc, levels,
+		ratelimit.Limiter{DB: d, Name: "register", Max: account.RegistrationsPerHour, Window: time.Hour}, now)
+	if err != nil {
+		return nil, err
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	enrolments := enrolment.NewService(d, cat, now, metrics)
-	cat.Enrolments = enrolments
+	enrolments := enrolment.NewService(d, levels, now, metrics)
+	cat, err := catalogue.New(d, now, enrolments)
+	if err != nil {
+		return nil, err
+	}
 	res := &results.Service{
 		DB: d, Store: results.Store{}, Levels: cat, Now: now,
 		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
-	graduates := &pool.Service{DB: d, Store: pool.Store{DB: d}, Levels: cat, Tracks: cat, Now: now}
+	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Now: now}
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err

@@ -11,14 +11,25 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
+
+// Eligibility reads trainees' levels and decides whether one may take a
+// course, by the level rule (levelrule.go). It needs nothing but the handle
+// each call is given, so its zero value is ready to use: the enrolment
+// work, which the catalogue's Service needs at construction (see New),
+// takes it before that Service exists. The Service embeds it, so the
+// catalogue answers these questions too.
+type Eligibility struct {
+	store Store
+}
 
 // TraineeLevels is the trainee's level per track: the highest level of a
 // course they completed in it, or their latest admin placement if that is
 // higher. Tracks at level 0 are left out. It implements account.Levels.
-func (s *Service) TraineeLevels(ctx context.Context, idb bun.IDB, traineeID string) (map[string]int, error) {
-	st, err := s.standing(ctx, idb, traineeID)
+func (e Eligibility) TraineeLevels(ctx context.Context, idb bun.IDB, traineeID string) (map[string]int, error) {
+	st, err := e.standing(ctx, idb, traineeID)
 	if err != nil {
 		return nil, err
 	}
@@ -28,12 +39,12 @@ func (s *Service) TraineeLevels(ctx context.Context, idb bun.IDB, traineeID stri
 // LevelsOf is TraineeLevels for many trainees in two queries, keyed by
 // trainee id; a trainee with no level anywhere maps to an empty map. The
 // graduate pool reads a page (or an export chunk) of graduates with it.
-func (s *Service) LevelsOf(ctx context.Context, idb bun.IDB, traineeIDs []string) (map[string]map[string]int, error) {
+func (e Eligibility) LevelsOf(ctx context.Context, idb bun.IDB, traineeIDs []string) (map[string]map[string]int, error) {
 	out := make(map[string]map[string]int, len(traineeIDs))
 	if len(traineeIDs) == 0 {
 		return out, nil
 	}
-	rows, err := s.Store.standings(ctx, idb, traineeIDs)
+	rows, err := e.store.standings(ctx, idb, traineeIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +71,7 @@ func (s *Service) Place(ctx context.Context, actor auth.Actor, traineeID string,
 		ID: ids.New(), TraineeID: traineeID, Track: strings.ToLower(strings.TrimSpace(in.Track)),
 		Level: in.Level, Reason: strings.TrimSpace(in.Reason), PlacedBy: actor.ID, CreatedAt: now,
 	}
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		u, err := s.Store.user(ctx, tx, traineeID)
 		if apperr.IsKind(err, apperr.KindNotFound) || (err == nil && u.Role != string(auth.Trainee)) {
 			return apperr.NotFound(msg.NotFoundTrainee)
@@ -92,33 +103,12 @@ func (s *Service) Place(ctx context.Context, actor auth.Actor, traineeID string,
 	return p, nil
 }
 
-// standing is what eligibility needs to know about a trainee.
-type standing struct {
-	levels    map[string]int
-	completed map[string]bool // course ids
-}
-
-func (s *Service) standing(ctx context.Context, idb bun.IDB, traineeID string) (standing, error) {
-	rows, err := s.Store.standing(ctx, idb, traineeID)
+func (e Eligibility) standing(ctx context.Context, idb bun.IDB, traineeID string) (standing, error) {
+	rows, err := e.store.standing(ctx, idb, traineeID)
 	if err != nil {
 		return standing{}, err
 	}
 	return standingOf(rows), nil
-}
-
-// standingOf folds completion and placement rows into levels per track and
-// the set of completed courses.
-func standingOf(rows []standingRow) standing {
-	st := standing{levels: map[string]int{}, completed: map[string]bool{}}
-	for _, r := range rows {
-		if r.Kind == "c" && r.CourseID != nil {
-			st.completed[*r.CourseID] = true
-		}
-		if r.Level > st.levels[r.Track] {
-			st.levels[r.Track] = r.Level
-		}
-	}
-	return st
 }
 
 // eligible is THE eligibility rule, shared by enrolment (through
@@ -129,7 +119,7 @@ func eligible(c gate, st standing) error {
 	if st.completed[c.ID] {
 		return apperr.Conflict("already_completed", msg.AlreadyCompleted, "course", c.Code)
 	}
-	if have := st.levels[c.Track]; c.Level > have+1 {
+	if have := st.levels[c.Track]; !levelAllows(have, c.Level) {
 		return apperr.Rule("level_too_low", msg.LevelTooLow, "course", c.Code, "level", c.Level, "needs", c.Level-1, "track", c.Track, "have", have)
 	}
 	var missing []string
@@ -150,8 +140,8 @@ func eligible(c gate, st standing) error {
 // prerequisite_missing (422) naming what is missing, or apperr.Conflict
 // already_completed (409). The enrolment work calls it with its own
 // transaction.
-func (s *Service) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, courseID string) error {
-	rows, err := s.Store.eligibilityFacts(ctx, idb, traineeID, courseID)
+func (e Eligibility) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, courseID string) error {
+	rows, err := e.store.eligibilityFacts(ctx, idb, traineeID, courseID)
 	if err != nil {
 		return err
 	}
@@ -183,134 +173,12 @@ func deref(s *string) string {
 	return *s
 }
 
-// gateOf is the eligibility view of a course whose prerequisites' codes
-// are known.
-func gateOf(c Course, codes map[string]string) gate {
-	g := gate{ID: c.ID, Code: c.Code, Track: c.Track, Level: c.Level, Prerequisites: map[string]string{}}
-	for _, pid := range c.Prerequisites {
-		g.Prerequisites[pid] = codes[pid]
-	}
-	return g
-}
-
-func (s *Service) codes(ctx context.Context, idb bun.IDB, courseIDs []string) (map[string]string, error) {
-	cs, err := s.Store.coursesByID(ctx, idb, courseIDs)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(cs))
-	for id, c := range cs {
-		out[id] = c.Code
-	}
-	return out, nil
-}
-
-var fitRank = map[string]int{FitNextLevel: 0, FitSameLevel: 1, FitNewTrack: 2, FitOther: 3}
-
-// Recommendations ranks the open cohorts the trainee may enrol in now: the
-// cohort is in its window and not cancelled, its course is published, the
-// trainee is eligible and holds no active enrolment in the course. Best fit
-// first: the next level in a track they are active in, then their level,
-// then a first course in a new track, then the rest; among equals, the
-// window that closes soonest. At most limit items, their reasons in l.
-func (s *Service) Recommendations(ctx context.Context, actor auth.Actor, limit int, l msg.Lang) (List[Recommendation], error) {
-	now := s.Now()
-	st, err := s.standing(ctx, s.DB, actor.ID)
-	if err != nil {
-		return List[Recommendation]{}, err
-	}
-	active, err := s.Store.enrolledCourses(ctx, s.DB, actor.ID, "enrolled", "waitlisted")
-	if err != nil {
-		return List[Recommendation]{}, err
-	}
-	busy := map[string]bool{}
-	for _, id := range active {
-		busy[id] = true
-	}
-	chs, err := s.Store.openCohorts(ctx, s.DB, now)
-	if err != nil {
-		return List[Recommendation]{}, err
-	}
-	var courseIDs []string
-	for _, ch := range chs {
-		courseIDs = append(courseIDs, ch.CourseID)
-	}
-	courses, err := s.coursesWithPrerequisites(ctx, dedupe(courseIDs))
-	if err != nil {
-		return List[Recommendation]{}, err
-	}
-	var prereqIDs []string
-	for _, c := range courses {
-		prereqIDs = append(prereqIDs, c.Prerequisites...)
-	}
-	codes, err := s.codes(ctx, s.DB, dedupe(prereqIDs))
-	if err != nil {
-		return List[Recommendation]{}, err
-	}
-	out := []Recommendation{}
-	for _, ch := range chs {
-		c := courses[ch.CourseID]
-		if busy[c.ID] || eligible(gateOf(c, codes), st) != nil {
-			continue
-		}
-		ch.derive(now)
-		out = append(out, recommend(ch, c, st, codes, l))
-	}
-	sort.SliceStable(out, func(i, j int) bool { return fitRank[out[i].Fit] < fitRank[out[j].Fit] })
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return List[Recommendation]{Items: out}, nil
-}
-
-func (s *Service) coursesWithPrerequisites(ctx context.Context, courseIDs []string) (map[string]Course, error) {
-	byID, err := s.Store.coursesByID(ctx, s.DB, courseIDs)
-	if err != nil {
-		return nil, err
-	}
-	cs := make([]Course, 0, len(byID))
-	for _, c := range byID {
-		cs = append(cs, c)
-	}
-	if err := s.Store.attach(ctx, s.DB, cs); err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		byID[c.ID] = c
-	}
-	return byID, nil
-}
-
-// recommend says how well an eligible cohort fits and why, in l.
-func recommend(ch Cohort, c Course, st standing, codes map[string]string, l msg.Lang) Recommendation {
-	r := Recommendation{Cohort: ch, Reasons: []string{}}
-	have := st.levels[c.Track]
-	switch {
-	case have > 0 && c.Level == have+1:
-		r.Fit = FitNextLevel
-		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonNextLevel, "track", c.Track, "level", have))
-	case have > 0 && c.Level == have:
-		r.Fit = FitSameLevel
-		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonSameLevel, "track", c.Track, "level", have))
-	case have == 0:
-		r.Fit = FitNewTrack
-		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonNewTrack, "track", c.Track))
-	default:
-		r.Fit = FitOther
-		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonRefresher, "level", have, "track", c.Track))
-	}
-	var done []string
-	for _, pid := range c.Prerequisites {
-		done = append(done, codes[pid])
-	}
-	sort.Strings(done)
-	for _, code := range done {
-		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonPrerequisite, "course", code))
-	}
-	if ch.SeatsLeft > 0 {
-		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonSeatsLeft, "left", ch.SeatsLeft, "capacity", ch.Capacity, "at", ch.EnrolClosesAt))
-	} else {
-		r.Reasons = append(r.Reasons, msg.Text(l, msg.ReasonWaitlist, "waiting", ch.WaitlistLength))
-	}
-	return r
+// gate is what eligibility needs of a course: its track, level and
+// prerequisites with their codes, in one query.
+type gate struct {
+	ID            string
+	Code          string
+	Track         string
+	Level         int
+	Prerequisites map[string]string // id -> code
 }
