@@ -192,7 +192,7 @@ func fixtures(ctx context.Context, d *bun.DB, n int) ([]string, error) {
 		name := fmt.Sprintf("훈련생 %d", i)
 		users = append(users, account.User{
 			ID: ids.New(), Email: emails[i], PasswordHash: hash, Name: name, SearchName: account.SearchName(name),
-			Role: auth.Trainee, Active: true, CreatedAt: now, UpdatedAt: now,
+			Role: auth.Trainee, Active: true, Locale: "en", CreatedAt: now, UpdatedAt: now,
 		})
 	}
 	for i := 0; i < len(users); i += 500 {

@@ -22,7 +22,7 @@ func TestHasherWritesArgon2idPHCAndReadsBcrypt(t *testing.T) {
 		t.Fatal(err)
 	}
 	parts := strings.Split(hash, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != "v=19" || parts[3] != "m=9216,t=4,p=1" {
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != "v=19" || parts[3] != "m=7168,t=5,p=1" {
 		t.Fatalf("hash %q is not argon2id with the default parameters", hash)
 	}
 	if again, _ := h.Hash(ctx, "battery-2026!"); again == hash {
@@ -43,7 +43,7 @@ func TestHasherWritesArgon2idPHCAndReadsBcrypt(t *testing.T) {
 	if !h.NeedsRehash(string(old)) {
 		t.Fatal("a bcrypt hash does not need rehashing")
 	}
-	weaker := strings.Replace(hash, "t=4", "t=1", 1)
+	weaker := strings.Replace(hash, "t=5", "t=1", 1)
 	if !h.NeedsRehash(weaker) {
 		t.Fatal("a hash with other parameters does not need rehashing")
 	}
