@@ -14,19 +14,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -41,6 +36,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/app"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/bench"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
@@ -69,7 +65,7 @@ func main() {
 
 func run(bin, dialect, pgURL string, n, conc int, every time.Duration) error {
 	ctx := context.Background()
-	dsn, cleanup, err := freshDatabase(ctx, dialect, pgURL)
+	dsn, cleanup, err := bench.FreshDatabase(ctx, "bench-login", dialect, pgURL)
 	if err != nil {
 		return err
 	}
@@ -125,7 +121,7 @@ func run(bin, dialect, pgURL string, n, conc int, every time.Duration) error {
 		dialect, n, conc, hp.Memory, hp.Time, hp.Threads, seeded.Round(time.Millisecond))
 	ok := codes[http.StatusOK]
 	fmt.Printf("  logins: %.1f/s over %v; p50 %v p99 %v max %v; statuses %v\n",
-		float64(ok)/wall.Seconds(), wall.Round(time.Millisecond), pct(lat, 50), pct(lat, 99), pct(lat, 100), codes)
+		float64(ok)/wall.Seconds(), wall.Round(time.Millisecond), bench.Percentile(lat, 50), bench.Percentile(lat, 99), bench.Percentile(lat, 100), codes)
 	if cpu > 0 {
 		// CPU time is what the server spent whatever else ran on the
 		// machine: the figure to trust on a shared box.
@@ -134,9 +130,9 @@ func run(bin, dialect, pgURL string, n, conc int, every time.Duration) error {
 			cpu.Round(time.Millisecond), per.Round(10*time.Microsecond), float64(runtime.NumCPU())/per.Seconds(), runtime.NumCPU())
 	}
 	fmt.Printf("  reader GET /v1/cohorts?open=true alone:       %d reads, p50 %v p99 %v max %v, statuses %v\n",
-		len(idle.lat), pct(idle.lat, 50), pct(idle.lat, 99), pct(idle.lat, 100), idle.codes)
+		len(idle.lat), bench.Percentile(idle.lat, 50), bench.Percentile(idle.lat, 99), bench.Percentile(idle.lat, 100), idle.codes)
 	fmt.Printf("  reader GET /v1/cohorts?open=true during storm: %d reads, p50 %v p99 %v max %v, statuses %v\n",
-		len(busy.lat), pct(busy.lat, 50), pct(busy.lat, 99), pct(busy.lat, 100), busy.codes)
+		len(busy.lat), bench.Percentile(busy.lat, 50), bench.Percentile(busy.lat, 99), bench.Percentile(busy.lat, 100), busy.codes)
 	if ok != n {
 		return fmt.Errorf("%d of %d logins failed", n-ok, n)
 	}
@@ -302,7 +298,7 @@ func get(client *http.Client, u string) (int, error) {
 // serve starts a `skillgrid serve` process on dsn and waits until it is
 // ready; stop ends it.
 func serve(bin, dsn string) (stop func(), base string, pid int, err error) {
-	addr, err := freeAddr()
+	addr, err := bench.FreeAddr()
 	if err != nil {
 		return nil, "", 0, err
 	}
@@ -318,74 +314,9 @@ func serve(bin, dsn string) (stop func(), base string, pid int, err error) {
 		_ = srv.Wait()
 	}
 	base = "http://" + addr
-	if err := waitReady(base + "/readyz"); err != nil {
+	if err := bench.WaitReady(base + "/readyz"); err != nil {
 		stop()
 		return nil, "", 0, err
 	}
 	return stop, base, srv.Process.Pid, nil
-}
-
-func freshDatabase(ctx context.Context, dialect, pgURL string) (string, func(), error) {
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
-	switch dialect {
-	case "sqlite":
-		dir, err := os.MkdirTemp("", "bench-login")
-		if err != nil {
-			return "", nil, err
-		}
-		return "sqlite://" + filepath.Join(dir, "bench.db"), func() { _ = os.RemoveAll(dir) }, nil
-	case "postgres":
-		admin, err := db.Open(ctx, pgURL)
-		if err != nil {
-			return "", nil, err
-		}
-		name := "skillgrid_bench_" + hex.EncodeToString(suffix)
-		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-			_ = admin.Close()
-			return "", nil, err
-		}
-		u, err := url.Parse(pgURL)
-		if err != nil {
-			_ = admin.Close()
-			return "", nil, err
-		}
-		u.Path = "/" + name
-		return u.String(), func() {
-			_, _ = admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)")
-			_ = admin.Close()
-		}, nil
-	}
-	return "", nil, fmt.Errorf("-db must be sqlite or postgres, not %q", dialect)
-}
-
-func pct(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := (len(sorted)*p+99)/100 - 1
-	return sorted[max(i, 0)].Round(time.Microsecond)
-}
-
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
-func waitReady(u string) error {
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if res, err := http.Get(u); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return errors.New("the server never became ready")
 }

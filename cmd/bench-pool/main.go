@@ -20,12 +20,10 @@ import (
 	"io"
 	"log/slog"
 	mrand "math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +36,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/app"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/bench"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
@@ -79,7 +78,7 @@ func run(o options) error {
 	ctx := context.Background()
 	dsn := o.reuse
 	if dsn == "" {
-		fresh, cleanup, err := freshDatabase(ctx, o.dialect, o.pgURL)
+		fresh, cleanup, err := bench.FreshDatabase(ctx, "bench-pool", o.dialect, o.pgURL)
 		if err != nil {
 			return err
 		}
@@ -113,7 +112,7 @@ func run(o options) error {
 			o.dialect, o.trainees, o.completions, o.optIn*100, time.Since(t0).Round(time.Second))
 	}
 
-	addr, err := freeAddr()
+	addr, err := bench.FreeAddr()
 	if err != nil {
 		return err
 	}
@@ -129,7 +128,7 @@ func run(o options) error {
 		_ = srv.Wait()
 	}()
 	base := "http://" + addr
-	if err := waitReady(base + "/readyz"); err != nil {
+	if err := bench.WaitReady(base + "/readyz"); err != nil {
 		return err
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.conc, MaxConnsPerHost: o.conc}, Timeout: 120 * time.Second}
@@ -162,7 +161,7 @@ func run(o options) error {
 		if u, err := url.QueryUnescape(label); err == nil {
 			label = u
 		}
-		fmt.Printf("  %-44s %8v %8v %8v %8v %6d\n", trunc(label, 44), pct(lat, 50), pct(lat, 95), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond), items)
+		fmt.Printf("  %-44s %8v %8v %8v %8v %6d\n", trunc(label, 44), bench.Percentile(lat, 50), bench.Percentile(lat, 95), bench.Percentile(lat, 99), lat[len(lat)-1].Round(time.Microsecond), items)
 	}
 	// A deep page: the walk starts from a cursor far down the pool.
 	cursor, err := cursorAfter(client, base, token, 50)
@@ -171,7 +170,7 @@ func run(o options) error {
 	}
 	lat, _, errs := measure(client, base+"/v1/graduates?track=bms&min_level=1&cursor="+url.QueryEscape(cursor), token, o.requests, o.conc)
 	failed += errs
-	fmt.Printf("  %-44s %8v %8v %8v %8v\n", "track=bms&min_level=1, page 51", pct(lat, 50), pct(lat, 95), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond))
+	fmt.Printf("  %-44s %8v %8v %8v %8v\n", "track=bms&min_level=1, page 51", bench.Percentile(lat, 50), bench.Percentile(lat, 95), bench.Percentile(lat, 99), lat[len(lat)-1].Round(time.Microsecond))
 
 	fmt.Println("  Downloads (/v1/graduates.csv and .xlsx), server RSS sampled every 20 ms:")
 	for _, ext := range []string{".csv", ".xlsx"} {
@@ -608,72 +607,10 @@ func rss(pid int) (int, error) {
 	return 0, errors.New("no VmRSS in /proc status")
 }
 
-func pct(sorted []time.Duration, p int) time.Duration {
-	i := (len(sorted)*p+99)/100 - 1
-	return sorted[max(i, 0)].Round(time.Microsecond)
-}
-
 func trunc(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
 	return string(r[:n-1]) + "…"
-}
-
-func freshDatabase(ctx context.Context, dialect, pgURL string) (string, func(), error) {
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
-	switch dialect {
-	case "sqlite":
-		dir, err := os.MkdirTemp("", "bench-pool")
-		if err != nil {
-			return "", nil, err
-		}
-		return "sqlite://" + filepath.Join(dir, "bench.db"), func() { _ = os.RemoveAll(dir) }, nil
-	case "postgres":
-		admin, err := db.Open(ctx, pgURL)
-		if err != nil {
-			return "", nil, err
-		}
-		name := "skillgrid_bench_" + hex.EncodeToString(suffix)
-		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-			_ = admin.Close()
-			return "", nil, err
-		}
-		u, err := url.Parse(pgURL)
-		if err != nil {
-			_ = admin.Close()
-			return "", nil, err
-		}
-		u.Path = "/" + name
-		return u.String(), func() {
-			_, _ = admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)")
-			_ = admin.Close()
-		}, nil
-	}
-	return "", nil, fmt.Errorf("-db must be sqlite or postgres, not %q", dialect)
-}
-
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
-func waitReady(u string) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if res, err := http.Get(u); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return errors.New("the server never became ready")
 }

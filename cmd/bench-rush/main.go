@@ -12,20 +12,14 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"sync"
 	"syscall"
@@ -36,6 +30,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/app"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/bench"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
@@ -65,7 +60,7 @@ func main() {
 
 func run(bin, dialect, pgURL string, n, seats, conc, servers int) error {
 	ctx := context.Background()
-	dsn, cleanup, err := freshDatabase(ctx, dialect, pgURL)
+	dsn, cleanup, err := bench.FreshDatabase(ctx, "bench-rush", dialect, pgURL)
 	if err != nil {
 		return err
 	}
@@ -111,7 +106,7 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) error {
 	fmt.Printf("db=%s trainees=%d seats=%d concurrency=%d servers=%d\n", dialect, n, seats, conc, servers)
 	fmt.Printf("  %.0f requests/s over %v; latency p50 %v p95 %v p99 %v max %v; errors %d; statuses %v\n",
 		float64(n)/wall.Seconds(), wall.Round(time.Millisecond),
-		pct(lat, 50), pct(lat, 95), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond), errs, codes)
+		bench.Percentile(lat, 50), bench.Percentile(lat, 95), bench.Percentile(lat, 99), lat[len(lat)-1].Round(time.Microsecond), errs, codes)
 
 	if err := verify(ctx, d, cohortID, n, seats, answers); err != nil {
 		fmt.Println("  INVARIANT BROKEN:", err)
@@ -127,7 +122,7 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) error {
 // serve starts a `skillgrid serve` process on dsn and waits until it is
 // ready; stop ends it.
 func serve(bin, dsn string) (stop func(), base string, err error) {
-	addr, err := freeAddr()
+	addr, err := bench.FreeAddr()
 	if err != nil {
 		return nil, "", err
 	}
@@ -143,45 +138,11 @@ func serve(bin, dsn string) (stop func(), base string, err error) {
 		_ = srv.Wait()
 	}
 	base = "http://" + addr
-	if err := waitReady(base + "/readyz"); err != nil {
+	if err := bench.WaitReady(base + "/readyz"); err != nil {
 		stop()
 		return nil, "", err
 	}
 	return stop, base, nil
-}
-
-func freshDatabase(ctx context.Context, dialect, pgURL string) (string, func(), error) {
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
-	switch dialect {
-	case "sqlite":
-		dir, err := os.MkdirTemp("", "bench-rush")
-		if err != nil {
-			return "", nil, err
-		}
-		return "sqlite://" + filepath.Join(dir, "bench.db"), func() { _ = os.RemoveAll(dir) }, nil
-	case "postgres":
-		admin, err := db.Open(ctx, pgURL)
-		if err != nil {
-			return "", nil, err
-		}
-		name := "skillgrid_bench_" + hex.EncodeToString(suffix)
-		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-			_ = admin.Close()
-			return "", nil, err
-		}
-		u, err := url.Parse(pgURL)
-		if err != nil {
-			_ = admin.Close()
-			return "", nil, err
-		}
-		u.Path = "/" + name
-		return u.String(), func() {
-			_, _ = admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)")
-			_ = admin.Close()
-		}, nil
-	}
-	return "", nil, fmt.Errorf("-db must be sqlite or postgres, not %q", dialect)
 }
 
 // tokenTTL is the access-token lifetime of the bench's server and of the
@@ -374,32 +335,4 @@ func verify(ctx context.Context, d *bun.DB, cohortID string, n, seats int, creat
 		}
 	}
 	return nil
-}
-
-func pct(sorted []time.Duration, p int) time.Duration {
-	i := (len(sorted)*p+99)/100 - 1
-	return sorted[max(i, 0)].Round(time.Microsecond)
-}
-
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
-func waitReady(u string) error {
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if res, err := http.Get(u); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return errors.New("the server never became ready")
 }

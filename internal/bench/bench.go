@@ -1,0 +1,93 @@
+// Package bench holds what the benchmark commands (cmd/bench-rush,
+// cmd/bench-pool, cmd/bench-login) share: a fresh database to measure on,
+// a free loopback address for a real `serve` process, waiting until it is
+// ready, and percentiles. Benchmarks measure; they never assert timings.
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+)
+
+// FreshDatabase makes an empty database of dialect ("sqlite": a file in a
+// temporary folder named after tool; "postgres": a new database on the
+// server of pgURL) and returns its URL and the function that drops it.
+func FreshDatabase(ctx context.Context, tool, dialect, pgURL string) (string, func(), error) {
+	suffix := make([]byte, 4)
+	_, _ = rand.Read(suffix)
+	switch dialect {
+	case "sqlite":
+		dir, err := os.MkdirTemp("", tool)
+		if err != nil {
+			return "", nil, err
+		}
+		return "sqlite://" + filepath.Join(dir, "bench.db"), func() { _ = os.RemoveAll(dir) }, nil
+	case "postgres":
+		admin, err := db.Open(ctx, pgURL)
+		if err != nil {
+			return "", nil, err
+		}
+		name := "skillgrid_bench_" + hex.EncodeToString(suffix)
+		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+			_ = admin.Close()
+			return "", nil, err
+		}
+		u, err := url.Parse(pgURL)
+		if err != nil {
+			_ = admin.Close()
+			return "", nil, err
+		}
+		u.Path = "/" + name
+		return u.String(), func() {
+			_, _ = admin.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)")
+			_ = admin.Close()
+		}, nil
+	}
+	return "", nil, fmt.Errorf("-db must be sqlite or postgres, not %q", dialect)
+}
+
+// FreeAddr is a loopback address no one listens on right now.
+func FreeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// WaitReady polls u until it answers 200, for at most 30 seconds.
+func WaitReady(u string) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(u); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return errors.New("the server never became ready")
+}
+
+// Percentile is the p-th percentile (nearest rank) of sorted durations, 0
+// for none.
+func Percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := (len(sorted)*p+99)/100 - 1
+	return sorted[max(i, 0)].Round(time.Microsecond)
+}
