@@ -162,7 +162,7 @@ func (s Store) CredentialsByEmail(ctx context.Context, email string) (auth.Crede
 	if err != nil {
 		return auth.Credentials{}, err
 	}
-	return auth.Credentials{UserID: u.ID, Role: u.Role, PasswordHash: u.PasswordHash, Active: u.Active}, nil
+	return auth.Credentials{UserID: u.ID, Email: u.Email, Role: u.Role, PasswordHash: u.PasswordHash, Active: u.Active}, nil
 }
 
 // CredentialsByID implements auth.Users.
@@ -171,7 +171,7 @@ func (s Store) CredentialsByID(ctx context.Context, id string) (auth.Credentials
 	if err != nil {
 		return auth.Credentials{}, err
 	}
-	return auth.Credentials{UserID: u.ID, Role: u.Role, PasswordHash: u.PasswordHash, Active: u.Active}, nil
+	return auth.Credentials{UserID: u.ID, Email: u.Email, Role: u.Role, PasswordHash: u.PasswordHash, Active: u.Active}, nil
 }
 
 // SetPasswordHash implements auth.Users.

@@ -50,6 +50,7 @@ func (a Actor) Oversees(instructorID string) bool {
 // Credentials is what login needs to know about a user.
 type Credentials struct {
 	UserID       string
+	Email        string
 	Role         Role
 	PasswordHash string
 	Active       bool

@@ -13,28 +13,43 @@ import (
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 )
 
-// ChangePassword is a signed-in user replacing their own password. The
-// current password must be right (422 current_password_wrong otherwise);
-// next has passed PasswordProblem at the edge. Every other session of the
-// user ends at once; the session that asked stays signed in.
-func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next string) error {
+// ChangePassword is a signed-in user, from client address addr, replacing
+// their own password. The current password must be right (422
+// current_password_wrong otherwise), and a wrong one counts against the
+// failed-login limits like a wrong login (429 past them), so that a stolen
+// access token cannot be used to guess the password at hashing speed; next
+// has passed PasswordProblem at the edge. Every other session of the user
+// ends at once; the session that asked stays signed in.
+func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next, addr string) error {
 	cred, err := s.Users.CredentialsByID(ctx, a.ID)
 	if err != nil {
 		return err
 	}
+	now := s.Now().UTC()
+	counts := s.Limits.counts(cred.Email, addr)
+	if err := s.reserveAttempt(ctx, counts, now); err != nil {
+		return err
+	}
 	ok, err := s.Hasher.Check(ctx, cred.PasswordHash, current)
+	var hash string
+	if err == nil && ok {
+		hash, err = s.Hasher.Hash(ctx, next)
+	}
 	if err != nil {
+		// The attempt was not judged: its hits go back, even if the
+		// client has gone.
+		if gerr := s.giveBack(context.WithoutCancel(ctx), counts, now); gerr != nil {
+			return gerr
+		}
 		return err
 	}
 	if !ok {
 		return apperr.Rule("current_password_wrong", msg.CurrentPasswordWrong)
 	}
-	hash, err := s.Hasher.Hash(ctx, next)
-	if err != nil {
-		return err
-	}
-	now := s.Now().UTC()
 	return db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.forgiveAttempt(ctx, tx, counts, now); err != nil {
+			return err
+		}
 		return s.replacePassword(ctx, tx, a.ID, hash, a.SessionID, now, audit.Change{
 			ActorID: a.ID, Action: "user.password_changed", Entity: "user", EntityID: a.ID,
 			After: map[string]any{"sessions_ended": "all but the caller's"},

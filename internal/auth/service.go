@@ -71,15 +71,7 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Toke
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.Now().UTC()
 	counts := s.Limits.counts(email, addr)
-	err := db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
-		for _, c := range counts {
-			if err := c.limit.On(tx).Reserve(ctx, c.key, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.reserveAttempt(ctx, counts, now); err != nil {
 		return TokenPair{}, err
 	}
 	cred, ok, err := s.checkPassword(ctx, email, password)
@@ -98,13 +90,8 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Toke
 	}
 	var pair TokenPair
 	err = db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.Limits.AccountAddress.On(tx).Reset(ctx, counts[0].key); err != nil {
+		if err := s.forgiveAttempt(ctx, tx, counts, now); err != nil {
 			return err
-		}
-		for _, c := range counts[1:] {
-			if err := c.limit.On(tx).Release(ctx, c.key, now); err != nil {
-				return err
-			}
 		}
 		var err error
 		pair, err = s.issue(ctx, tx, cred.UserID, cred.Role, ids.New(), now)
@@ -130,6 +117,36 @@ func (l LoginLimits) counts(email, addr string) []limitCount {
 		{l.Account, email},
 		{l.Address, addr},
 	}
+}
+
+// reserveAttempt counts an attempt at a password against every failed-login
+// limit, in one transaction, before the password is checked: once a limit
+// is full, the attempt is refused (apperr.RateLimited) without a check.
+func (s *Service) reserveAttempt(ctx context.Context, counts []limitCount, now time.Time) error {
+	return db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
+		for _, c := range counts {
+			if err := c.limit.On(tx).Reserve(ctx, c.key, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// forgiveAttempt is what a right password does to the counts, in the
+// caller's transaction: the account's count at this address is forgotten
+// (the owner typed it right there) and its hits on the other limits are
+// given back.
+func (s *Service) forgiveAttempt(ctx context.Context, tx bun.IDB, counts []limitCount, now time.Time) error {
+	if err := counts[0].limit.On(tx).Reset(ctx, counts[0].key); err != nil {
+		return err
+	}
+	for _, c := range counts[1:] {
+		if err := c.limit.On(tx).Release(ctx, c.key, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // giveBack returns the hits an attempt reserved.

@@ -117,7 +117,7 @@ func (h *Handlers) changePassword(c *fiber.Ctx) error {
 	if err := h.bind(c, &in); err != nil {
 		return err
 	}
-	if err := h.Auth.ChangePassword(c.UserContext(), actor(c), in.CurrentPassword, in.NewPassword); err != nil {
+	if err := h.Auth.ChangePassword(c.UserContext(), actor(c), in.CurrentPassword, in.NewPassword, h.clientAddress(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

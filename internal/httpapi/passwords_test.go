@@ -281,3 +281,40 @@ func TestSessionsEndAtOnceAcrossProcesses(t *testing.T) {
 		}
 	})
 }
+
+// A stolen access token is no way round the failed-login limits: wrong
+// current passwords count like wrong logins, on the same counters, and a
+// right one forgets them like a right login does.
+func TestWrongCurrentPasswordsCountAsFailedLogins(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		u := e.NewUser(auth.Trainee)
+		limit := e.App.Auth.Limits.AccountAddress.Max
+		change := func(current string) *testutil.Response {
+			return e.Post("/v1/me/password", u.Token, map[string]any{"current_password": current, "new_password": "a-brand-new-password"})
+		}
+		// A right change first: it leaves nothing counted.
+		change(testutil.Password).Want(t, http.StatusNoContent)
+		for i := 0; i < limit-1; i++ {
+			change("not-my-password").WantProblem(t, http.StatusUnprocessableEntity, "current_password_wrong")
+		}
+		// One wrong login on the same counters fills the limit.
+		e.Post("/v1/auth/login", "", map[string]any{"email": u.Email, "password": "not-my-password"}).
+			WantProblem(t, http.StatusUnauthorized, "unauthorized")
+		res := change("a-brand-new-password")
+		res.WantProblem(t, http.StatusTooManyRequests, "rate_limited")
+		if res.Header.Get("Retry-After") == "" {
+			t.Fatal("429 without Retry-After")
+		}
+		e.Post("/v1/auth/login", "", map[string]any{"email": u.Email, "password": "a-brand-new-password"}).
+			WantProblem(t, http.StatusTooManyRequests, "rate_limited")
+		// Once the window has passed, the right current password works and
+		// leaves the account's count at this address at zero.
+		e.Clock.Advance(16 * time.Minute)
+		change("a-brand-new-password").Want(t, http.StatusNoContent)
+		for i := 0; i < limit-1; i++ {
+			change("not-my-password").WantProblem(t, http.StatusUnprocessableEntity, "current_password_wrong")
+		}
+		login(t, e, u.Email, "a-brand-new-password")
+	})
+}
