@@ -35,7 +35,7 @@ func TestNewRequiresEveryDependency(t *testing.T) {
 		t.Fatal(err)
 	}
 	limiter := ratelimit.Limiter{DB: d, Name: "register", Max: 1, Window: time.Hour}
-	users := account.Store{DB: d}
+	users := account.Store{}
 	if _, err := account.New(d, users, hasher, sessions{}, nil, limiter, time.Now); err == nil {
 		t.Error("New without levels made a service")
 	}

@@ -24,9 +24,7 @@ type userSkill struct {
 // Store is the SQL of users and companies. Its methods run on the handle
 // they are given, but for those that implement auth.Users, whose
 // interface passes none: they run on DB.
-type Store struct {
-	DB *bun.DB
-}
+type Store struct{}
 
 func (s Store) insertUser(ctx context.Context, idb bun.IDB, u *User) error {
 	if _, err := idb.NewInsert().Model(u).Exec(ctx); err != nil {
@@ -157,8 +155,8 @@ func (s Store) listCompanies(ctx context.Context, idb bun.IDB, status string, p 
 }
 
 // CredentialsByEmail implements auth.Users.
-func (s Store) CredentialsByEmail(ctx context.Context, email string) (auth.Credentials, error) {
-	u, err := s.userByEmail(ctx, s.DB, email)
+func (s Store) CredentialsByEmail(ctx context.Context, idb bun.IDB, email string) (auth.Credentials, error) {
+	u, err := s.userByEmail(ctx, idb, email)
 	if err != nil {
 		return auth.Credentials{}, err
 	}
@@ -166,8 +164,8 @@ func (s Store) CredentialsByEmail(ctx context.Context, email string) (auth.Crede
 }
 
 // CredentialsByID implements auth.Users.
-func (s Store) CredentialsByID(ctx context.Context, id string) (auth.Credentials, error) {
-	u, err := s.user(ctx, s.DB, id, false)
+func (s Store) CredentialsByID(ctx context.Context, idb bun.IDB, id string) (auth.Credentials, error) {
+	u, err := s.user(ctx, idb, id, false)
 	if err != nil {
 		return auth.Credentials{}, err
 	}
@@ -204,13 +202,13 @@ func (s Store) ReplacePasswordHash(ctx context.Context, idb bun.IDB, userID, old
 
 // ActorByID implements auth.Users. Every authenticated request runs it,
 // so it is a prepared statement on PostgreSQL (db.Query).
-func (s Store) ActorByID(ctx context.Context, id string) (auth.Actor, bool, error) {
+func (s Store) ActorByID(ctx context.Context, idb bun.IDB, id string) (auth.Actor, bool, error) {
 	var rows []struct {
 		ID     string    `bun:"id"`
 		Role   auth.Role `bun:"role"`
 		Active bool      `bun:"active"`
 	}
-	if err := db.Query(ctx, s.DB, &rows, "SELECT id, role, active FROM users WHERE id = ?0", id); err != nil {
+	if err := db.Query(ctx, idb, &rows, "SELECT id, role, active FROM users WHERE id = ?0", id); err != nil {
 		return auth.Actor{}, false, fmt.Errorf("read user %s: %w", id, err)
 	}
 	if len(rows) == 0 {

@@ -79,7 +79,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	if err != nil {
 		return nil, err
 	}
-	users := account.Store{DB: d}
+	users := account.Store{}
 	authSvc := &auth.Service{
 		DB: d, Users: users, Hasher: hasher,
 		Tokens:     auth.Tokens{Secret: cfg.JWTSecret, TTL: cfg.AccessTokenTTL, Now: now},

@@ -21,7 +21,7 @@ import (
 // has passed PasswordProblem at the edge. Every other session of the user
 // ends at once; the session that asked stays signed in.
 func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next, addr string) error {
-	cred, err := s.Users.CredentialsByID(ctx, a.ID)
+	cred, err := s.Users.CredentialsByID(ctx, s.DB, a.ID)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 	if m, bad := PasswordCheck(password); bad {
 		return apperr.Invalid(apperr.FieldError{Field: "password", Message: m})
 	}
-	cred, err := s.Users.CredentialsByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	cred, err := s.Users.CredentialsByEmail(ctx, s.DB, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
 		return err
 	}

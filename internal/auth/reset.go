@@ -50,7 +50,7 @@ func (s *Service) RequestReset(ctx context.Context, email, addr string) (string,
 	if err := s.ResetRequests.Hit(ctx, addr, now); err != nil {
 		return "", err
 	}
-	cred, err := s.Users.CredentialsByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	cred, err := s.Users.CredentialsByEmail(ctx, s.DB, strings.ToLower(strings.TrimSpace(email)))
 	if apperr.IsKind(err, apperr.KindNotFound) {
 		return "", nil
 	}
@@ -100,7 +100,7 @@ func (s *Service) ConfirmReset(ctx context.Context, token, next, addr string) er
 	if !found || !resetUsable(r, now) {
 		return errResetTokenInvalid
 	}
-	_, active, err := s.Users.ActorByID(ctx, r.UserID)
+	_, active, err := s.Users.ActorByID(ctx, s.DB, r.UserID)
 	if err != nil {
 		return err
 	}

@@ -19,18 +19,18 @@ import (
 
 // Users is what auth needs to know about accounts.
 type Users interface {
-	// CredentialsByEmail finds a user by (lower-cased) email; an unknown
-	// email is apperr.NotFound.
-	CredentialsByEmail(ctx context.Context, email string) (Credentials, error)
+	// CredentialsByEmail finds a user by (lower-cased) email, through idb;
+	// an unknown email is apperr.NotFound.
+	CredentialsByEmail(ctx context.Context, idb bun.IDB, email string) (Credentials, error)
 	// ReplacePasswordHash stores newHash as the user's password hash,
 	// through idb, if the stored one is still oldHash (a password changed
 	// meanwhile wins); it reports whether it did.
 	ReplacePasswordHash(ctx context.Context, idb bun.IDB, userID, oldHash, newHash string, now time.Time) (bool, error)
-	// ActorByID returns the user's role and whether the account is active;
-	// an unknown id is apperr.NotFound.
-	ActorByID(ctx context.Context, id string) (Actor, bool, error)
+	// ActorByID returns the user's role and whether the account is active,
+	// through idb; an unknown id is apperr.NotFound.
+	ActorByID(ctx context.Context, idb bun.IDB, id string) (Actor, bool, error)
 	// CredentialsByID is CredentialsByEmail by user id.
-	CredentialsByID(ctx context.Context, id string) (Credentials, error)
+	CredentialsByID(ctx context.Context, idb bun.IDB, id string) (Credentials, error)
 	// SetPasswordHash stores a new password hash for the user, through idb
 	// so that it joins the caller's transaction.
 	SetPasswordHash(ctx context.Context, idb bun.IDB, id, hash string, now time.Time) error
@@ -165,7 +165,7 @@ func (s *Service) giveBack(ctx context.Context, counts []limitCount, now time.Ti
 // with email. An unknown email costs as much as a wrong password, so the
 // time of the answer does not tell whether an account exists.
 func (s *Service) checkPassword(ctx context.Context, email, password string) (Credentials, bool, error) {
-	cred, err := s.Users.CredentialsByEmail(ctx, email)
+	cred, err := s.Users.CredentialsByEmail(ctx, s.DB, email)
 	if apperr.IsKind(err, apperr.KindNotFound) {
 		return Credentials{}, false, s.Hasher.Waste(ctx, password)
 	}
@@ -232,7 +232,7 @@ func (s *Service) Refresh(ctx context.Context, token string) (TokenPair, error) 
 	if !now.Before(t.ExpiresAt) {
 		return TokenPair{}, apperr.Unauthorized(msg.RefreshExpired)
 	}
-	actor, active, err := s.Users.ActorByID(ctx, t.UserID)
+	actor, active, err := s.Users.ActorByID(ctx, s.DB, t.UserID)
 	if err != nil {
 		return TokenPair{}, err
 	}

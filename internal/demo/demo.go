@@ -131,7 +131,7 @@ func seedPool(ctx context.Context, a *app.App, userIDs map[string]string) (int, 
 }
 
 func ensureAccount(ctx context.Context, a *app.App, acc Account) (string, bool, error) {
-	cred, err := a.Accounts.Store.CredentialsByEmail(ctx, acc.Email)
+	cred, err := a.Accounts.Store.CredentialsByEmail(ctx, a.DB, acc.Email)
 	if err == nil {
 		return cred.UserID, false, nil
 	}
