@@ -21,14 +21,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/exec"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -86,11 +84,12 @@ func run(bin, dialect, pgURL string, n, conc int, every time.Duration) error {
 	}
 	seeded := time.Since(t0)
 
-	stop, base, pid, err := serve(bin, dsn)
+	srv, err := bench.Serve(bin, dsn, "SKILLGRID_JWT_SECRET="+secret)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer srv.Stop()
+	base, pid := srv.Base, srv.PID
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}, Timeout: 60 * time.Second}
 	readURL := base + "/v1/cohorts?open=true"
 
@@ -293,30 +292,4 @@ func get(client *http.Client, u string) (int, error) {
 	_, _ = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	return res.StatusCode, nil
-}
-
-// serve starts a `skillgrid serve` process on dsn and waits until it is
-// ready; stop ends it.
-func serve(bin, dsn string) (stop func(), base string, pid int, err error) {
-	addr, err := bench.FreeAddr()
-	if err != nil {
-		return nil, "", 0, err
-	}
-	srv := exec.Command(bin, "serve")
-	srv.Env = append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_JWT_SECRET="+secret,
-		"SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
-	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
-	if err := srv.Start(); err != nil {
-		return nil, "", 0, fmt.Errorf("start %s: %w", bin, err)
-	}
-	stop = func() {
-		_ = srv.Process.Signal(syscall.SIGTERM)
-		_ = srv.Wait()
-	}
-	base = "http://" + addr
-	if err := bench.WaitReady(base + "/readyz"); err != nil {
-		stop()
-		return nil, "", 0, err
-	}
-	return stop, base, srv.Process.Pid, nil
 }

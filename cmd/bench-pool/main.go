@@ -23,12 +23,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -112,25 +110,12 @@ func run(o options) error {
 			o.dialect, o.trainees, o.completions, o.optIn*100, time.Since(t0).Round(time.Second))
 	}
 
-	addr, err := bench.FreeAddr()
+	srv, err := bench.Serve(o.bin, dsn, "SKILLGRID_JWT_SECRET="+secret, "SKILLGRID_ACCESS_TOKEN_TTL="+tokenTTL.String())
 	if err != nil {
 		return err
 	}
-	srv := exec.Command(o.bin, "serve")
-	srv.Env = append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_JWT_SECRET="+secret,
-		"SKILLGRID_ACCESS_TOKEN_TTL="+tokenTTL.String(), "SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
-	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
-	if err := srv.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", o.bin, err)
-	}
-	defer func() {
-		_ = srv.Process.Signal(syscall.SIGTERM)
-		_ = srv.Wait()
-	}()
-	base := "http://" + addr
-	if err := bench.WaitReady(base + "/readyz"); err != nil {
-		return err
-	}
+	defer srv.Stop()
+	base := srv.Base
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.conc, MaxConnsPerHost: o.conc}, Timeout: 120 * time.Second}
 
 	fmt.Printf("  first pages (limit 20), %d requests each, %d in flight:\n", o.requests, o.conc)
@@ -175,7 +160,7 @@ func run(o options) error {
 	fmt.Println("  Downloads (/v1/graduates.csv and .xlsx), server RSS sampled every 20 ms:")
 	for _, ext := range []string{".csv", ".xlsx"} {
 		for _, q := range []string{"track=cell-design&min_level=3", "track=bms", ""} {
-			if err := export(client, base, token, ext, q, srv.Process.Pid); err != nil {
+			if err := export(client, base, token, ext, q, srv.PID); err != nil {
 				return err
 			}
 		}

@@ -19,10 +19,8 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/exec"
 	"sort"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -81,12 +79,12 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) error {
 
 	bases := make([]string, servers)
 	for i := range bases {
-		stop, base, err := serve(bin, dsn)
+		srv, err := bench.Serve(bin, dsn, "SKILLGRID_JWT_SECRET="+secret, "SKILLGRID_ACCESS_TOKEN_TTL="+tokenTTL.String())
 		if err != nil {
 			return err
 		}
-		defer stop()
-		bases[i] = base
+		defer srv.Stop()
+		bases[i] = srv.Base
 	}
 
 	// Warm up: open the servers' database connections and exercise the
@@ -117,32 +115,6 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) error {
 		return fmt.Errorf("%d requests failed", errs)
 	}
 	return nil
-}
-
-// serve starts a `skillgrid serve` process on dsn and waits until it is
-// ready; stop ends it.
-func serve(bin, dsn string) (stop func(), base string, err error) {
-	addr, err := bench.FreeAddr()
-	if err != nil {
-		return nil, "", err
-	}
-	srv := exec.Command(bin, "serve")
-	srv.Env = append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_JWT_SECRET="+secret,
-		"SKILLGRID_ACCESS_TOKEN_TTL="+tokenTTL.String(), "SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn")
-	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
-	if err := srv.Start(); err != nil {
-		return nil, "", fmt.Errorf("start %s: %w", bin, err)
-	}
-	stop = func() {
-		_ = srv.Process.Signal(syscall.SIGTERM)
-		_ = srv.Wait()
-	}
-	base = "http://" + addr
-	if err := bench.WaitReady(base + "/readyz"); err != nil {
-		stop()
-		return nil, "", err
-	}
-	return stop, base, nil
 }
 
 // tokenTTL is the access-token lifetime of the bench's server and of the

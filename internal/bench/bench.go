@@ -10,11 +10,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/skillgrid/skillgrid/internal/platform/db"
@@ -90,4 +93,41 @@ func Percentile(sorted []time.Duration, p int) time.Duration {
 	}
 	i := (len(sorted)*p+99)/100 - 1
 	return sorted[max(i, 0)].Round(time.Microsecond)
+}
+
+// Server is a real `skillgrid serve` process a benchmark drives.
+type Server struct {
+	// Base is its URL, http://host:port.
+	Base string
+	// PID is its process id, for reading its CPU time and memory.
+	PID int
+	cmd *exec.Cmd
+}
+
+// Serve starts bin's `serve` on dsn at a free loopback address, with the
+// extra environment (NAME=value) on top of this process's, and waits until
+// it is ready. Stop ends it.
+func Serve(bin, dsn string, env ...string) (*Server, error) {
+	addr, err := FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn"), env...)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	s := &Server{Base: "http://" + addr, PID: cmd.Process.Pid, cmd: cmd}
+	if err := WaitReady(s.Base + "/readyz"); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Stop asks the server to shut down (SIGTERM) and waits for it.
+func (s *Server) Stop() {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	_ = s.cmd.Wait()
 }
