@@ -103,11 +103,8 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	if err != nil {
 		return nil, err
 	}
-	res := &results.Service{
-		DB: d, Store: results.Store{}, Levels: cat, Now: now,
-		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
-	}
-	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Now: now}
+	res := results.New(d, cat, ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute}, now)
+	graduates := pool.New(d, cat, cat, now)
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err

@@ -31,9 +31,15 @@ type Service struct {
 	Levels Levels
 	Tracks Tracks
 	Now    func() time.Time
-	// ExportChunk is how many graduates an export reads per query; 0 means
-	// DefaultExportChunk. Tests set it small.
+	// ExportChunk is how many graduates an export reads per query;
+	// DefaultExportChunk unless a test sets it small.
 	ExportChunk int
+}
+
+// New returns the pool's service over d, reading levels and tracks from the
+// catalogue.
+func New(d *bun.DB, levels Levels, tracks Tracks, now func() time.Time) *Service {
+	return &Service{DB: d, Store: Store{}, Levels: levels, Tracks: tracks, Now: now, ExportChunk: DefaultExportChunk}
 }
 
 // approvedCompany is the caller's company if it is approved; a pending or

@@ -32,9 +32,15 @@ type Service struct {
 	Levels  Levels
 	Lookups ratelimit.Limiter // public certificate lookups per client address
 	Now     func() time.Time
-	// NewCode draws a certificate code; nil means 80 random bits (newCode).
-	// Tests replace it to make two codes collide.
+	// NewCode draws a certificate code: 80 random bits (newCode) unless a
+	// test replaces it to make two codes collide.
 	NewCode func() (string, error)
+}
+
+// New returns the results service over d: levels raise trainees' levels
+// when they complete, lookups bound public certificate checks per address.
+func New(d *bun.DB, levels Levels, lookups ratelimit.Limiter, now func() time.Time) *Service {
+	return &Service{DB: d, Store: Store{}, Levels: levels, Lookups: lookups, Now: now, NewCode: newCode}
 }
 
 // codeDraws bounds the draws of a certificate code: two collisions in a
@@ -345,12 +351,8 @@ func (s *Service) Transcript(ctx context.Context, actor auth.Actor) (Transcript,
 // issueCertificate writes cert with a fresh code, drawing again if the code
 // is already taken.
 func (s *Service) issueCertificate(ctx context.Context, tx bun.IDB, cert Certificate) (Certificate, error) {
-	draw := s.NewCode
-	if draw == nil {
-		draw = newCode
-	}
 	for i := 0; i < codeDraws; i++ {
-		code, err := draw()
+		code, err := s.NewCode()
 		if err != nil {
 			return cert, err
 		}
