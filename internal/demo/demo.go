@@ -460,7 +460,7 @@ func complete(ctx context.Context, a *app.App, admin auth.Actor, ch catalogue.Co
 	then := *a.Results
 	then.Now = func() time.Time { return end }
 	_, err = then.Record(ctx, admin, ch.ID, results.Batch{Rows: []results.Row{
-		{EnrolmentID: e.ID, AttendedHours: course.Hours, Score: 85},
+		{EnrolmentID: e.ID, AttendedHours: &course.Hours, Score: 85},
 	}})
 	return err == nil, err
 }
