@@ -274,7 +274,7 @@ func (Store) putStanding(ctx context.Context, idb bun.IDB, st *standing) error {
 
 // calendarSession is a session with what a calendar entry shows.
 type calendarSession struct {
-	Session
+	Session        `bun:",extend"`
 	CourseCode     string  `bun:"course_code,scanonly"`
 	CourseTitle    string  `bun:"course_title,scanonly"`
 	CohortLabel    string  `bun:"cohort_label,scanonly"`

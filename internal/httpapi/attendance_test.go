@@ -3,9 +3,11 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	ics "github.com/arran4/golang-ical"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/skillgrid/skillgrid/internal/catalogue"
@@ -292,5 +294,170 @@ func TestResultsWithoutSessionsStillNeedTheirHours(t *testing.T) {
 			t.Fatalf("fields (-want +got):\n%s", diff)
 		}
 		record(t, e, c.ID, c.Instructor.Token, row(vs[0].ID, 40, 90))
+	})
+}
+
+type checkInCodeView struct {
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
+	URL       string    `json:"url"`
+}
+
+func TestSelfCheckInWithRotatingCodes(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c, us, _, day := registerCohort(t, e, 4)
+		outsider := e.NewUser("trainee")
+		var ss sessionList
+		e.Post("/v1/cohorts/"+c.ID+"/sessions", e.AdminToken(), map[string]any{"starts_at": at(day, 10, 0), "ends_at": at(day, 13, 0)}).
+			Want(t, http.StatusCreated).JSON(t, &ss)
+		s := ss.Items[0]
+		codePath, checkIn := "/v1/sessions/"+s.ID+"/check-in-code", "/v1/sessions/"+s.ID+"/check-in"
+		try := func(u testutil.User, code string) *testutil.Response {
+			return e.Post(checkIn, u.Token, map[string]any{"code": code})
+		}
+		code := func() checkInCodeView {
+			t.Helper()
+			var v checkInCodeView
+			e.Get(codePath, c.Instructor.Token).Want(t, http.StatusOK).JSON(t, &v)
+			return v
+		}
+
+		e.Clock.Set(at(day, 9, 40)) // 20 minutes before: closed
+		e.Get(codePath, c.Instructor.Token).WantProblem(t, http.StatusUnprocessableEntity, "check_in_closed")
+		try(us[0], "000000").WantProblem(t, http.StatusUnprocessableEntity, "check_in_closed")
+
+		e.Clock.Set(at(day, 9, 50))
+		first := code()
+		if len(first.Code) != 6 || !first.ExpiresAt.Equal(at(day, 9, 50).Add(30*time.Second)) ||
+			!strings.HasSuffix(first.URL, "/v1/sessions/"+s.ID+"/check-in?code="+first.Code) {
+			t.Fatalf("code %+v", first)
+		}
+		var r recordView
+		try(us[0], first.Code).Want(t, http.StatusCreated).JSON(t, &r)
+		if r.Status != "present" || r.Source != "check_in" || r.CreditedHours != 3 {
+			t.Fatalf("check-in %+v", r)
+		}
+		try(us[0], first.Code).Want(t, http.StatusOK).JSON(t, &r) // again: nothing changes
+		if r.Status != "present" {
+			t.Fatalf("second check-in %+v", r)
+		}
+		wrong := []byte(first.Code)
+		wrong[0] = '0' + (wrong[0]-'0'+1)%10
+		try(us[1], string(wrong)).WantProblem(t, http.StatusUnprocessableEntity, "check_in_code_invalid")
+
+		e.Clock.Advance(30 * time.Second) // the code of the step before still works
+		try(us[1], first.Code).Want(t, http.StatusCreated)
+		e.Clock.Advance(30 * time.Second) // two steps back does not
+		try(us[2], first.Code).WantProblem(t, http.StatusUnprocessableEntity, "check_in_code_invalid")
+
+		e.Clock.Set(at(day, 10, 11)) // more than 10 minutes after the start: late, half the hours
+		try(us[2], code().Code).Want(t, http.StatusCreated).JSON(t, &r)
+		if r.Status != "late" || r.CreditedHours != 1.5 {
+			t.Fatalf("late check-in %+v", r)
+		}
+		try(outsider, code().Code).WantProblem(t, http.StatusForbidden, "not_in_cohort")
+		e.Get(codePath, us[0].Token).WantProblem(t, http.StatusForbidden, "role_not_allowed")
+
+		// Attempts are limited per trainee.
+		for i := 0; i < 10; i++ {
+			try(us[3], "999999x").WantProblem(t, http.StatusUnprocessableEntity, "check_in_code_invalid")
+		}
+		try(us[3], code().Code).WantProblem(t, http.StatusTooManyRequests, "rate_limited")
+
+		e.Clock.Set(at(day, 13, 1)) // after the end: closed
+		try(us[3], "123456").WantProblem(t, http.StatusUnprocessableEntity, "check_in_closed")
+		if n := countRows(t, e, "attendance_records", "session_id = ?", s.ID); n != 3 {
+			t.Fatalf("%d records, want 3", n)
+		}
+	})
+}
+
+func TestCalendarsShowSessionsAsACalendarAppWould(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c, us, _, day := registerCohort(t, e, 1)
+		admin := e.AdminToken()
+		var ss sessionList
+		e.Post("/v1/cohorts/"+c.ID+"/sessions", admin, weekly(day, day.AddDate(0, 0, 1), "19:00", "22:00")).
+			Want(t, http.StatusCreated).JSON(t, &ss)
+		kept, dropped := ss.Items[0], ss.Items[1]
+		e.Patch("/v1/sessions/"+kept.ID, admin, map[string]any{"starts_at": at(day, 18, 30), "topic": "셀 밸런싱"}).Want(t, http.StatusOK)
+		e.Post("/v1/sessions/"+dropped.ID+"/cancel", admin, nil).Want(t, http.StatusOK)
+
+		parse := func(res *testutil.Response) *ics.Calendar {
+			t.Helper()
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
+				t.Fatalf("content type %q", ct)
+			}
+			cal, err := ics.ParseCalendar(strings.NewReader(string(res.Body)))
+			if err != nil {
+				t.Fatalf("parse calendar: %v\n%s", err, res.Body)
+			}
+			return cal
+		}
+		cal := parse(e.Get("/v1/cohorts/"+c.ID+"/calendar.ics", "").Want(t, http.StatusOK))
+		if tzs := cal.Timezones(); len(tzs) != 1 || tzs[0].GetProperty(ics.ComponentPropertyTzid).Value != "Asia/Seoul" {
+			t.Fatalf("time zones %+v", tzs)
+		}
+		type shown struct{ UID, Start, End, Status, Sequence, Summary string }
+		var got []shown
+		for _, ev := range cal.Events() {
+			start, err := ev.GetStartAt()
+			if err != nil {
+				t.Fatal(err)
+			}
+			end, err := ev.GetEndAt()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tz := ev.GetProperty(ics.ComponentPropertyDtStart).ICalParameters["TZID"]; len(tz) != 1 || tz[0] != "Asia/Seoul" {
+				t.Fatalf("DTSTART TZID %v", tz)
+			}
+			got = append(got, shown{
+				UID: ev.Id(), Start: start.Format("2006-01-02 15:04 MST"), End: end.Format("15:04"),
+				Status:   ev.GetProperty(ics.ComponentPropertyStatus).Value,
+				Sequence: ev.GetProperty(ics.ComponentPropertySequence).Value,
+				Summary:  ev.GetProperty(ics.ComponentPropertySummary).Value,
+			})
+		}
+		d0, d1 := day.Format("2006-01-02"), day.AddDate(0, 0, 1).Format("2006-01-02")
+		want := []shown{
+			{UID: kept.ID + "@sessions.skillgrid.kr", Start: d0 + " 18:30 KST", End: "22:00", Status: "CONFIRMED", Sequence: "1"},
+			{UID: dropped.ID + "@sessions.skillgrid.kr", Start: d1 + " 19:00 KST", End: "22:00", Status: "CANCELLED", Sequence: "1"},
+		}
+		if len(got) == 2 {
+			if !strings.HasSuffix(got[0].Summary, ": 셀 밸런싱") {
+				t.Errorf("summary %q", got[0].Summary)
+			}
+			got[0].Summary, got[1].Summary = "", ""
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("events (-want +got):\n%s", diff)
+		}
+
+		// The trainee's secret feed; issuing again replaces it.
+		var feed struct {
+			URL string `json:"url"`
+		}
+		e.Post("/v1/me/calendar-feed", us[0].Token, nil).Want(t, http.StatusCreated).JSON(t, &feed)
+		old := feed.URL[strings.Index(feed.URL, "/v1/"):]
+		if n := len(parse(e.Get(old, "").Want(t, http.StatusOK)).Events()); n != 2 {
+			t.Fatalf("the feed shows %d sessions, want 2", n)
+		}
+		e.Post("/v1/me/calendar-feed", us[0].Token, nil).Want(t, http.StatusCreated).JSON(t, &feed)
+		e.Get(old, "").WantProblem(t, http.StatusNotFound, "not_found")
+		e.Get(feed.URL[strings.Index(feed.URL, "/v1/"):], "").Want(t, http.StatusOK)
+		if n := countRows(t, e, "calendar_feeds", "token_hash = ?", strings.TrimSuffix(old[len("/v1/calendar/"):], ".ics")); n != 0 {
+			t.Fatal("a token is stored in the clear")
+		}
+		// The instructor's feed has the cohort they teach; a stranger's none.
+		e.Post("/v1/me/calendar-feed", c.Instructor.Token, nil).Want(t, http.StatusCreated).JSON(t, &feed)
+		if n := len(parse(e.Get(feed.URL[strings.Index(feed.URL, "/v1/"):], "").Want(t, http.StatusOK)).Events()); n != 2 {
+			t.Fatalf("the instructor's feed shows %d sessions, want 2", n)
+		}
+		stranger := e.NewUser("trainee")
+		e.Post("/v1/me/calendar-feed", stranger.Token, nil).Want(t, http.StatusCreated).JSON(t, &feed)
+		if n := len(parse(e.Get(feed.URL[strings.Index(feed.URL, "/v1/"):], "").Want(t, http.StatusOK)).Events()); n != 0 {
+			t.Fatalf("a stranger's feed shows %d sessions", n)
+		}
 	})
 }
