@@ -1,9 +1,13 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -458,6 +462,95 @@ func TestCalendarsShowSessionsAsACalendarAppWould(t *testing.T) {
 		e.Post("/v1/me/calendar-feed", stranger.Token, nil).Want(t, http.StatusCreated).JSON(t, &feed)
 		if n := len(parse(e.Get(feed.URL[strings.Index(feed.URL, "/v1/"):], "").Want(t, http.StatusOK)).Events()); n != 0 {
 			t.Fatalf("a stranger's feed shows %d sessions", n)
+		}
+	})
+}
+
+// send makes one request to a served app from a goroutine.
+func send(method, url, token string, body any) (int, string, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return 0, "", err
+	}
+	req, err := http.NewRequest(method, url, bytes.NewReader(b))
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer res.Body.Close()
+	var p struct {
+		Code string `json:"code"`
+	}
+	if res.StatusCode >= 400 {
+		if err := json.NewDecoder(res.Body).Decode(&p); err != nil {
+			return res.StatusCode, "", err
+		}
+	}
+	return res.StatusCode, p.Code, nil
+}
+
+// all sends the requests at once and returns their statuses and codes.
+func all(t *testing.T, n int, do func(i int) (int, string, error)) []string {
+	t.Helper()
+	out := make([]string, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			s, code, err := do(i)
+			out[i], errs[i] = fmt.Sprintf("%d %s", s, code), err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestConcurrentSchedulingAndRegistersKeepTheRules(t *testing.T) {
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		base := e.Serve()
+		c, _, es, day := registerCohort(t, e, 1)
+		admin := e.AdminToken()
+		// Five admins book overlapping evenings at once: one wins.
+		got := all(t, 5, func(i int) (int, string, error) {
+			return send(http.MethodPost, base+"/v1/cohorts/"+c.ID+"/sessions", admin,
+				map[string]any{"starts_at": at(day, 18, 10*i), "ends_at": at(day, 21, 0)})
+		})
+		want := []string{"201 ", "422 session_overlap", "422 session_overlap", "422 session_overlap", "422 session_overlap"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("answers (-want +got):\n%s", diff)
+		}
+		if n := countRows(t, e, "cohort_sessions", "cohort_id = ?", c.ID); n != 1 {
+			t.Fatalf("%d sessions, want 1", n)
+		}
+		// Nine 4-hour mornings: 39 hours with the evening, 32 required.
+		var ss sessionList
+		e.Post("/v1/cohorts/"+c.ID+"/sessions", admin, weekly(day.AddDate(0, 0, 1), day.AddDate(0, 0, 9), "09:00", "13:00")).
+			Want(t, http.StatusCreated).JSON(t, &ss)
+		e.Clock.Advance(17 * 24 * time.Hour)
+		// Absences recorded at once in three sessions: any two make the
+		// minimum (32 of 40) unreachable; the warning is recorded once.
+		all(t, 3, func(i int) (int, string, error) {
+			return send(http.MethodPut, base+"/v1/sessions/"+ss.Items[i].ID+"/attendance", c.Instructor.Token,
+				map[string]any{"records": []map[string]any{{"enrolment_id": es[0].ID, "status": "absent"}}})
+		})
+		if n := countRows(t, e, "events", "type = 'attendance.at_risk' AND subject = ?", "/v1/enrolments/"+es[0].ID); n != 1 {
+			t.Fatalf("%d at-risk events, want 1", n)
 		}
 	})
 }
