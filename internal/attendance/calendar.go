@@ -85,8 +85,11 @@ func feedHash(token string) string {
 // that never changes, SEQUENCE counting its changes, STATUS:CANCELLED once
 // cancelled, and times in Asia/Seoul described by a VTIMEZONE.
 func (s *Service) calendar(name string, ss []calendarSession) string {
+	// No METHOD: this is a calendar to subscribe to, not a scheduling
+	// message, so each DTSTAMP is its event's last change (RFC 5545
+	// 3.8.7.2) and the file stays the same until a session changes.
 	cal := ics.NewCalendarFor("SkillGrid")
-	cal.SetMethod(ics.MethodPublish)
+	cal.SetProductId("-//SkillGrid//Sessions//EN")
 	cal.SetCalscale("GREGORIAN")
 	cal.SetName(name)
 	cal.SetXWRCalName(name)
