@@ -129,6 +129,10 @@ func TestSessionsAreScheduledInKoreaTimeWithinTheCohortWithoutOverlap(t *testing
 		if n := countRows(t, e, "cohort_sessions", "cohort_id = ?", c.ID); n != 6 {
 			t.Fatalf("%d sessions after refusals, want 6", n)
 		}
+		// The cohort's dates must keep covering its sessions.
+		e.Patch("/v1/cohorts/"+c.ID, admin, map[string]any{"ends_on": day.AddDate(0, 0, 3).Format(time.DateOnly)}).
+			WantProblem(t, http.StatusConflict, "sessions_outside_dates")
+		e.Patch("/v1/cohorts/"+c.ID, admin, map[string]any{"ends_on": day.AddDate(0, 0, 20).Format(time.DateOnly)}).Want(t, http.StatusOK)
 		// A morning session the same day fits.
 		e.Post(path, admin, map[string]any{"starts_at": at(day, 9, 0), "ends_at": at(day, 12, 0), "hours": 2.5}).Want(t, http.StatusCreated)
 

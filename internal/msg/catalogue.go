@@ -201,6 +201,7 @@ const (
 	CheckInNoSeat           ID = "attendance.check_in_no_seat"
 	CheckInCodeInvalid      ID = "attendance.check_in_code_invalid"
 	CheckInTooMany          ID = "attendance.check_in_too_many"
+	SessionsOutsideDates    ID = "attendance.sessions_outside_dates"
 )
 
 // catalogue holds every text in English and Korean. It is never written to.
@@ -400,4 +401,5 @@ var catalogue = map[ID]entry{
 	CheckInNoSeat:           {"only trainees with a seat in this cohort check in", "이 기수의 수강생만 출석 체크를 할 수 있습니다."},
 	CheckInCodeInvalid:      {"the code is wrong or has expired; enter the code shown now", "코드가 틀렸거나 만료되었습니다. 지금 보이는 코드를 입력하세요."},
 	CheckInTooMany:          {"too many check-in attempts; try again later", "출석 체크 시도가 너무 많습니다. 잠시 후 다시 시도하세요."},
+	SessionsOutsideDates:    {"the cohort has sessions from {first} to {last}; its dates must cover them (move or cancel those sessions first)", "이 기수에는 {first}부터 {last}까지 수업이 있어 기간이 이를 포함해야 합니다(먼저 해당 수업을 옮기거나 취소하세요)."},
 }
