@@ -18,6 +18,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/account"
+	"github.com/skillgrid/skillgrid/internal/attendance"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
@@ -58,6 +59,8 @@ type App struct {
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
 	Results    *results.Service
+	// Attendance keeps sessions, the register and calendars.
+	Attendance *attendance.Service
 	Pool       *pool.Service
 	HTTP       *fiber.App
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
@@ -103,17 +106,21 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	if err != nil {
 		return nil, err
 	}
-	res := results.New(d, cat, ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute}, now)
+	register, err := attendance.New(d, now)
+	if err != nil {
+		return nil, err
+	}
+	res := results.New(d, cat, register, ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute}, now)
 	graduates := pool.New(d, cat, cat, now)
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err
 	}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Metrics: metrics}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Attendance: register, Pool: graduates, Metrics: metrics}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
-		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res,
+		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res, Attendance: register,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})

@@ -25,6 +25,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/attendance"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
@@ -51,6 +52,7 @@ type Deps struct {
 	Pool       *pool.Service
 	Reports    *reports.Service
 	Results    *results.Service
+	Attendance *attendance.Service
 	Audit      audit.Trail
 	// ReadTimeout bounds reading a request, headers and body (default 15 s),
 	// so a client that trickles bytes cannot hold a connection forever.

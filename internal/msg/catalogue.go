@@ -181,6 +181,27 @@ const (
 	ReasonPrerequisite ID = "reason.prerequisite_done"
 	ReasonSeatsLeft    ID = "reason.seats_left"
 	ReasonWaitlist     ID = "reason.waitlist"
+
+	// Sessions, the register, check-in and calendars.
+	NotFoundSession         ID = "not_found.session"
+	NotFoundCalendar        ID = "not_found.calendar"
+	SessionCancelled        ID = "attendance.session_cancelled"
+	SessionNotStarted       ID = "attendance.session_not_started"
+	SessionEndsBeforeStart  ID = "attendance.ends_before_start"
+	SessionOutsideCohort    ID = "attendance.outside_cohort"
+	SessionHoursAboveLength ID = "attendance.hours_above_length"
+	SessionOverlap          ID = "attendance.overlap"
+	TooManySessions         ID = "attendance.too_many_sessions"
+	NoSessionsInPattern     ID = "attendance.no_sessions_in_pattern"
+	RecordRepeats           ID = "attendance.record_repeats"
+	RegisterClosed          ID = "attendance.register_closed"
+	RecordForStatus         ID = "attendance.record_for_status"
+	HoursFromRegister       ID = "attendance.hours_from_register"
+	CheckInClosed           ID = "attendance.check_in_closed"
+	CheckInNoSeat           ID = "attendance.check_in_no_seat"
+	CheckInCodeInvalid      ID = "attendance.check_in_code_invalid"
+	CheckInTooMany          ID = "attendance.check_in_too_many"
+	SessionsOutsideDates    ID = "attendance.sessions_outside_dates"
 )
 
 // catalogue holds every text in English and Korean. It is never written to.
@@ -361,4 +382,24 @@ var catalogue = map[ID]entry{
 	ReasonPrerequisite: {"prerequisite {course} completed", "선수 과정 {course} 수료 완료"},
 	ReasonSeatsLeft:    {"{left} of {capacity} seats left; enrolment closes {at}", "정원 {capacity}명 중 {left}자리 남음, 수강 신청 마감 {at}"},
 	ReasonWaitlist:     {"full: you would join the waitlist ({waiting} waiting)", "정원 마감: 신청하면 대기자 명단에 오릅니다(대기 {waiting}명)"},
+
+	NotFoundSession:         {"session not found", "수업을 찾을 수 없습니다."},
+	NotFoundCalendar:        {"calendar not found", "캘린더를 찾을 수 없습니다."},
+	SessionCancelled:        {"the session was cancelled", "취소된 수업입니다."},
+	SessionNotStarted:       {"the register of this session opens when it starts, {start}", "이 수업의 출석부는 수업이 시작하는 {start}부터 작성할 수 있습니다."},
+	SessionEndsBeforeStart:  {"must be after the start", "시작 시각보다 뒤여야 합니다."},
+	SessionOutsideCohort:    {"a session must lie within the cohort's dates, {from} to {to}; this one starts {start}", "수업은 기수 기간({from}~{to}) 안에 있어야 합니다. 이 수업은 {start}에 시작합니다."},
+	SessionHoursAboveLength: {"must not be more than the session's length", "수업 길이보다 길 수 없습니다."},
+	SessionOverlap:          {"overlaps the cohort's session from {start} to {end}", "이 기수의 다른 수업({start}~{end})과 시간이 겹칩니다."},
+	TooManySessions:         {"makes more than {max} sessions", "수업이 {max}개를 넘습니다."},
+	NoSessionsInPattern:     {"makes no session: no listed weekday falls between from and to", "만들어지는 수업이 없습니다. from과 to 사이에 지정한 요일이 없습니다."},
+	RecordRepeats:           {"repeats records[{index}]", "records[{index}]와 중복됩니다."},
+	RegisterClosed:          {"has its results recorded; its register is closed", "결과가 이미 기록되어 출석부를 고칠 수 없습니다."},
+	RecordForStatus:         {"is {status}; only enrolled trainees are on the register", "상태가 {status}입니다. 출석부에는 수강 중(enrolled)인 교육생만 오릅니다."},
+	HoursFromRegister:       {"must not be sent: this cohort keeps a register, which computes the hours", "보내지 않아야 합니다. 이 기수는 출석부로 출석 시간을 계산합니다."},
+	CheckInClosed:           {"check-in is open from {from} to {to}", "출석 체크는 {from}부터 {to}까지 할 수 있습니다."},
+	CheckInNoSeat:           {"only trainees with a seat in this cohort check in", "이 기수의 수강생만 출석 체크를 할 수 있습니다."},
+	CheckInCodeInvalid:      {"the code is wrong or has expired; enter the code shown now", "코드가 틀렸거나 만료되었습니다. 지금 보이는 코드를 입력하세요."},
+	CheckInTooMany:          {"too many check-in attempts; try again later", "출석 체크 시도가 너무 많습니다. 잠시 후 다시 시도하세요."},
+	SessionsOutsideDates:    {"the cohort has sessions from {first} to {last}; its dates must cover them (move or cancel those sessions first)", "이 기수에는 {first}부터 {last}까지 수업이 있어 기간이 이를 포함해야 합니다(먼저 해당 수업을 옮기거나 취소하세요)."},
 }
