@@ -22,6 +22,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/credentials"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
@@ -58,8 +59,10 @@ type App struct {
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
 	Results    *results.Service
-	Pool       *pool.Service
-	HTTP       *fiber.App
+	// Credentials makes certificates portable (Open Badges 3.0).
+	Credentials *credentials.Service
+	Pool        *pool.Service
+	HTTP        *fiber.App
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
 	// services', and the Go runtime and process collectors.
 	Metrics *prometheus.Registry
@@ -107,16 +110,25 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		DB: d, Store: results.Store{}, Levels: cat, Now: now,
 		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
+	issuerURL := cfg.IssuerURL
+	if issuerURL == "" {
+		issuerURL = config.DefaultIssuerURL
+	}
+	issuerName := cfg.IssuerName
+	if issuerName == "" {
+		issuerName = config.DefaultIssuerName
+	}
+	creds := credentials.New(d, cfg.SigningKeys, issuerURL, issuerName, cfg.IssuerEmail, now)
 	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Now: now}
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err
 	}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Metrics: metrics}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Credentials: creds, Pool: graduates, Metrics: metrics}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
-		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res,
+		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res, Credentials: creds,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})

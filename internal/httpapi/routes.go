@@ -17,6 +17,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	if !h.MetricsElsewhere {
 		app.Get("/metrics", h.metrics) // else on SKILLGRID_METRICS_ADDR only
 	}
+	app.Get("/.well-known/jwks.json", h.jwks)
 
 	signedIn := h.authenticate()
 	admin := only(auth.Admin)
@@ -72,6 +73,9 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me/transcript.xlsx", signedIn, trainee, h.exportTranscript(xlsxFile))
 	v1.Get("/certificates/:code", h.verifyCertificate)
 	v1.Post("/certificates/:code/revoke", signedIn, admin, h.revokeCertificate)
+	v1.Get("/certificates/:code/credential", h.credential)
+	v1.Get("/issuer", h.issuer)
+	v1.Get("/status-lists/:id", h.statusList)
 
 	v1.Get("/reports/programme", signedIn, admin, h.programmeReport)
 	v1.Get("/reports/programme.csv", signedIn, admin, h.exportProgrammeReport(csvFile))

@@ -116,6 +116,8 @@ const (
 	ContactRequestAnswered   ID = "pool.contact_request_answered"
 	AlreadyHired             ID = "pool.already_hired"
 	HireNeedsAcceptance      ID = "pool.hire_needs_acceptance"
+	NotFoundStatusList       ID = "not_found.status_list"
+	NoSigningKey             ID = "credentials.no_signing_key"
 
 	// Field messages: each follows the field's name in errors[].
 	FieldRequired            ID = "field.required"
@@ -298,6 +300,8 @@ var catalogue = map[ID]entry{
 	ContactRequestAnswered:   {"this contact request was already answered", "이미 답변한 연락 요청입니다."},
 	AlreadyHired:             {"a hire is already recorded for this contact request", "이 연락 요청에는 이미 채용이 기록되어 있습니다."},
 	HireNeedsAcceptance:      {"a hire can be recorded only after the graduate accepts the contact request (it is {status})", "채용은 수료생이 연락 요청을 수락한 뒤에만 기록할 수 있습니다(현재 상태: {status})."},
+	NotFoundStatusList:       {"status list not found", "상태 목록을 찾을 수 없습니다."},
+	NoSigningKey:             {"the issuer has no {alg} signing key", "발급기관에 {alg} 서명 키가 없습니다."},
 
 	FieldRequired:            {"is required", "필수 항목입니다."},
 	FieldEmail:               {"must be an email address", "이메일 주소여야 합니다."},
