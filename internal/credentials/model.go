@@ -3,7 +3,11 @@
 // keys and Profile, and W3C Bitstring Status Lists for revocation.
 package credentials
 
-import "time"
+import (
+	"time"
+
+	"github.com/skillgrid/skillgrid/internal/catalogue"
+)
 
 // Contexts of the documents: the W3C Verifiable Credentials Data Model 2.0
 // (which also defines the Bitstring Status List terms) and Open Badges 3.0.
@@ -12,36 +16,28 @@ const (
 	ContextOB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 )
 
-// NCSUnit is one NCS (National Competency Standards) competency unit a
-// course teaches.
-type NCSUnit struct {
-	Code  string `json:"code"`
-	Name  string `json:"name"`
-	Level int    `json:"level"`
-}
-
 // Facts are what a credential states about one certificate, read from the
 // database.
 type Facts struct {
-	CertificateID string     `bun:"certificate_id"`
-	Code          string     `bun:"code"`
-	IssuedAt      time.Time  `bun:"issued_at"`
-	Status        string     `bun:"status"`
-	RevokedAt     *time.Time `bun:"revoked_at"`
-	TraineeName   string     `bun:"trainee_name"`
-	Email         string     `bun:"email"`
-	CourseID      string     `bun:"course_id"`
-	CourseCode    string     `bun:"course_code"`
-	CourseTitle   string     `bun:"course_title"`
-	Description   string     `bun:"description"`
-	Track         string     `bun:"track"`
-	Level         int        `bun:"level"`
-	Hours         float64    `bun:"hours"`
-	PassScore     float64    `bun:"pass_score"`
-	MinAttendance float64    `bun:"min_attendance"`
-	Score         *float64   `bun:"score"`
-	AttendedHours *float64   `bun:"attended_hours"`
-	NCSUnits      []NCSUnit  `bun:"-"`
+	CertificateID string             `bun:"certificate_id"`
+	Code          string             `bun:"code"`
+	IssuedAt      time.Time          `bun:"issued_at"`
+	Status        string             `bun:"status"`
+	RevokedAt     *time.Time         `bun:"revoked_at"`
+	TraineeName   string             `bun:"trainee_name"`
+	Email         string             `bun:"email"`
+	CourseID      string             `bun:"course_id"`
+	CourseCode    string             `bun:"course_code"`
+	CourseTitle   string             `bun:"course_title"`
+	Description   string             `bun:"description"`
+	Track         string             `bun:"track"`
+	Level         int                `bun:"level"`
+	Hours         float64            `bun:"hours"`
+	PassScore     float64            `bun:"pass_score"`
+	MinAttendance float64            `bun:"min_attendance"`
+	Score         *float64           `bun:"score"`
+	AttendedHours *float64           `bun:"attended_hours"`
+	NCSUnits      catalogue.NCSUnits `bun:"ncs_units"`
 	// The certificate's place in a status list and its identity salt.
 	ListID      string `bun:"list_id"`
 	StatusIndex int    `bun:"status_index"`

@@ -60,7 +60,7 @@ func (Store) facts(ctx context.Context, idb bun.IDB, code string) (Facts, error)
 	err := idb.NewSelect().TableExpr("certificates AS cert").
 		ColumnExpr("cert.id AS certificate_id, cert.code, cert.issued_at, cert.status, cert.revoked_at").
 		ColumnExpr("u.name AS trainee_name, u.email").
-		ColumnExpr("co.id AS course_id, co.code AS course_code, co.title AS course_title, co.description, co.track, co.level").
+		ColumnExpr("co.id AS course_id, co.code AS course_code, co.title AS course_title, co.description, co.track, co.level, co.ncs_units").
 		ColumnExpr("co.hours, co.pass_score, co.min_attendance, e.score, e.attended_hours").
 		ColumnExpr("cc.list_id, cc.status_index, cc.identity_salt").
 		Join("JOIN users AS u ON u.id = cert.trainee_id").

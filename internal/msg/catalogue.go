@@ -118,6 +118,8 @@ const (
 	HireNeedsAcceptance      ID = "pool.hire_needs_acceptance"
 	NotFoundStatusList       ID = "not_found.status_list"
 	NoSigningKey             ID = "credentials.no_signing_key"
+	NCSCodeFormat            ID = "field.ncs_code_format"
+	NCSUnitRepeats           ID = "field.ncs_unit_repeats"
 
 	// Field messages: each follows the field's name in errors[].
 	FieldRequired            ID = "field.required"
@@ -302,6 +304,8 @@ var catalogue = map[ID]entry{
 	HireNeedsAcceptance:      {"a hire can be recorded only after the graduate accepts the contact request (it is {status})", "채용은 수료생이 연락 요청을 수락한 뒤에만 기록할 수 있습니다(현재 상태: {status})."},
 	NotFoundStatusList:       {"status list not found", "상태 목록을 찾을 수 없습니다."},
 	NoSigningKey:             {"the issuer has no {alg} signing key", "발급기관에 {alg} 서명 키가 없습니다."},
+	NCSCodeFormat:            {"must be an NCS competency unit code such as 1903060101_17v2", "1903060101_17v2와 같은 NCS 능력단위 코드여야 합니다."},
+	NCSUnitRepeats:           {"repeats ncs_units[{index}]", "ncs_units[{index}]와 중복됩니다."},
 
 	FieldRequired:            {"is required", "필수 항목입니다."},
 	FieldEmail:               {"must be an email address", "이메일 주소여야 합니다."},
