@@ -106,10 +106,8 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	if err != nil {
 		return nil, err
 	}
-	res := &results.Service{
-		DB: d, Store: results.Store{}, Levels: cat, Now: now,
-		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
-	}
+	lookups := ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute}
+	res := &results.Service{DB: d, Store: results.Store{}, Levels: cat, Now: now, Lookups: lookups}
 	issuerURL := cfg.IssuerURL
 	if issuerURL == "" {
 		issuerURL = config.DefaultIssuerURL
@@ -118,7 +116,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	if issuerName == "" {
 		issuerName = config.DefaultIssuerName
 	}
-	creds := credentials.New(d, cfg.SigningKeys, issuerURL, issuerName, cfg.IssuerEmail, now)
+	creds := credentials.New(d, cfg.SigningKeys, issuerURL, issuerName, cfg.IssuerEmail, lookups, now)
 	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Now: now}
 	ops, err := openapi.Operations()
 	if err != nil {

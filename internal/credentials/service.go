@@ -15,6 +15,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
+	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 	"github.com/skillgrid/skillgrid/internal/results"
 )
 
@@ -33,16 +34,19 @@ type Service struct {
 	fixed  []Key
 	urls   URLs
 	issuer Profile
-	now    func() time.Time
+	// lookups bounds the public look-ups of people's pages per client
+	// address, sharing the certificate verifier's budget.
+	lookups ratelimit.Limiter
+	now     func() time.Time
 }
 
 // New is the service. fixed are the keys of SKILLGRID_SIGNING_KEYS; when
 // there are none, keys are generated on first use and kept in the
 // database, shared by every process on it.
-func New(d *bun.DB, fixed []Key, base, name, email string, now func() time.Time) *Service {
+func New(d *bun.DB, fixed []Key, base, name, email string, lookups ratelimit.Limiter, now func() time.Time) *Service {
 	u := URLs{Base: base}
 	return &Service{
-		db: d, fixed: fixed, urls: u, now: now,
+		db: d, fixed: fixed, urls: u, now: now, lookups: lookups,
 		issuer: Profile{ID: u.Issuer(), Type: []string{"Profile"}, Name: name, URL: base, Email: email},
 	}
 }

@@ -1,9 +1,13 @@
 package httpapi
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/credentials"
+	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
 // jwks publishes every signing key, old and new, so that a credential
@@ -53,4 +57,32 @@ func (h *Handlers) statusList(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, credentials.MediaType)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendString(jwt)
+}
+
+// pageLangs are the languages of a page for people: the one the reader's
+// Accept-Language picks, or Korean and English both when it names none.
+func pageLangs(c *fiber.Ctx) []msg.Lang {
+	if strings.TrimSpace(c.Get(fiber.HeaderAcceptLanguage)) == "" {
+		return []msg.Lang{msg.Korean, msg.English}
+	}
+	return []msg.Lang{lang(c)}
+}
+
+// verifyPage is a certificate's page for people: what a verifier needs,
+// its status and how to check the signed credential. It loads nothing
+// from anywhere (its policy forbids it), so it works offline.
+func (h *Handlers) verifyPage(c *fiber.Ctx) error {
+	langs := pageLangs(c)
+	c.Vary(fiber.HeaderAcceptLanguage)
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	s, err := h.Credentials.Summary(c.UserContext(), c.Params("code"), h.clientAddress(c))
+	if apperr.IsKind(err, apperr.KindNotFound) {
+		c.Status(fiber.StatusNotFound)
+		return credentials.NotFoundPage(c, langs)
+	}
+	if err != nil {
+		return err
+	}
+	return credentials.Page(c, s, langs)
 }

@@ -18,6 +18,7 @@ func (h *Handlers) routes(app *fiber.App) {
 		app.Get("/metrics", h.metrics) // else on SKILLGRID_METRICS_ADDR only
 	}
 	app.Get("/.well-known/jwks.json", h.jwks)
+	app.Get("/verify/:code", h.verifyPage)
 
 	signedIn := h.authenticate()
 	admin := only(auth.Admin)
