@@ -86,3 +86,14 @@ func (h *Handlers) verifyPage(c *fiber.Ctx) error {
 	}
 	return credentials.Page(c, s, langs)
 }
+
+// certificatePDF is the printable certificate, with a QR code to its page.
+func (h *Handlers) certificatePDF(c *fiber.Ctx) error {
+	s, err := h.Credentials.Summary(c.UserContext(), c.Params("code"), h.clientAddress(c))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="certificate-`+s.Code+`.pdf"`)
+	return credentials.PDF(c, s)
+}

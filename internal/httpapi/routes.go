@@ -72,6 +72,8 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me/transcript", signedIn, trainee, h.transcript)
 	v1.Get("/me/transcript.csv", signedIn, trainee, h.exportTranscript(csvFile))
 	v1.Get("/me/transcript.xlsx", signedIn, trainee, h.exportTranscript(xlsxFile))
+	// Before /certificates/:code, which would take the .pdf as the code's.
+	v1.Get("/certificates/:code.pdf", h.certificatePDF)
 	v1.Get("/certificates/:code", h.verifyCertificate)
 	v1.Post("/certificates/:code/revoke", signedIn, admin, h.revokeCertificate)
 	v1.Get("/certificates/:code/credential", h.credential)
