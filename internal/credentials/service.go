@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
@@ -86,6 +87,13 @@ func (s *Service) Keys(ctx context.Context) ([]Key, error) {
 				}
 				r := keyRow{KID: k.ID, Alg: k.Alg, PrivatePEM: string(p), CreatedAt: k.Created}
 				if err := s.store.insertKey(ctx, tx, r); err != nil {
+					return err
+				}
+				// The public half only: the audit trail never holds a secret.
+				if err := audit.Record(ctx, tx, k.Created, audit.Change{
+					Action: "signing_key.generated", Entity: "signing_key", EntityID: k.ID,
+					After: map[string]any{"kid": k.ID, "alg": k.Alg},
+				}); err != nil {
 					return err
 				}
 				rows = append(rows, r)

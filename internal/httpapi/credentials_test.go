@@ -374,6 +374,9 @@ func TestGeneratedKeysAreSharedThroughTheDatabase(t *testing.T) {
 			if second[kid] == nil {
 				t.Errorf("another process on the database does not publish %s", kid)
 			}
+			if n := countRows(t, e, "audit_events", "action = ? AND entity_id = ?", "signing_key.generated", kid); n != 1 {
+				t.Errorf("key %s generated with %d audit events", kid, n)
+			}
 		}
 	})
 }
