@@ -3,6 +3,7 @@ package credentials
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -99,6 +100,10 @@ func Build(f Facts, u URLs, issuer Profile) Credential {
 		})
 	}
 	s := Subject{
+		// The subject's id names this award, not the person (who is named
+		// by the salted identifier), so that two of one graduate's
+		// credentials cannot be linked by it; sub mirrors it.
+		ID:   "urn:uuid:" + f.CertificateID,
 		Type: []string{"AchievementSubject"},
 		Identifier: []IdentityObject{{
 			Type: "IdentityObject", Hashed: true, IdentityHash: IdentityHash(f.Email, f.Salt),
@@ -153,8 +158,25 @@ func TokenOf(c Credential) (Token, error) {
 		exp := until.Unix()
 		t.Expires = &exp
 	}
-	if s, ok := c.CredentialSubject.(Subject); ok {
-		t.Subject = s.ID
-	}
+	t.Subject = subjectID(c.CredentialSubject)
 	return t, nil
+}
+
+// subjectID is credentialSubject.id, whatever the subject's type.
+func subjectID(subject any) string {
+	switch s := subject.(type) {
+	case Subject:
+		return s.ID
+	case StatusListSubject:
+		return s.ID
+	}
+	raw, err := json.Marshal(subject)
+	if err != nil {
+		return ""
+	}
+	var v struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(raw, &v)
+	return v.ID
 }

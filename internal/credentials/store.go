@@ -11,6 +11,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/results"
 )
 
 // Store is the SQL of keys, status lists and credentials. Every method runs
@@ -148,7 +149,7 @@ func (Store) revokedIndices(ctx context.Context, idb bun.IDB, listID string) ([]
 	var idx []int
 	err := idb.NewSelect().TableExpr("certificate_credentials AS cc").ColumnExpr("cc.status_index").
 		Join("JOIN certificates AS cert ON cert.id = cc.certificate_id").
-		Where("cc.list_id = ?", listID).Where("cert.status = ?", "revoked").Scan(ctx, &idx)
+		Where("cc.list_id = ?", listID).Where("cert.status = ?", results.Revoked).Scan(ctx, &idx)
 	if err != nil {
 		return nil, fmt.Errorf("read revoked entries: %w", err)
 	}

@@ -68,7 +68,7 @@ var (
 // VerifyJWT checks a VC-JWT as of at: its JOSE header (RS256 or EdDSA, a
 // kid of the key set, typ JWT when present), its signature, that its
 // registered claims mirror the credential (iss = issuer.id, jti = id, nbf
-// = validFrom, exp = validUntil), that the key was not expired when it
+// = validFrom, exp = validUntil, sub = credentialSubject.id), that the key was not expired when it
 // signed, and that at lies within the validity dates.
 func VerifyJWT(token string, ks KeySet, at time.Time) (Verified, error) {
 	var v Verified
@@ -110,6 +110,9 @@ func VerifyJWT(token string, ks KeySet, at time.Time) (Verified, error) {
 		return v, fmt.Errorf("%w: jti %q, id %q", ErrClaims, t.Claims.ID, t.Credential.ID)
 	case err != nil || t.NotBefore != from.Unix():
 		return v, fmt.Errorf("%w: nbf %d, validFrom %q", ErrClaims, t.NotBefore, t.ValidFrom)
+	}
+	if sub := subjectID(t.CredentialSubject); t.Claims.Subject != sub {
+		return v, fmt.Errorf("%w: sub %q, credentialSubject.id %q", ErrClaims, t.Claims.Subject, sub)
 	}
 	var until time.Time
 	if t.ValidUntil != "" {

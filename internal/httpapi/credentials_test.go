@@ -162,6 +162,9 @@ func TestCredentialVerifiesWithAnIndependentLibrary(t *testing.T) {
 		if err != nil || claims["nbf"] != float64(from.Unix()) {
 			t.Errorf("nbf %v, validFrom %q", claims["nbf"], cred.ValidFrom)
 		}
+		if subj := claims["credentialSubject"].(map[string]any); claims["sub"] == nil || claims["sub"] != subj["id"] || !strings.HasPrefix(claims["sub"].(string), "urn:uuid:") {
+			t.Errorf("sub %v, credentialSubject.id %v", claims["sub"], subj["id"])
+		}
 		if _, has := claims["exp"]; has {
 			t.Errorf("a certificate with no validUntil has exp %v", claims["exp"])
 		}
@@ -246,7 +249,7 @@ func statusBit(t *testing.T, e *testutil.Env, keys map[string]crypto.PublicKey, 
 		t.Errorf("status list ids %v %v, want %s", claims["jti"], claims["id"], listURL)
 	}
 	subject := claims["credentialSubject"].(map[string]any)
-	if subject["type"] != "BitstringStatusList" || subject["statusPurpose"] != "revocation" {
+	if subject["type"] != "BitstringStatusList" || subject["statusPurpose"] != "revocation" || claims["sub"] != listURL+"#list" || subject["id"] != listURL+"#list" {
 		t.Errorf("status list subject %v", subject)
 	}
 	enc := subject["encodedList"].(string)
@@ -285,6 +288,12 @@ func TestRevocationSetsTheStatusBitAtOnce(t *testing.T) {
 		list2, j := entry(*out[1].CertificateCode)
 		if list != list2 || i == j {
 			t.Fatalf("two certificates at %s#%d and %s#%d", list, i, list2, j)
+		}
+		// Indices are drawn at random from 131,072, not handed out in
+		// order: the first two certificates of a list both landing in its
+		// first 1,024 bits has odds of 1 in 16,384.
+		if i < 1024 && j < 1024 {
+			t.Errorf("indices %d and %d look handed out in order", i, j)
 		}
 		if statusBit(t, e, keys, list, i) || statusBit(t, e, keys, list, j) {
 			t.Fatal("a valid certificate's bit is set")
