@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/skillgrid/skillgrid/internal/results"
 )
 
 // URLs builds the public addresses of what SkillGrid publishes, from the
@@ -41,19 +43,13 @@ const Revocation = "revocation"
 // NCSFramework names the framework NCS alignments point into.
 const NCSFramework = "NCS (National Competency Standards, Korea)"
 
-// RequiredHours is the attendance a course asks for, rounded to a
-// millionth of an hour as the results rule rounds it.
-func RequiredHours(minAttendance, hours float64) float64 {
-	return math.Round(minAttendance*hours*1e6) / 1e6
-}
-
 // num writes a number as people read it: no trailing zeros.
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // Narrative is the course's criteria in English and Korean: hours, the
 // attendance rule and the pass score.
 func Narrative(f Facts) string {
-	req := RequiredHours(f.MinAttendance, f.Hours)
+	req := results.RequiredHours(f.MinAttendance, f.Hours)
 	pct := num(math.Round(f.MinAttendance*1e4) / 1e2)
 	return fmt.Sprintf("Complete the %s-hour course %s (level %d): attend at least %s%% of its hours (%s h) and score at least %s out of 100.\n\n"+
 		"%s 과정(레벨 %d, %s시간)을 수료: 수업 시간의 %s%% 이상(%s시간) 출석하고 100점 만점에 %s점 이상 득점.",
@@ -88,7 +84,7 @@ func Build(f Facts, u URLs, issuer Profile) Credential {
 			{ID: ach + "#score", Type: []string{"ResultDescription"}, Name: "Score (점수)", ResultType: "RawScore",
 				ValueMin: "0", ValueMax: "100", RequiredValue: num(f.PassScore)},
 			{ID: ach + "#attended-hours", Type: []string{"ResultDescription"}, Name: "Attended hours (출석 시간)", ResultType: "ext:AttendedHours",
-				ValueMin: "0", ValueMax: num(f.Hours), RequiredValue: num(RequiredHours(f.MinAttendance, f.Hours))},
+				ValueMin: "0", ValueMax: num(f.Hours), RequiredValue: num(results.RequiredHours(f.MinAttendance, f.Hours))},
 		},
 	}
 	for _, n := range f.NCSUnits {

@@ -52,9 +52,6 @@ func New(d *bun.DB, fixed []Key, base, name, email string, lookups ratelimit.Lim
 	}
 }
 
-// URLs are the addresses the service writes into what it signs.
-func (s *Service) URLs() URLs { return s.urls }
-
 // Issuer is the issuer's Profile.
 func (s *Service) Issuer() Profile { return s.issuer }
 

@@ -41,19 +41,19 @@ type Service struct {
 // row at 80 random bits mean the generator is broken, not unlucky.
 const codeDraws = 3
 
-// required is the attendance a course asks for, min_attendance × hours,
+// RequiredHours is the attendance a course asks for, min_attendance × hours,
 // rounded to a millionth of an hour: the product of two decimals is not
 // exact in binary (0.55 × 12 is 6.6000000000000005), and a trainee who
 // attended exactly the required hours passes. Only the product is rounded;
 // the submitted hours and score are compared as given, so any value below
 // the line fails.
-func required(minAttendance, hours float64) float64 {
+func RequiredHours(minAttendance, hours float64) float64 {
 	return math.Round(minAttendance*hours*1e6) / 1e6
 }
 
 // decide is the outcome that attendance and score earn in a course.
 func decide(c cohortCourse, hours, score float64) string {
-	if hours >= required(c.MinAttendance, c.Hours) && score >= c.PassScore {
+	if hours >= RequiredHours(c.MinAttendance, c.Hours) && score >= c.PassScore {
 		return "completed"
 	}
 	return "failed"
