@@ -23,6 +23,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/credentials"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
@@ -61,8 +62,10 @@ type App struct {
 	Results    *results.Service
 	// Attendance keeps sessions, the register and calendars.
 	Attendance *attendance.Service
-	Pool       *pool.Service
-	HTTP       *fiber.App
+	// Credentials makes certificates portable (Open Badges 3.0).
+	Credentials *credentials.Service
+	Pool        *pool.Service
+	HTTP        *fiber.App
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
 	// services', and the Go runtime and process collectors.
 	Metrics *prometheus.Registry
@@ -110,17 +113,27 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	if err != nil {
 		return nil, err
 	}
-	res := results.New(d, cat, register, ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute}, now)
+	lookups := ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute}
+	res := results.New(d, cat, register, lookups, now)
+	issuerURL := cfg.IssuerURL
+	if issuerURL == "" {
+		issuerURL = config.DefaultIssuerURL
+	}
+	issuerName := cfg.IssuerName
+	if issuerName == "" {
+		issuerName = config.DefaultIssuerName
+	}
+	creds := credentials.New(d, cfg.SigningKeys, issuerURL, issuerName, cfg.IssuerEmail, lookups, now)
 	graduates := pool.New(d, cat, cat, now)
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err
 	}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Attendance: register, Pool: graduates, Metrics: metrics}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Attendance: register, Credentials: creds, Pool: graduates, Metrics: metrics}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
-		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res, Attendance: register,
+		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res, Attendance: register, Credentials: creds,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})

@@ -17,6 +17,8 @@ func (h *Handlers) routes(app *fiber.App) {
 	if !h.MetricsElsewhere {
 		app.Get("/metrics", h.metrics) // else on SKILLGRID_METRICS_ADDR only
 	}
+	app.Get("/.well-known/jwks.json", h.jwks)
+	app.Get("/verify/:code", h.verifyPage)
 
 	signedIn := h.authenticate()
 	admin := only(auth.Admin)
@@ -83,8 +85,13 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me/transcript", signedIn, trainee, h.transcript)
 	v1.Get("/me/transcript.csv", signedIn, trainee, h.exportTranscript(csvFile))
 	v1.Get("/me/transcript.xlsx", signedIn, trainee, h.exportTranscript(xlsxFile))
+	// Before /certificates/:code, which would take the .pdf as the code's.
+	v1.Get("/certificates/:code.pdf", h.certificatePDF)
 	v1.Get("/certificates/:code", h.verifyCertificate)
 	v1.Post("/certificates/:code/revoke", signedIn, admin, h.revokeCertificate)
+	v1.Get("/certificates/:code/credential", h.credential)
+	v1.Get("/issuer", h.issuer)
+	v1.Get("/status-lists/:id", h.statusList)
 
 	v1.Get("/reports/programme", signedIn, admin, h.programmeReport)
 	v1.Get("/reports/programme.csv", signedIn, admin, h.exportProgrammeReport(csvFile))

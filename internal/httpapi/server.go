@@ -29,6 +29,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/credentials"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/pool"
@@ -53,7 +54,10 @@ type Deps struct {
 	Reports    *reports.Service
 	Results    *results.Service
 	Attendance *attendance.Service
-	Audit      audit.Trail
+	// Credentials signs certificates as Open Badges and publishes the
+	// issuer's keys and status lists.
+	Credentials *credentials.Service
+	Audit       audit.Trail
 	// ReadTimeout bounds reading a request, headers and body (default 15 s),
 	// so a client that trickles bytes cannot hold a connection forever.
 	ReadTimeout time.Duration

@@ -116,6 +116,30 @@ const (
 	ContactRequestAnswered   ID = "pool.contact_request_answered"
 	AlreadyHired             ID = "pool.already_hired"
 	HireNeedsAcceptance      ID = "pool.hire_needs_acceptance"
+	NotFoundStatusList       ID = "not_found.status_list"
+	NoSigningKey             ID = "credentials.no_signing_key"
+	NCSCodeFormat            ID = "field.ncs_code_format"
+	NCSUnitRepeats           ID = "field.ncs_unit_repeats"
+
+	// The certificate's page and printable certificate.
+	CertPageTitle       ID = "cert.page_title"
+	CertHeading         ID = "cert.heading"
+	CertCertifies       ID = "cert.certifies"
+	CertValid           ID = "cert.valid"
+	CertRevoked         ID = "cert.revoked"
+	CertHolder          ID = "cert.holder"
+	CertCourse          ID = "cert.course"
+	CertLevel           ID = "cert.level"
+	CertHours           ID = "cert.hours"
+	CertIssuedOn        ID = "cert.issued_on"
+	CertCode            ID = "cert.code"
+	CertNCS             ID = "cert.ncs"
+	CertNCSUnit         ID = "cert.ncs_unit"
+	CertIssuer          ID = "cert.issuer"
+	CertHowToCheck      ID = "cert.how_to_check"
+	CertHowToCheckSteps ID = "cert.how_to_check_steps"
+	CertScanToVerify    ID = "cert.scan_to_verify"
+	CertNotFound        ID = "cert.not_found"
 
 	// Field messages: each follows the field's name in errors[].
 	FieldRequired            ID = "field.required"
@@ -319,6 +343,28 @@ var catalogue = map[ID]entry{
 	ContactRequestAnswered:   {"this contact request was already answered", "이미 답변한 연락 요청입니다."},
 	AlreadyHired:             {"a hire is already recorded for this contact request", "이 연락 요청에는 이미 채용이 기록되어 있습니다."},
 	HireNeedsAcceptance:      {"a hire can be recorded only after the graduate accepts the contact request (it is {status})", "채용은 수료생이 연락 요청을 수락한 뒤에만 기록할 수 있습니다(현재 상태: {status})."},
+	NotFoundStatusList:       {"status list not found", "상태 목록을 찾을 수 없습니다."},
+	NoSigningKey:             {"the issuer has no {alg} signing key", "발급기관에 {alg} 서명 키가 없습니다."},
+	NCSCodeFormat:            {"must be an NCS competency unit code such as 1903060101_17v2", "1903060101_17v2와 같은 NCS 능력단위 코드여야 합니다."},
+	NCSUnitRepeats:           {"repeats ncs_units[{index}]", "ncs_units[{index}]와 중복됩니다."},
+	CertPageTitle:            {"Certificate verification", "수료증 진위 확인"},
+	CertHeading:              {"Certificate of Completion", "수료증"},
+	CertCertifies:            {"This certifies that {name} has completed {course}.", "위 사람 {name}은(는) {course} 과정을 수료하였음을 증명합니다."},
+	CertValid:                {"Valid: issued by {issuer} and not revoked.", "유효: {issuer}에서 발급하였으며 취소되지 않았습니다."},
+	CertRevoked:              {"Revoked on {date}: this certificate is no longer valid.", "{date}에 취소되어 더 이상 유효하지 않은 수료증입니다."},
+	CertHolder:               {"Holder", "수료자"},
+	CertCourse:               {"Course", "과정"},
+	CertLevel:                {"Level", "수준"},
+	CertHours:                {"Hours", "교육 시간"},
+	CertIssuedOn:             {"Issued on", "발급일"},
+	CertCode:                 {"Certificate code", "수료증 번호"},
+	CertNCS:                  {"NCS competency units", "NCS 능력단위"},
+	CertNCSUnit:              {"{name} ({code}, NCS level {level})", "{name} ({code}, NCS {level}수준)"},
+	CertIssuer:               {"Issuer", "발급기관"},
+	CertHowToCheck:           {"Check the signed credential yourself", "서명된 디지털 수료증 직접 검증하기"},
+	CertHowToCheckSteps:      {"This certificate is also an Open Badges 3.0 verifiable credential, signed by the issuer. Download it from {credential} and check its signature against the issuer's public keys at {jwks} with any JOSE library, or offline with: skillgrid verify --jwks {jwks} credential.jwt", "이 수료증은 발급기관이 서명한 Open Badges 3.0 검증 가능 자격증명이기도 합니다. {credential} 에서 내려받아 {jwks} 의 발급기관 공개키로 아무 JOSE 라이브러리에서나 서명을 확인하거나, 오프라인에서 다음 명령으로 확인하십시오: skillgrid verify --jwks {jwks} credential.jwt"},
+	CertScanToVerify:         {"Scan to verify", "QR 코드로 진위 확인"},
+	CertNotFound:             {"No certificate has this code. Check the code as printed on the certificate.", "이 번호의 수료증이 없습니다. 수료증에 인쇄된 번호를 확인하십시오."},
 
 	FieldRequired:            {"is required", "필수 항목입니다."},
 	FieldEmail:               {"must be an email address", "이메일 주소여야 합니다."},
