@@ -17,7 +17,7 @@ TYPECHECK_TOOLS   := $(TYPECHECK)/installed-$(OPENAPI_TS_VER)-$(TYPESCRIPT_VER)-
 PG_TEST_URL   ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 DEV_DB        ?= sqlite://./data/skillgrid.db
 
-.PHONY: build run test lint typecheck fmt bench-rush bench-pool bench-login
+.PHONY: build run test lint typecheck fmt bench-rush bench-pool bench-login bench-read
 
 build:
 	$(GO) build -o $(BIN) ./cmd/skillgrid
@@ -105,3 +105,14 @@ LOGIN_C ?= 64
 bench-login: build
 	$(GO) run ./cmd/bench-login -bin $(BIN) -db sqlite -n $(LOGIN_N) -c $(LOGIN_C)
 	$(GO) run ./cmd/bench-login -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -n $(LOGIN_N) -c $(LOGIN_C)
+
+## bench-read: the catalogue's hot reads (courses by track and level, a
+## course, a cohort, the open cohorts) driven with READ_C anonymous requests
+## in flight for READ_D each, against a real serve process and against a
+## bare Fiber handler answering the same bytes, in the same run, on SQLite
+## and on PostgreSQL; prints req/s, p99 and the ratio serve/bare.
+READ_C ?= 64
+READ_D ?= 5s
+bench-read: build
+	$(GO) run ./cmd/bench-read -bin $(BIN) -db sqlite -c $(READ_C) -d $(READ_D)
+	$(GO) run ./cmd/bench-read -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -c $(READ_C) -d $(READ_D)
