@@ -117,12 +117,12 @@ func run(bin, dialect, pgURL string, conc int, dur time.Duration, etag bool) err
 			return err
 		}
 		cpu := bench.CPUTime(srv.PID) - cpu0
-		bareLoad, err := measureBare(self, body, conc, dur)
+		bareLoad, bareCPU, err := measureBare(self, body, conc, dur)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("  %-36s %7d  %s  %s  %.3f   (serve CPU %v/request)\n", route.name, len(body), figures(real), figures(bareLoad),
-			real.PerSecond()/bareLoad.PerSecond(), (cpu / time.Duration(max(real.OK, 1))).Round(time.Microsecond))
+		fmt.Printf("  %-36s %7d  %s  %s  %.3f   (CPU/request: serve %v, bare %v)\n", route.name, len(body), figures(real), figures(bareLoad),
+			real.PerSecond()/bareLoad.PerSecond(), perRequest(cpu, real), perRequest(bareCPU, bareLoad))
 		if !etag {
 			continue
 		}
@@ -152,27 +152,36 @@ func figures(l bench.Load) string {
 	return s
 }
 
+// perRequest is a process's CPU time per good answer, a figure that
+// depends less on what else runs on the machine than a rate does.
+func perRequest(cpu time.Duration, l bench.Load) time.Duration {
+	return (cpu / time.Duration(max(l.OK, 1))).Round(time.Microsecond)
+}
+
 // measureBare starts this binary as a bare Fiber server answering body
-// and drives it as the real server was driven.
-func measureBare(self string, body []byte, conc int, dur time.Duration) (bench.Load, error) {
+// and drives it as the real server was driven; it returns the load and
+// the bare server's CPU time during it.
+func measureBare(self string, body []byte, conc int, dur time.Duration) (bench.Load, time.Duration, error) {
 	file, err := os.CreateTemp("", "bench-read-body")
 	if err != nil {
-		return bench.Load{}, err
+		return bench.Load{}, 0, err
 	}
 	defer os.Remove(file.Name())
 	if _, err := file.Write(body); err != nil {
-		return bench.Load{}, err
+		return bench.Load{}, 0, err
 	}
 	file.Close()
 	b, err := bench.Start(self, []string{"-bare", file.Name()}, nil)
 	if err != nil {
-		return bench.Load{}, err
+		return bench.Load{}, 0, err
 	}
 	defer b.Stop()
 	if _, err := bench.Drive(b.Base+"/bare", conc, dur/5, http.StatusOK); err != nil {
-		return bench.Load{}, err
+		return bench.Load{}, 0, err
 	}
-	return bench.Drive(b.Base+"/bare", conc, dur, http.StatusOK)
+	cpu0 := bench.CPUTime(b.PID)
+	l, err := bench.Drive(b.Base+"/bare", conc, dur, http.StatusOK)
+	return l, bench.CPUTime(b.PID) - cpu0, err
 }
 
 // serveBare is the framework's ceiling: Fiber with its defaults and one
