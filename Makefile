@@ -76,9 +76,11 @@ fmt:
 
 ## bench-rush: N trainees rush one cohort of M seats over HTTP against a real
 ## serve process, on SQLite and on PostgreSQL; fails if the invariant breaks.
+## Each rush is followed by its ceiling (the same enrolments in the same batch
+## transactions, no HTTP) and the ratio; RUSH_N lists the sizes to compare.
 ## Override with e.g. `make bench-rush RUSH_N=2000 RUSH_SEATS=100 RUSH_C=128`;
 ## RUSH_SERVERS=2 spreads the rush over two serve processes on one database.
-RUSH_N       ?= 1000
+RUSH_N       ?= 1000,16000
 RUSH_SEATS   ?= 50
 RUSH_C       ?= 64
 RUSH_SERVERS ?= 1

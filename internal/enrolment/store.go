@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -229,7 +230,12 @@ func (s Store) roster(ctx context.Context, idb bun.IDB, cohortID, status string,
 
 // activeAmong is the set of the trainees who hold an active enrolment in
 // the cohort; read under the cohort's lock, it sees every enrolment placed
-// by whoever held the lock before.
+// by whoever held the lock before. It walks the batch's trainees and looks
+// each one up in the cohort's active pairs (enrolments_active_key), so its
+// cost grows with the batch, never with the cohort: written as a filter
+// of the cohort's active enrolments instead, both databases could (and,
+// on a waitlist of thousands, did) walk every active enrolment of the
+// cohort for each batch, which made a rush slower the longer it ran.
 func (Store) activeAmong(ctx context.Context, idb bun.IDB, cohortID string, trainees []string) (map[string]bool, error) {
 	var (
 		rows []struct {
@@ -237,15 +243,16 @@ func (Store) activeAmong(ctx context.Context, idb bun.IDB, cohortID string, trai
 		}
 		err error
 	)
-	const active = `SELECT trainee_id FROM enrolments WHERE cohort_id = ?0 AND status IN ('enrolled', 'waitlisted') AND trainee_id `
+	const holds = ` WHERE EXISTS (SELECT 1 FROM enrolments AS e WHERE e.cohort_id = ?0 AND e.trainee_id = t.id
+   AND e.status IN ('enrolled', 'waitlisted'))`
 	if db.IsPostgres(idb) {
-		err = db.Query(ctx, idb, &rows, active+`= ANY(?1)`, cohortID, trainees)
+		err = db.Query(ctx, idb, &rows, `SELECT t.id AS trainee_id FROM unnest(?1::text[]) AS t(id)`+holds, cohortID, trainees)
 	} else {
 		list, jerr := json.Marshal(trainees)
 		if jerr != nil {
 			return nil, jerr
 		}
-		err = db.Query(ctx, idb, &rows, active+`IN (SELECT value FROM json_each(?1))`, cohortID, string(list))
+		err = db.Query(ctx, idb, &rows, `SELECT t.value AS trainee_id FROM json_each(?1) AS t`+strings.Replace(holds, "t.id", "t.value", 1), cohortID, string(list))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("active enrolments in %s: %w", cohortID, err)
