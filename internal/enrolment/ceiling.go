@@ -39,4 +39,3 @@ func (s *Service) PlaceInBatches(ctx context.Context, actorID, cohortID string, 
 	}
 	return nil
 }
-
