@@ -148,13 +148,28 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 		return 0, err
 	}
 	size := max(int(mean+0.5), 1)
-	t0 := time.Now()
-	if err := f.app.Enrolments.PlaceInBatches(ctx, f.adminID, f.ceilingCohortID, f.traineeIDs, size); err != nil {
-		return 0, fmt.Errorf("ceiling: %w", err)
+	// A short ceiling varies as much as a short rush: it is repeated, each
+	// time on a fresh cohort of the same size, for at least two seconds.
+	var (
+		placed int
+		spent  time.Duration
+	)
+	for cohortID := f.ceilingCohortID; placed == 0 || spent < 2*time.Second; {
+		if placed > 0 {
+			if cohortID, err = f.cohort(ctx, seats); err != nil {
+				return 0, err
+			}
+		}
+		t0 := time.Now()
+		if err := f.app.Enrolments.PlaceInBatches(ctx, f.adminID, cohortID, f.traineeIDs, size); err != nil {
+			return 0, fmt.Errorf("ceiling: %w", err)
+		}
+		spent += time.Since(t0)
+		placed += n
 	}
-	ceiling := float64(n) / time.Since(t0).Seconds()
-	fmt.Printf("  ceiling: the same %d enrolments in batch transactions of %d (the rush's mean %.1f), no HTTP: %.0f/s; the rush at %.2f of it\n",
-		n, size, mean, ceiling, rate/ceiling)
+	ceiling := float64(placed) / spent.Seconds()
+	fmt.Printf("  ceiling: the same enrolments in batch transactions of %d (the rush's mean %.1f), no HTTP, %d in %v: %.0f/s; the rush at %.2f of it\n",
+		size, mean, placed, spent.Round(time.Millisecond), ceiling, rate/ceiling)
 	return rate, nil
 }
 
@@ -196,6 +211,19 @@ type rush struct {
 	ceilingCohortID string   // another of the same size, for the ceiling
 	tokens          []string // one access token per trainee
 	traineeIDs      []string
+	courseID        string
+	instructorID    string
+}
+
+// cohort makes another cohort of the rush's course, open now.
+func (r rush) cohort(ctx context.Context, seats int) (string, error) {
+	now := time.Now()
+	ch, err := r.app.Catalogue.CreateCohort(ctx, auth.Actor{ID: r.adminID, Role: auth.Admin}, r.courseID, catalogue.NewCohort{
+		Label: "rush " + ids.New(), InstructorID: r.instructorID, Capacity: seats,
+		StartsOn: catalogue.Today(now.AddDate(0, 0, 14)), EndsOn: catalogue.Today(now.AddDate(0, 0, 60)),
+		EnrolOpensAt: now.Add(-time.Minute), EnrolClosesAt: now.Add(24 * time.Hour), Mode: "onsite",
+	})
+	return ch.ID, err
 }
 
 // fixtures makes a published course, two cohorts of `seats` open now, and
@@ -222,23 +250,17 @@ func fixtures(ctx context.Context, d *bun.DB, n, seats int) (rush, error) {
 	if err != nil {
 		return rush{}, err
 	}
-	r := rush{app: a, adminID: admin.ID}
-	now := time.Now()
-	for i, id := range []*string{&r.cohortID, &r.ceilingCohortID} {
-		cohort, err := a.Catalogue.CreateCohort(ctx, actor, course.ID, catalogue.NewCohort{
-			Label: fmt.Sprintf("rush %d", i), InstructorID: ins.ID, Capacity: seats,
-			StartsOn: catalogue.Today(now.AddDate(0, 0, 14)), EndsOn: catalogue.Today(now.AddDate(0, 0, 60)),
-			EnrolOpensAt: now.Add(-time.Minute), EnrolClosesAt: now.Add(24 * time.Hour), Mode: "onsite",
-		})
-		if err != nil {
+	r := rush{app: a, adminID: admin.ID, courseID: course.ID, instructorID: ins.ID}
+	for _, id := range []*string{&r.cohortID, &r.ceilingCohortID} {
+		if *id, err = r.cohort(ctx, seats); err != nil {
 			return rush{}, err
 		}
-		*id = cohort.ID
 	}
 	hash, err := a.Auth.Hasher.Hash(ctx, "bench-password")
 	if err != nil {
 		return rush{}, err
 	}
+	now := time.Now()
 	users := make([]account.User, n)
 	for i := range users {
 		name := fmt.Sprintf("훈련생 %d", i)
