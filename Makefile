@@ -17,7 +17,7 @@ TYPECHECK_TOOLS   := $(TYPECHECK)/installed-$(OPENAPI_TS_VER)-$(TYPESCRIPT_VER)-
 PG_TEST_URL   ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 DEV_DB        ?= sqlite://./data/skillgrid.db
 
-.PHONY: build run test pdftotext lint typecheck fmt bench-rush bench-pool bench-login
+.PHONY: build run test pdftotext lint typecheck fmt bench-rush bench-pool bench-login bench-read
 
 build:
 	$(GO) build -o $(BIN) ./cmd/skillgrid
@@ -85,9 +85,11 @@ fmt:
 
 ## bench-rush: N trainees rush one cohort of M seats over HTTP against a real
 ## serve process, on SQLite and on PostgreSQL; fails if the invariant breaks.
+## Each rush is followed by its ceiling (the same enrolments in the same batch
+## transactions, no HTTP) and the ratio; RUSH_N lists the sizes to compare.
 ## Override with e.g. `make bench-rush RUSH_N=2000 RUSH_SEATS=100 RUSH_C=128`;
 ## RUSH_SERVERS=2 spreads the rush over two serve processes on one database.
-RUSH_N       ?= 1000
+RUSH_N       ?= 1000,16000
 RUSH_SEATS   ?= 50
 RUSH_C       ?= 64
 RUSH_SERVERS ?= 1
@@ -114,3 +116,14 @@ LOGIN_C ?= 64
 bench-login: build
 	$(GO) run ./cmd/bench-login -bin $(BIN) -db sqlite -n $(LOGIN_N) -c $(LOGIN_C)
 	$(GO) run ./cmd/bench-login -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -n $(LOGIN_N) -c $(LOGIN_C)
+
+## bench-read: the catalogue's hot reads (courses by track and level, a
+## course, a cohort, the open cohorts) driven with READ_C anonymous requests
+## in flight for READ_D each, against a real serve process and against a
+## bare Fiber handler answering the same bytes, in the same run, on SQLite
+## and on PostgreSQL; prints req/s, p99 and the ratio serve/bare.
+READ_C ?= 64
+READ_D ?= 5s
+bench-read: build
+	$(GO) run ./cmd/bench-read -bin $(BIN) -db sqlite -c $(READ_C) -d $(READ_D)
+	$(GO) run ./cmd/bench-read -bin $(BIN) -db postgres -pg "$(PG_TEST_URL)" -c $(READ_C) -d $(READ_D)

@@ -6,13 +6,22 @@
 // rush is spread over two `serve` processes on the same database, which is
 // how the invariant is shown to hold across processes.
 //
-//	go run ./cmd/bench-rush -bin bin/skillgrid -db sqlite -n 1000 -seats 50 -c 64
+// In the same run it measures the rush's ceiling: the same number of
+// enrolments placed in another cohort of the same size by the same batch
+// transactions (enrolment.Service.PlaceInBatches, the store code a rush
+// runs), at the rush's mean batch size (read from the server's metrics),
+// one after another, with no HTTP, token or checks around them; and it
+// prints the rush's rate as a share of it. -n takes several sizes
+// ("1000,16000"), each on a fresh database, and compares their rates.
+//
+//	go run ./cmd/bench-rush -bin bin/skillgrid -db sqlite -n 1000,16000 -seats 50 -c 64
 //	go run ./cmd/bench-rush -bin bin/skillgrid -db postgres -servers 2
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,6 +29,8 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,6 +43,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/migrations"
 )
 
@@ -41,7 +53,7 @@ func main() {
 	bin := flag.String("bin", "bin/skillgrid", "the skillgrid binary to serve with")
 	dialect := flag.String("db", "sqlite", "sqlite or postgres")
 	pgURL := flag.String("pg", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL server to make a throwaway database on")
-	n := flag.Int("n", 1000, "trainees rushing")
+	sizes := flag.String("n", "1000", "trainees rushing; several sizes separated by commas run one after another")
 	seats := flag.Int("seats", 50, "seats in the cohort")
 	conc := flag.Int("c", 64, "requests in flight at once")
 	servers := flag.Int("servers", 1, "serve processes sharing the database; requests alternate between them")
@@ -50,38 +62,54 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench-rush: -servers must be at least 1")
 		os.Exit(2)
 	}
-	if err := run(*bin, *dialect, *pgURL, *n, *seats, *conc, *servers); err != nil {
-		fmt.Fprintln(os.Stderr, "bench-rush:", err)
-		os.Exit(1)
+	var rates []float64
+	var ns []int
+	for _, f := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "bench-rush: -n %q is not a list of sizes\n", *sizes)
+			os.Exit(2)
+		}
+		rate, err := run(*bin, *dialect, *pgURL, n, *seats, *conc, *servers)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench-rush:", err)
+			os.Exit(1)
+		}
+		rates, ns = append(rates, rate), append(ns, n)
+	}
+	for i := 1; i < len(rates); i++ {
+		fmt.Printf("db=%s rush of %d at %.2f of the rate of %d\n", *dialect, ns[i], rates[i]/rates[0], ns[0])
 	}
 }
 
-func run(bin, dialect, pgURL string, n, seats, conc, servers int) error {
+// run rushes n trainees and measures the ceiling; it returns the rush's
+// enrolments per second.
+func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, error) {
 	ctx := context.Background()
 	dsn, cleanup, err := bench.FreshDatabase(ctx, "bench-rush", dialect, pgURL)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer cleanup()
 
 	d, err := db.Open(ctx, dsn)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer d.Close()
 	if _, err := migrations.Up(ctx, d); err != nil {
-		return err
+		return 0, err
 	}
-	cohortID, tokens, err := fixtures(ctx, d, n, seats)
+	f, err := fixtures(ctx, d, n, seats)
 	if err != nil {
-		return fmt.Errorf("fixtures: %w", err)
+		return 0, fmt.Errorf("fixtures: %w", err)
 	}
 
 	bases := make([]string, servers)
 	for i := range bases {
 		srv, err := bench.Serve(bin, dsn, "SKILLGRID_JWT_SECRET="+secret, "SKILLGRID_ACCESS_TOKEN_TTL="+tokenTTL.String())
 		if err != nil {
-			return err
+			return 0, err
 		}
 		defer srv.Stop()
 		bases[i] = srv.Base
@@ -91,9 +119,9 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) error {
 	// token check and cohort reads, so the timed rush measures steady
 	// state rather than connection set-up.
 	for _, base := range bases {
-		warm(base, cohortID, tokens, conc)
+		warm(base, f.cohortID, f.tokens, conc)
 	}
-	lat, codes, answers, wall := fire(bases, "/v1/cohorts/"+cohortID+"/enrolments", tokens, conc)
+	lat, codes, answers, wall := fire(bases, "/v1/cohorts/"+f.cohortID+"/enrolments", f.tokens, conc)
 	errs := 0
 	for code, k := range codes {
 		if code != http.StatusCreated {
@@ -101,73 +129,162 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) error {
 		}
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	rate := float64(n) / wall.Seconds()
 	fmt.Printf("db=%s trainees=%d seats=%d concurrency=%d servers=%d\n", dialect, n, seats, conc, servers)
 	fmt.Printf("  %.0f requests/s over %v; latency p50 %v p95 %v p99 %v max %v; errors %d; statuses %v\n",
-		float64(n)/wall.Seconds(), wall.Round(time.Millisecond),
+		rate, wall.Round(time.Millisecond),
 		bench.Percentile(lat, 50), bench.Percentile(lat, 95), bench.Percentile(lat, 99), lat[len(lat)-1].Round(time.Microsecond), errs, codes)
 
-	if err := verify(ctx, d, cohortID, n, seats, answers); err != nil {
+	if err := verify(ctx, d, f.cohortID, n, seats, answers); err != nil {
 		fmt.Println("  INVARIANT BROKEN:", err)
-		return err
+		return 0, err
 	}
 	fmt.Println("  invariant intact: seats held = capacity, waitlist 1..n in arrival order, every 201 stored")
 	if errs > 0 {
-		return fmt.Errorf("%d requests failed", errs)
+		return 0, fmt.Errorf("%d requests failed", errs)
 	}
-	return nil
+	mean, err := meanBatch(bases[0])
+	if err != nil {
+		return 0, err
+	}
+	size := max(int(mean+0.5), 1)
+	// A short ceiling varies as much as a short rush: it is repeated, each
+	// time on a fresh cohort of the same size, for at least two seconds.
+	var (
+		placed int
+		spent  time.Duration
+	)
+	for cohortID := f.ceilingCohortID; placed == 0 || spent < 2*time.Second; {
+		if placed > 0 {
+			if cohortID, err = f.cohort(ctx, seats); err != nil {
+				return 0, err
+			}
+		}
+		t0 := time.Now()
+		if err := f.app.Enrolments.PlaceInBatches(ctx, f.adminID, cohortID, f.traineeIDs, size); err != nil {
+			return 0, fmt.Errorf("ceiling: %w", err)
+		}
+		spent += time.Since(t0)
+		placed += n
+	}
+	ceiling := float64(placed) / spent.Seconds()
+	fmt.Printf("  ceiling: the same enrolments in batch transactions of %d (the rush's mean %.1f), no HTTP, %d in %v: %.0f/s; the rush at %.2f of it\n",
+		size, mean, placed, spent.Round(time.Millisecond), ceiling, rate/ceiling)
+	return rate, nil
+}
+
+// meanBatch is the mean number of enrolments per batch transaction the
+// server at base placed, from its metrics.
+func meanBatch(base string) (float64, error) {
+	status, body, err := bench.Fetch(base + "/metrics")
+	if err != nil || status != http.StatusOK {
+		return 0, fmt.Errorf("metrics: %d %v", status, err)
+	}
+	var sum, count float64
+	for _, line := range strings.Split(string(body), "\n") {
+		name, value, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		switch name {
+		case "skillgrid_enrolment_batch_size_sum":
+			sum, _ = strconv.ParseFloat(value, 64)
+		case "skillgrid_enrolment_batch_size_count":
+			count, _ = strconv.ParseFloat(value, 64)
+		}
+	}
+	if count == 0 {
+		return 0, errors.New("metrics: no enrolment batches counted")
+	}
+	return sum / count, nil
 }
 
 // tokenTTL is the access-token lifetime of the bench's server and of the
 // tokens the bench signs for it: a longer one would be refused.
 const tokenTTL = time.Hour
 
-// fixtures makes a published course, a cohort of `seats` open now, and n
-// trainees with access tokens, through the services.
-func fixtures(ctx context.Context, d *bun.DB, n, seats int) (string, []string, error) {
+// rush is what a rush runs on.
+type rush struct {
+	app             *app.App
+	adminID         string
+	cohortID        string   // the cohort rushed over HTTP
+	ceilingCohortID string   // another of the same size, for the ceiling
+	tokens          []string // one access token per trainee
+	traineeIDs      []string
+	courseID        string
+	instructorID    string
+}
+
+// cohort makes another cohort of the rush's course, open now.
+func (r rush) cohort(ctx context.Context, seats int) (string, error) {
+	now := time.Now()
+	ch, err := r.app.Catalogue.CreateCohort(ctx, auth.Actor{ID: r.adminID, Role: auth.Admin}, r.courseID, catalogue.NewCohort{
+		Label: "rush " + ids.New(), InstructorID: r.instructorID, Capacity: seats,
+		StartsOn: catalogue.Today(now.AddDate(0, 0, 14)), EndsOn: catalogue.Today(now.AddDate(0, 0, 60)),
+		EnrolOpensAt: now.Add(-time.Minute), EnrolClosesAt: now.Add(24 * time.Hour), Mode: "onsite",
+	})
+	return ch.ID, err
+}
+
+// fixtures makes a published course, two cohorts of `seats` open now, and
+// n trainees with access tokens (inserted directly, with one password
+// hash, so that 16,000 take seconds; their sessions through the service).
+func fixtures(ctx context.Context, d *bun.DB, n, seats int) (rush, error) {
 	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: tokenTTL, RefreshTokenTTL: tokenTTL}
 	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{Hashing: auth.HashOptions{Params: auth.HashParams{Memory: 64, Time: 1, Threads: 1}}})
 	if err != nil {
-		return "", nil, err
+		return rush{}, err
 	}
 	admin, err := a.Accounts.CreateAccount(ctx, account.NewUser{Email: "ops@bench.kr", Password: "bench-password", Name: "Ops", Role: auth.Admin})
 	if err != nil {
-		return "", nil, err
+		return rush{}, err
 	}
 	ins, err := a.Accounts.CreateAccount(ctx, account.NewUser{Email: "ins@bench.kr", Password: "bench-password", Name: "Ins", Role: auth.Instructor})
 	if err != nil {
-		return "", nil, err
+		return rush{}, err
 	}
 	actor := auth.Actor{ID: admin.ID, Role: auth.Admin}
 	course, err := a.Catalogue.CreateCourse(ctx, actor, catalogue.NewCourse{
 		Code: "BMS-101", Title: "BMS 입문 (BMS Foundations)", Description: "rush", Track: "bms", Level: 1, Hours: 40, Status: "published",
 	})
 	if err != nil {
-		return "", nil, err
+		return rush{}, err
+	}
+	r := rush{app: a, adminID: admin.ID, courseID: course.ID, instructorID: ins.ID}
+	for _, id := range []*string{&r.cohortID, &r.ceilingCohortID} {
+		if *id, err = r.cohort(ctx, seats); err != nil {
+			return rush{}, err
+		}
+	}
+	hash, err := a.Auth.Hasher.Hash(ctx, "bench-password")
+	if err != nil {
+		return rush{}, err
 	}
 	now := time.Now()
-	cohort, err := a.Catalogue.CreateCohort(ctx, actor, course.ID, catalogue.NewCohort{
-		Label: "rush", InstructorID: ins.ID, Capacity: seats,
-		StartsOn: catalogue.Today(now.AddDate(0, 0, 14)), EndsOn: catalogue.Today(now.AddDate(0, 0, 60)),
-		EnrolOpensAt: now.Add(-time.Minute), EnrolClosesAt: now.Add(24 * time.Hour), Mode: "onsite",
-	})
-	if err != nil {
-		return "", nil, err
-	}
-	tokens := make([]string, n)
-	for i := range tokens {
-		p, err := a.Accounts.Register(ctx, account.NewUser{
-			Email: fmt.Sprintf("trainee%05d@bench.kr", i), Password: "bench-password", Name: fmt.Sprintf("훈련생 %d", i), Role: auth.Trainee,
-		})
-		if err != nil {
-			return "", nil, err
+	users := make([]account.User, n)
+	for i := range users {
+		name := fmt.Sprintf("훈련생 %d", i)
+		users[i] = account.User{
+			ID: ids.New(), Email: fmt.Sprintf("trainee%05d@bench.kr", i), PasswordHash: hash, Name: name, SearchName: account.SearchName(name),
+			Role: auth.Trainee, Active: true, Locale: "en", CreatedAt: now, UpdatedAt: now,
 		}
-		pair, err := a.Auth.IssueFor(ctx, p.ID, auth.Trainee)
-		if err != nil {
-			return "", nil, err
-		}
-		tokens[i] = pair.AccessToken
+		r.traineeIDs = append(r.traineeIDs, users[i].ID)
 	}
-	return cohort.ID, tokens, nil
+	for i := 0; i < n; i += 500 {
+		batch := users[i:min(i+500, n)]
+		if _, err := d.NewInsert().Model(&batch).Exec(ctx); err != nil {
+			return rush{}, fmt.Errorf("insert trainees: %w", err)
+		}
+	}
+	r.tokens = make([]string, n)
+	for i, u := range users {
+		pair, err := a.Auth.IssueFor(ctx, u.ID, auth.Trainee)
+		if err != nil {
+			return rush{}, err
+		}
+		r.tokens[i] = pair.AccessToken
+	}
+	return r, nil
 }
 
 // answer is what the server said to one 201.

@@ -103,62 +103,40 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Toke
 	return pair, nil
 }
 
-// limitCount is one limit and the key an attempt counts under.
-type limitCount struct {
-	limit ratelimit.Limiter
-	key   string
-}
-
 // counts lists the keys a login attempt counts under, the account and
 // address pair first.
-func (l LoginLimits) counts(email, addr string) []limitCount {
-	return []limitCount{
-		{l.AccountAddress, email + " " + addr},
-		{l.Account, email},
-		{l.Address, addr},
+func (l LoginLimits) counts(email, addr string) []ratelimit.Count {
+	return []ratelimit.Count{
+		{Limiter: l.AccountAddress, Key: email + " " + addr},
+		{Limiter: l.Account, Key: email},
+		{Limiter: l.Address, Key: addr},
 	}
 }
 
 // reserveAttempt counts an attempt at a password against every failed-login
-// limit, in one transaction, before the password is checked: once a limit
-// is full, the attempt is refused (apperr.RateLimited) without a check.
-func (s *Service) reserveAttempt(ctx context.Context, counts []limitCount, now time.Time) error {
+// limit, in one statement and its own transaction, before the password is
+// checked: once a limit is full, the attempt is refused
+// (apperr.RateLimited) without a check, and counted nowhere.
+func (s *Service) reserveAttempt(ctx context.Context, counts []ratelimit.Count, now time.Time) error {
 	return db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
-		for _, c := range counts {
-			if err := c.limit.On(tx).Reserve(ctx, c.key, now); err != nil {
-				return err
-			}
-		}
-		return nil
+		return ratelimit.ReserveAll(ctx, tx, counts, now)
 	})
 }
 
 // forgiveAttempt is what a right password does to the counts, in the
 // caller's transaction: the account's count at this address is forgotten
 // (the owner typed it right there) and its hits on the other limits are
-// given back.
-func (s *Service) forgiveAttempt(ctx context.Context, tx bun.IDB, counts []limitCount, now time.Time) error {
-	if err := counts[0].limit.On(tx).Reset(ctx, counts[0].key); err != nil {
+// given back (one statement).
+func (s *Service) forgiveAttempt(ctx context.Context, tx bun.IDB, counts []ratelimit.Count, now time.Time) error {
+	if err := counts[0].Limiter.On(tx).Reset(ctx, counts[0].Key); err != nil {
 		return err
 	}
-	for _, c := range counts[1:] {
-		if err := c.limit.On(tx).Release(ctx, c.key, now); err != nil {
-			return err
-		}
-	}
-	return nil
+	return ratelimit.ReleaseAll(ctx, tx, counts[1:], now)
 }
 
-// giveBack returns the hits an attempt reserved.
-func (s *Service) giveBack(ctx context.Context, counts []limitCount, now time.Time) error {
-	return db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
-		for _, c := range counts {
-			if err := c.limit.On(tx).Release(ctx, c.key, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+// giveBack returns the hits an attempt reserved, in one statement.
+func (s *Service) giveBack(ctx context.Context, counts []ratelimit.Count, now time.Time) error {
+	return ratelimit.ReleaseAll(ctx, s.DB, counts, now)
 }
 
 // checkPassword reports whether password is the one of the active account

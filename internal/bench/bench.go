@@ -108,12 +108,19 @@ type Server struct {
 // extra environment (NAME=value) on top of this process's, and waits until
 // it is ready. Stop ends it.
 func Serve(bin, dsn string, env ...string) (*Server, error) {
+	return Start(bin, []string{"serve"}, append([]string{"SKILLGRID_DATABASE_URL=" + dsn, "SKILLGRID_LOG_LEVEL=warn"}, env...))
+}
+
+// Start runs bin with the arguments and the extra environment, with
+// SKILLGRID_ADDR set to a free loopback address, and waits until it
+// answers 200 on /readyz there. Stop ends it.
+func Start(bin string, args, env []string) (*Server, error) {
 	addr, err := FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(append(os.Environ(), "SKILLGRID_DATABASE_URL="+dsn, "SKILLGRID_ADDR="+addr, "SKILLGRID_LOG_LEVEL=warn"), env...)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(append(os.Environ(), "SKILLGRID_ADDR="+addr), env...)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)

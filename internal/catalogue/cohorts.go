@@ -100,6 +100,9 @@ func (s *Service) CreateCohort(ctx context.Context, actor auth.Actor, courseID s
 		if err := s.Store.insertCohort(ctx, tx, &ch); err != nil {
 			return err
 		}
+		if err := s.Store.bumpVersion(ctx, tx); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "cohort.created", Entity: "cohort", EntityID: ch.ID, After: ch,
 		})
@@ -184,6 +187,9 @@ func (s *Service) UpdateCohort(ctx context.Context, actor auth.Actor, id string,
 				return err
 			}
 		}
+		if err := s.Store.bumpVersion(ctx, tx); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "cohort.updated", Entity: "cohort", EntityID: ch.ID, Before: before, After: ch,
 		})
@@ -220,6 +226,9 @@ func (s *Service) CancelCohort(ctx context.Context, actor auth.Actor, id string)
 			return err
 		}
 		if err := s.enrolments.CohortCancelled(ctx, tx, actor.ID, ch.ID, now); err != nil {
+			return err
+		}
+		if err := s.Store.bumpVersion(ctx, tx); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, audit.Change{

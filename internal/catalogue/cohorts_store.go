@@ -3,6 +3,8 @@ package catalogue
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -13,24 +15,16 @@ import (
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
-// cohortQuery selects cohorts with their course's headline, their
-// instructor's name and their waitlist length.
-func (s Store) cohortQuery(idb bun.IDB, dst any) *bun.SelectQuery {
-	return idb.NewSelect().Model(dst).
-		ColumnExpr("ch.*").
-		ColumnExpr("c.code AS course_code, c.title AS course_title, c.status AS course_status, c.track AS track, c.level AS level").
-		ColumnExpr("u.name AS instructor_name").
-		ColumnExpr("(SELECT COUNT(*) FROM enrolments AS e WHERE e.cohort_id = ch.id AND e.status = 'waitlisted') AS waitlist_length").
-		Join("JOIN courses AS c ON c.id = ch.course_id").
-		Join("JOIN users AS u ON u.id = ch.instructor_id")
-}
-
+// cohort reads one cohort, by a statement prepared once per connection.
 func (s Store) cohort(ctx context.Context, idb bun.IDB, id string) (Cohort, error) {
-	var ch Cohort
-	if err := s.cohortQuery(idb, &ch).Where("ch.id = ?", id).Scan(ctx); err != nil {
-		return ch, db.NotFound(err, msg.NotFoundCohort)
+	var chs []Cohort
+	if err := db.Query(ctx, idb, &chs, cohortSelect+"\nWHERE ch.id = ?0", id); err != nil {
+		return Cohort{}, fmt.Errorf("read cohort %s: %w", id, err)
 	}
-	return ch, nil
+	if len(chs) == 0 {
+		return Cohort{}, apperr.NotFound(msg.NotFoundCohort)
+	}
+	return chs[0], nil
 }
 
 // lockCohort reads the bare cohort row, locked for the transaction.
@@ -67,46 +61,58 @@ type cohortVisibility struct {
 	publishedOnly bool // hide cohorts of unpublished courses
 }
 
-// openAt is the SQL condition of a cohort whose enrolment window holds now.
-func openAt(q *bun.SelectQuery, now time.Time) *bun.SelectQuery {
-	return q.Where("ch.cancelled_at IS NULL").
-		Where("ch.enrol_opens_at <= ?", now).
-		Where("ch.enrol_closes_at > ?", now)
-}
+// cohortSelect selects cohorts with their course's headline, their
+// instructor's name and their waitlist length, for statements sent with
+// their arguments apart (db.Query), which each connection prepares once.
+const cohortSelect = `SELECT ch.*, c.code AS course_code, c.title AS course_title, c.status AS course_status,
+ c.track AS track, c.level AS level, u.name AS instructor_name,
+ (SELECT COUNT(*) FROM enrolments AS e WHERE e.cohort_id = ch.id AND e.status = 'waitlisted') AS waitlist_length
+FROM cohorts AS ch JOIN courses AS c ON c.id = ch.course_id JOIN users AS u ON u.id = ch.instructor_id`
 
+// listCohorts is one page of cohorts by start date. Its text depends only
+// on which filters are set, never on their values or the time (sent as
+// arguments), so the few forms it takes are prepared once per connection.
 func (s Store) listCohorts(ctx context.Context, idb bun.IDB, f CohortFilter, v cohortVisibility, now time.Time, p page.Params) ([]Cohort, error) {
-	var chs []Cohort
-	q := s.cohortQuery(idb, &chs).Order("ch.starts_on", "ch.id").Limit(int64(p.Limit + 1))
+	var where []string
+	var args []any
+	arg := func(a any) string {
+		args = append(args, a)
+		return "?" + strconv.Itoa(len(args)-1)
+	}
 	if v.publishedOnly {
-		q = q.Where("c.status = ?", Published)
+		where = append(where, "c.status = "+arg(Published))
 	}
 	if f.CourseID != "" {
-		q = q.Where("ch.course_id = ?", f.CourseID)
+		where = append(where, "ch.course_id = "+arg(f.CourseID))
 	}
 	if f.InstructorID != "" {
-		q = q.Where("ch.instructor_id = ?", f.InstructorID)
+		where = append(where, "ch.instructor_id = "+arg(f.InstructorID))
 	}
 	if f.Track != "" {
-		q = q.Where("c.track = ?", f.Track)
+		where = append(where, "c.track = "+arg(f.Track))
 	}
 	if f.Level != 0 {
-		q = q.Where("c.level = ?", f.Level)
+		where = append(where, "c.level = "+arg(f.Level))
 	}
 	if f.Open != nil {
+		t := arg(now)
 		if *f.Open {
-			q = openAt(q, now)
+			where = append(where, "ch.cancelled_at IS NULL AND ch.enrol_opens_at <= "+t+" AND ch.enrol_closes_at > "+t)
 		} else {
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return q.Where("ch.cancelled_at IS NOT NULL").
-					WhereOr("ch.enrol_opens_at > ?", now).
-					WhereOr("ch.enrol_closes_at <= ?", now)
-			})
+			where = append(where, "(ch.cancelled_at IS NOT NULL OR ch.enrol_opens_at > "+t+" OR ch.enrol_closes_at <= "+t+")")
 		}
 	}
 	if len(p.After) == 2 {
-		q = q.Where("(ch.starts_on > ? OR (ch.starts_on = ? AND ch.id > ?))", p.After[0], p.After[0], p.After[1])
+		day, id := arg(p.After[0]), arg(p.After[1])
+		where = append(where, "(ch.starts_on > "+day+" OR (ch.starts_on = "+day+" AND ch.id > "+id+"))")
 	}
-	if err := q.Scan(ctx); err != nil {
+	q := cohortSelect
+	if len(where) > 0 {
+		q += "\nWHERE " + strings.Join(where, " AND ")
+	}
+	q += "\nORDER BY ch.starts_on, ch.id LIMIT " + arg(p.Limit+1)
+	var chs []Cohort
+	if err := db.Query(ctx, idb, &chs, q, args...); err != nil {
 		return nil, fmt.Errorf("list cohorts: %w", err)
 	}
 	return chs, nil
@@ -115,8 +121,10 @@ func (s Store) listCohorts(ctx context.Context, idb bun.IDB, f CohortFilter, v c
 // openCohorts are the cohorts of published courses whose window holds now.
 func (s Store) openCohorts(ctx context.Context, idb bun.IDB, now time.Time) ([]Cohort, error) {
 	var chs []Cohort
-	q := openAt(s.cohortQuery(idb, &chs), now).Where("c.status = ?", Published).Order("ch.enrol_closes_at", "ch.starts_on", "ch.id")
-	if err := q.Scan(ctx); err != nil {
+	q := cohortSelect + `
+WHERE c.status = ?0 AND ch.cancelled_at IS NULL AND ch.enrol_opens_at <= ?1 AND ch.enrol_closes_at > ?1
+ORDER BY ch.enrol_closes_at, ch.starts_on, ch.id`
+	if err := db.Query(ctx, idb, &chs, q, Published, now); err != nil {
 		return nil, fmt.Errorf("list open cohorts: %w", err)
 	}
 	return chs, nil

@@ -98,6 +98,9 @@ func (s *Service) CreateCourse(ctx context.Context, actor auth.Actor, in NewCour
 		if err := s.Store.replacePrerequisites(ctx, tx, c.ID, c.Prerequisites); err != nil {
 			return err
 		}
+		if err := s.Store.bumpVersion(ctx, tx); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "course.created", Entity: "course", EntityID: c.ID, After: c,
 		})
@@ -208,6 +211,9 @@ func (s *Service) UpdateCourse(ctx context.Context, actor auth.Actor, id string,
 			}
 		}
 		out = c
+		if err := s.Store.bumpVersion(ctx, tx); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "course.updated", Entity: "course", EntityID: c.ID, Before: before, After: c,
 		})

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/platform/fresh"
 )
 
 // EnrolmentHooks is how the enrolment work acts on a cohort change inside
@@ -28,6 +30,8 @@ type Service struct {
 	Now   func() time.Time
 	// enrolments acts on a cohort's enrolments when the cohort changes.
 	enrolments EnrolmentHooks
+	// versions reads the catalogue's change counter for Version.
+	versions *fresh.Reader[int64]
 }
 
 // New is the catalogue's service over d with the clock now. Cancelling a
@@ -40,7 +44,9 @@ func New(d *bun.DB, now func() time.Time, enrolments EnrolmentHooks) (*Service, 
 	if d == nil || now == nil || enrolments == nil {
 		return nil, errors.New("catalogue.New: the database, the clock and the enrolment hooks are required")
 	}
-	return &Service{DB: d, Now: now, enrolments: enrolments}, nil
+	s := &Service{DB: d, Now: now, enrolments: enrolments}
+	s.versions = fresh.New(func(ctx context.Context) (int64, error) { return s.Store.version(ctx, d) }, 10*time.Second)
+	return s, nil
 }
 
 // The forms of codes: lower-case words joined by hyphens for tracks,

@@ -62,6 +62,9 @@ func (s *Service) CreateTrack(ctx context.Context, actor auth.Actor, code, name 
 		if err := s.Store.insertTrack(ctx, tx, &t); err != nil {
 			return err
 		}
+		if err := s.Store.bumpVersion(ctx, tx); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "track.created", Entity: "track", EntityID: t.Code, After: t,
 		})

@@ -2,7 +2,13 @@ package enrolment
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 )
 
 // What the external tests of this package reach inside.
@@ -58,4 +64,30 @@ var ErrRecheck = errRecheck
 // RequireTrainee is requireTrainee.
 func (s *Service) RequireTrainee(ctx context.Context, id string) error {
 	return s.requireTrainee(ctx, id)
+}
+
+// ActiveAmongPlan is how the database plans the already-enrolled check of
+// a batch (activeAmong) for the trainees in the cohort.
+func ActiveAmongPlan(ctx context.Context, idb bun.IDB, cohortID string, trainees []string) (string, error) {
+	if db.IsPostgres(idb) {
+		var lines []string
+		err := db.Query(ctx, idb, &lines, "EXPLAIN "+activeAmongPG, cohortID, trainees)
+		return strings.Join(lines, "\n"), err
+	}
+	list, err := json.Marshal(trainees)
+	if err != nil {
+		return "", err
+	}
+	var rows []struct {
+		ID      int    `bun:"id"`
+		Parent  int    `bun:"parent"`
+		NotUsed int    `bun:"notused"`
+		Detail  string `bun:"detail"`
+	}
+	err = db.Query(ctx, idb, &rows, "EXPLAIN QUERY PLAN "+activeAmongSQLite, cohortID, string(list))
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Detail
+	}
+	return strings.Join(out, "\n"), err
 }

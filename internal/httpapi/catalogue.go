@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -134,11 +135,10 @@ func (h *Handlers) listCourses(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Catalogue.ListCourses(c.UserContext(), actor(c), f, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return h.publicRead(c, false, func(time.Time) (any, bool, time.Time, error) {
+		out, err := h.Catalogue.ListCourses(c.UserContext(), actor(c), f, p)
+		return out, true, time.Time{}, err
+	})
 }
 
 func (h *Handlers) createCourse(c *fiber.Ctx) error {
@@ -158,11 +158,10 @@ func (h *Handlers) createCourse(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) getCourse(c *fiber.Ctx) error {
-	out, err := h.Catalogue.Course(c.UserContext(), actor(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return h.publicRead(c, false, func(time.Time) (any, bool, time.Time, error) {
+		out, err := h.Catalogue.Course(c.UserContext(), actor(c), c.Params("id"))
+		return out, out.Status == catalogue.Published, time.Time{}, err
+	})
 }
 
 func (h *Handlers) updateCourse(c *fiber.Ctx) error {
@@ -229,19 +228,17 @@ func (h *Handlers) listCohorts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.Catalogue.ListCohorts(c.UserContext(), actor(c), f, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return h.publicRead(c, true, func(now time.Time) (any, bool, time.Time, error) {
+		out, err := h.Catalogue.ListCohorts(c.UserContext(), actor(c), f, p)
+		return out, true, catalogue.NextChange(out.Items, now), err
+	})
 }
 
 func (h *Handlers) getCohort(c *fiber.Ctx) error {
-	out, err := h.Catalogue.Cohort(c.UserContext(), actor(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return h.publicRead(c, true, func(now time.Time) (any, bool, time.Time, error) {
+		out, err := h.Catalogue.Cohort(c.UserContext(), actor(c), c.Params("id"))
+		return out, out.CourseStatus == catalogue.Published, catalogue.NextChange([]catalogue.Cohort{out}, now), err
+	})
 }
 
 func (h *Handlers) updateCohort(c *fiber.Ctx) error {

@@ -87,6 +87,7 @@ type Handlers struct {
 	metricsHandler fiber.Handler
 	query          queryParameters
 	proxies        proxies
+	reads          readCache
 }
 
 // New builds the Fiber app with its middleware and every route.
@@ -135,6 +136,7 @@ func New(d Deps) *fiber.App {
 		},
 	}))
 	app.Use(refuseAmbiguousLength)
+	app.Use(h.countChanges)
 	if len(d.CORSOrigins) > 0 {
 		app.Use(allowOrigins(d.CORSOrigins))
 	}

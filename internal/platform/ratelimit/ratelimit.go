@@ -7,12 +7,15 @@ package ratelimit
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 )
 
 // Limiter allows Max hits per key in each Window. Its counters live in
@@ -115,7 +118,7 @@ func (l Limiter) Release(ctx context.Context, key string, now time.Time) error {
 
 // Reset forgets key's count.
 func (l Limiter) Reset(ctx context.Context, key string) error {
-	if _, err := l.DB.NewRaw(`DELETE FROM rate_counters WHERE key = ?`, l.key(key)).Exec(ctx); err != nil {
+	if _, err := db.Exec(ctx, l.DB, `DELETE FROM rate_counters WHERE key = ?0`, l.key(key)); err != nil {
 		return fmt.Errorf("reset counter for %s: %w", key, err)
 	}
 	return nil
@@ -130,4 +133,87 @@ func Prune(ctx context.Context, idb bun.IDB, now time.Time) (int64, error) {
 		return 0, fmt.Errorf("prune rate counters: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// Count is one hit to count: a limiter and the key it counts under.
+type Count struct {
+	Limiter Limiter
+	Key     string
+}
+
+// ReserveAll reserves one hit under every count (see Reserve) in one
+// statement on idb, for a request that several limits bound at once (a
+// login: its account at its address, its account, its address). If any
+// limit is full it answers apperr.RateLimited for the first full one, in
+// order; the statement has then counted the others, so idb must be a
+// transaction that the error rolls back: all are counted or none.
+func ReserveAll(ctx context.Context, idb bun.IDB, counts []Count, now time.Time) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	// ?0 is now; each count adds its key, its window's end and its max.
+	args := []any{now}
+	var values, maxes strings.Builder
+	for i, c := range counts {
+		k, e, m := len(args), len(args)+1, len(args)+2
+		args = append(args, c.Limiter.key(c.Key), now.Add(c.Limiter.Window), c.Limiter.Max)
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		fmt.Fprintf(&values, "(?%d, 1, ?%d)", k, e)
+		fmt.Fprintf(&maxes, " WHEN ?%d THEN CAST(?%d AS INTEGER)", k, m)
+	}
+	var rows []struct {
+		Key string `bun:"key"`
+	}
+	err := db.Query(ctx, idb, &rows, `INSERT INTO rate_counters (key, hits, expires_at) VALUES `+values.String()+`
+ON CONFLICT (key) DO UPDATE SET
+  hits = CASE WHEN rate_counters.expires_at <= ?0 THEN 1 ELSE rate_counters.hits + 1 END,
+  expires_at = CASE WHEN rate_counters.expires_at <= ?0 THEN excluded.expires_at ELSE rate_counters.expires_at END
+WHERE rate_counters.expires_at <= ?0 OR rate_counters.hits < CASE rate_counters.key`+maxes.String()+` END
+RETURNING key`, args...)
+	if err != nil {
+		return fmt.Errorf("reserve hits: %w", err)
+	}
+	if len(rows) == len(counts) {
+		return nil
+	}
+	got := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		got[r.Key] = true
+	}
+	for _, c := range counts {
+		if got[c.Limiter.key(c.Key)] {
+			continue
+		}
+		var cs []counted
+		if err := db.Query(ctx, idb, &cs, `SELECT hits, expires_at FROM rate_counters WHERE key = ?0`, c.Limiter.key(c.Key)); err != nil {
+			return fmt.Errorf("read counter for %s: %w", c.Key, err)
+		}
+		if len(cs) == 0 {
+			return fmt.Errorf("read counter for %s: gone", c.Key)
+		}
+		return c.Limiter.refuse(cs[0].ExpiresAt, now)
+	}
+	return nil
+}
+
+// ReleaseAll gives back one hit under every count that ReserveAll
+// counted, where its window is still live, in one statement.
+func ReleaseAll(ctx context.Context, idb bun.IDB, counts []Count, now time.Time) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	args := []any{now}
+	keys := make([]string, len(counts))
+	for i, c := range counts {
+		keys[i] = "?" + strconv.Itoa(len(args))
+		args = append(args, c.Limiter.key(c.Key))
+	}
+	_, err := db.Exec(ctx, idb, `UPDATE rate_counters SET hits = hits - 1
+ WHERE key IN (`+strings.Join(keys, ", ")+`) AND hits > 0 AND expires_at > ?0`, args...)
+	if err != nil {
+		return fmt.Errorf("release hits: %w", err)
+	}
+	return nil
 }
