@@ -128,3 +128,11 @@ type UserPatch struct {
 	Name   *string
 	Active *bool
 }
+
+// companyData is the payload of company.approved and company.rejected.
+type companyData struct {
+	CompanyID string  `json:"company_id"`
+	Company   string  `json:"company"`
+	Status    string  `json:"status"`
+	Reason    *string `json:"reason"`
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
@@ -383,6 +384,16 @@ func (s *Service) DecideCompany(ctx context.Context, actor auth.Actor, id, statu
 			return err
 		}
 		out = c
+		t := events.CompanyApproved
+		if status == CompanyRejected {
+			t = events.CompanyRejected
+		}
+		if err := events.Record(ctx, tx, events.Event{
+			Type: t, Subject: "/v1/companies/" + c.ID, At: now, Recipients: []string{c.UserID},
+			Data: companyData{CompanyID: c.ID, Company: c.Name, Status: c.Status, Reason: c.RejectionReason},
+		}); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "company." + status, Entity: "company", EntityID: c.ID,
 			Before: before, After: map[string]any{"status": c.Status, "rejection_reason": c.RejectionReason},

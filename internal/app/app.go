@@ -25,6 +25,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
+	"github.com/skillgrid/skillgrid/internal/platform/seal"
 	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
@@ -86,6 +87,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		RefreshTTL: cfg.RefreshTokenTTL, Limits: auth.NewLoginLimits(d), Now: now,
 		ResetRequests: ratelimit.Limiter{DB: d, Name: "password-reset", Max: auth.ResetsPerHour, Window: time.Hour},
 		ResetConfirms: ratelimit.Limiter{DB: d, Name: "password-reset-confirm", Max: auth.ResetsPerHour, Window: time.Hour},
+		ResetSeal:     seal.Derive(cfg.JWTSecret, auth.ResetSealPurpose),
 	}
 	// Levels and eligibility need only the database, so accounts and the
 	// enrolment work take them before the catalogue's Service, which needs
