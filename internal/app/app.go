@@ -24,6 +24,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
+	"github.com/skillgrid/skillgrid/internal/notify"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 	"github.com/skillgrid/skillgrid/internal/platform/seal"
 	"github.com/skillgrid/skillgrid/internal/pool"
@@ -119,8 +120,9 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
 		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res,
-		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
-		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
+		Notifications: &notify.Service{DB: d, Now: now},
+		Ready:         func(ctx context.Context) error { return Ready(ctx, d) },
+		Operations:    ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})
 	return a, nil
 }

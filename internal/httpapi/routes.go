@@ -32,6 +32,9 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me", signedIn, h.me)
 	v1.Patch("/me", signedIn, h.updateMe)
 	v1.Post("/me/password", signedIn, h.changePassword)
+	v1.Get("/me/notifications", signedIn, h.myNotifications)
+	v1.Post("/me/notifications/read-all", signedIn, h.readAllNotifications)
+	v1.Post("/me/notifications/:id/read", signedIn, h.readNotification)
 
 	v1.Post("/users", signedIn, admin, h.createUser)
 	v1.Get("/users", signedIn, admin, h.listUsers)

@@ -30,6 +30,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/notify"
 	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
@@ -52,6 +53,9 @@ type Deps struct {
 	Reports    *reports.Service
 	Results    *results.Service
 	Audit      audit.Trail
+	// Notifications are the signed-in user's; Events the admin's log and
+	// Webhooks their subscriptions.
+	Notifications *notify.Service
 	// ReadTimeout bounds reading a request, headers and body (default 15 s),
 	// so a client that trickles bytes cannot hold a connection forever.
 	ReadTimeout time.Duration
