@@ -23,6 +23,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/internal/notify"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
@@ -62,6 +63,9 @@ type App struct {
 	Results    *results.Service
 	Pool       *pool.Service
 	HTTP       *fiber.App
+	// Sequencer numbers committed events in commit order and fans them
+	// out to webhook deliveries and e-mails; serve runs it.
+	Sequencer *events.Sequencer
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
 	// services', and the Go runtime and process collectors.
 	Metrics *prometheus.Registry
@@ -116,13 +120,14 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		return nil, err
 	}
 	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Metrics: metrics}
+	a.Sequencer = &events.Sequencer{DB: d, Now: now}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
 		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res,
-		Notifications: &notify.Service{DB: d, Now: now},
-		Ready:         func(ctx context.Context) error { return Ready(ctx, d) },
-		Operations:    ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
+		Notifications: &notify.Service{DB: d, Now: now}, Events: events.Log{DB: d},
+		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
+		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})
 	return a, nil
 }
@@ -149,6 +154,17 @@ func (a *App) PruneEvery(ctx context.Context, interval time.Duration, log *slog.
 			}
 		}
 	}
+}
+
+// SequenceInterval is how often serve numbers newly committed events (and
+// so fans them out to webhooks and e-mail).
+const SequenceInterval = 250 * time.Millisecond
+
+// StartOutbox starts, until ctx ends, what carries committed events on:
+// the sequencer, the webhook dispatcher and the mailer. Every serve
+// process runs them; the database shares the work out.
+func (a *App) StartOutbox(ctx context.Context, log *slog.Logger) {
+	go a.Sequencer.Every(ctx, SequenceInterval, log)
 }
 
 // Ready reports whether d answers and has every migration applied.

@@ -94,4 +94,6 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me/contact-requests", signedIn, trainee, h.receivedContactRequests)
 	v1.Post("/contact-requests/:id/accept", signedIn, trainee, h.acceptContactRequest)
 	v1.Post("/contact-requests/:id/decline", signedIn, trainee, h.declineContactRequest)
+
+	v1.Get("/events", signedIn, admin, h.eventLog)
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/notify"
 	"github.com/skillgrid/skillgrid/internal/pool"
@@ -56,6 +57,7 @@ type Deps struct {
 	// Notifications are the signed-in user's; Events the admin's log and
 	// Webhooks their subscriptions.
 	Notifications *notify.Service
+	Events        events.Log
 	// ReadTimeout bounds reading a request, headers and body (default 15 s),
 	// so a client that trickles bytes cannot hold a connection forever.
 	ReadTimeout time.Duration
