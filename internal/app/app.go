@@ -31,6 +31,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
+	"github.com/skillgrid/skillgrid/internal/webhooks"
 	"github.com/skillgrid/skillgrid/migrations"
 	"github.com/skillgrid/skillgrid/openapi"
 )
@@ -66,6 +67,9 @@ type App struct {
 	// Sequencer numbers committed events in commit order and fans them
 	// out to webhook deliveries and e-mails; serve runs it.
 	Sequencer *events.Sequencer
+	// Webhooks are the admin's subscriptions; Dispatcher delivers them.
+	Webhooks   *webhooks.Service
+	Dispatcher *webhooks.Dispatcher
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
 	// services', and the Go runtime and process collectors.
 	Metrics *prometheus.Registry
@@ -115,17 +119,24 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
 	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Now: now}
+	rules := webhooks.Rules{AllowPrivate: cfg.WebhookAllowPrivate}
+	hooks := &webhooks.Service{DB: d, Rules: rules, Now: now}
+	source := cfg.PublicURL
+	if source == "" {
+		source = "urn:skillgrid"
+	}
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err
 	}
 	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Metrics: metrics}
-	a.Sequencer = &events.Sequencer{DB: d, Now: now}
+	a.Sequencer = &events.Sequencer{DB: d, Now: now, FanOut: []events.FanOut{webhooks.FanOut}}
+	a.Webhooks, a.Dispatcher = hooks, webhooks.NewDispatcher(d, rules, now, source, log)
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
 		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res,
-		Notifications: &notify.Service{DB: d, Now: now}, Events: events.Log{DB: d},
+		Notifications: &notify.Service{DB: d, Now: now}, Events: events.Log{DB: d}, Webhooks: hooks,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})
@@ -160,11 +171,15 @@ func (a *App) PruneEvery(ctx context.Context, interval time.Duration, log *slog.
 // so fans them out to webhooks and e-mail).
 const SequenceInterval = 250 * time.Millisecond
 
+// DispatchInterval is how often serve looks for webhook deliveries due.
+const DispatchInterval = time.Second
+
 // StartOutbox starts, until ctx ends, what carries committed events on:
 // the sequencer, the webhook dispatcher and the mailer. Every serve
 // process runs them; the database shares the work out.
 func (a *App) StartOutbox(ctx context.Context, log *slog.Logger) {
 	go a.Sequencer.Every(ctx, SequenceInterval, log)
+	go a.Dispatcher.Every(ctx, DispatchInterval)
 }
 
 // Ready reports whether d answers and has every migration applied.

@@ -96,4 +96,10 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Post("/contact-requests/:id/decline", signedIn, trainee, h.declineContactRequest)
 
 	v1.Get("/events", signedIn, admin, h.eventLog)
+	v1.Post("/webhooks", signedIn, admin, h.createWebhook)
+	v1.Get("/webhooks", signedIn, admin, h.listWebhooks)
+	v1.Patch("/webhooks/:id", signedIn, admin, h.updateWebhook)
+	v1.Delete("/webhooks/:id", signedIn, admin, h.deleteWebhook)
+	v1.Get("/webhooks/:id/deliveries", signedIn, admin, h.webhookDeliveries)
+	v1.Post("/webhooks/:id/deliveries/:delivery_id/redeliver", signedIn, admin, h.redeliver)
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
+	"github.com/skillgrid/skillgrid/internal/webhooks"
 	"github.com/skillgrid/skillgrid/openapi"
 )
 
@@ -58,6 +59,7 @@ type Deps struct {
 	// Webhooks their subscriptions.
 	Notifications *notify.Service
 	Events        events.Log
+	Webhooks      *webhooks.Service
 	// ReadTimeout bounds reading a request, headers and body (default 15 s),
 	// so a client that trickles bytes cannot hold a connection forever.
 	ReadTimeout time.Duration
