@@ -382,4 +382,3 @@ func TestTwoProcessesDeliverEachEventOnce(t *testing.T) {
 		}
 	}
 }
-
