@@ -22,10 +22,12 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/email"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/internal/notify"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 	"github.com/skillgrid/skillgrid/internal/platform/seal"
 	"github.com/skillgrid/skillgrid/internal/pool"
@@ -70,6 +72,9 @@ type App struct {
 	// Webhooks are the admin's subscriptions; Dispatcher delivers them.
 	Webhooks   *webhooks.Service
 	Dispatcher *webhooks.Dispatcher
+	// Mailer sends notifications by e-mail; nil when SKILLGRID_SMTP_URL
+	// is not set (notifications are then in the API only).
+	Mailer *email.Mailer
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
 	// services', and the Go runtime and process collectors.
 	Metrics *prometheus.Registry
@@ -131,6 +136,10 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	}
 	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Metrics: metrics}
 	a.Sequencer = &events.Sequencer{DB: d, Now: now, FanOut: []events.FanOut{webhooks.FanOut}}
+	if cfg.SMTPURL != nil {
+		a.Mailer = &email.Mailer{DB: d, SMTP: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, ResetSeal: authSvc.ResetSeal, Now: now, Log: log}
+		a.Sequencer.FanOut = append(a.Sequencer.FanOut, a.Mailer.FanOut)
+	}
 	a.Webhooks, a.Dispatcher = hooks, webhooks.NewDispatcher(d, rules, now, source, log)
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
@@ -147,7 +156,12 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 // passed. Any process may run it at any time: it only removes rows that no
 // longer count.
 func (a *App) Prune(ctx context.Context) error {
-	_, err := a.Auth.PruneCounters(ctx)
+	if _, err := a.Auth.PruneCounters(ctx); err != nil {
+		return err
+	}
+	// Reset tokens waiting for an e-mail that never went (no SMTP, or it
+	// failed) are useless once expired.
+	_, err := db.Exec(ctx, a.DB, `DELETE FROM mail_secrets WHERE expires_at < ?0`, a.Auth.Now())
 	return err
 }
 
@@ -180,6 +194,9 @@ const DispatchInterval = time.Second
 func (a *App) StartOutbox(ctx context.Context, log *slog.Logger) {
 	go a.Sequencer.Every(ctx, SequenceInterval, log)
 	go a.Dispatcher.Every(ctx, DispatchInterval)
+	if a.Mailer != nil {
+		go a.Mailer.Every(ctx, DispatchInterval)
+	}
 }
 
 // Ready reports whether d answers and has every migration applied.
