@@ -147,6 +147,12 @@ func checkSigned(t *testing.T, secret string, r received) map[string]any {
 	if err := json.Unmarshal(r.Body, &ce); err != nil {
 		t.Fatal(err)
 	}
+	// The payload is what the document's webhooks entry says it is.
+	doc, _ := testutil.Spec(t)
+	schema := doc.Webhooks["event"].Post.RequestBody.Value.Content.Get("application/cloudevents+json").Schema.Value
+	if err := schema.VisitJSON(map[string]any(ce)); err != nil {
+		t.Fatalf("the delivery does not match openapi.yaml's webhooks.event: %v", err)
+	}
 	if ce["specversion"] != "1.0" || ce["id"] != id || ce["source"] == "" || ce["time"] == nil || ce["subject"] == nil || ce["data"] == nil {
 		t.Fatalf("CloudEvent %s", r.Body)
 	}
