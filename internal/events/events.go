@@ -155,19 +155,25 @@ VALUES (?0, ?1, ?2, ?3, ?4, ?5, ?6)`, eventIDs[i], types[i], subjects[i], datas[
 		}
 		return nil
 	}
-	_, err := db.Exec(ctx, idb, `INSERT INTO events (id, type, subject, data_json, recipients_json, at, request_id)
-SELECT * FROM unnest(?0::text[], ?1::text[], ?2::text[], ?3::text[], ?4::text[], ?5::timestamptz[], ?6::text[])`,
-		eventIDs, types, subjects, datas, tos, ats, requests)
-	if err != nil {
-		return fmt.Errorf("record %d events: %w", n, err)
-	}
 	if len(noteIDs) == 0 {
+		_, err := db.Exec(ctx, idb, `INSERT INTO events (id, type, subject, data_json, recipients_json, at, request_id)
+SELECT * FROM unnest(?0::text[], ?1::text[], ?2::text[], ?3::text[], ?4::text[], ?5::timestamptz[], ?6::text[])`,
+			eventIDs, types, subjects, datas, tos, ats, requests)
+		if err != nil {
+			return fmt.Errorf("record %d events: %w", n, err)
+		}
 		return nil
 	}
-	_, err = db.Exec(ctx, idb, `INSERT INTO notifications (id, user_id, event_id, created_at)
-SELECT * FROM unnest(?0::text[], ?1::text[], ?2::text[], ?3::timestamptz[])`, noteIDs, noteUsers, noteEvents, noteAts)
+	// One statement for the events and their notifications: a batch of
+	// enrolments pays one round trip under its cohort's lock.
+	_, err := db.Exec(ctx, idb, `WITH recorded AS (
+  INSERT INTO events (id, type, subject, data_json, recipients_json, at, request_id)
+  SELECT * FROM unnest(?0::text[], ?1::text[], ?2::text[], ?3::text[], ?4::text[], ?5::timestamptz[], ?6::text[]))
+INSERT INTO notifications (id, user_id, event_id, created_at)
+SELECT * FROM unnest(?7::text[], ?8::text[], ?9::text[], ?10::timestamptz[])`,
+		eventIDs, types, subjects, datas, tos, ats, requests, noteIDs, noteUsers, noteEvents, noteAts)
 	if err != nil {
-		return fmt.Errorf("notify of %d events: %w", n, err)
+		return fmt.Errorf("record %d events and their notifications: %w", n, err)
 	}
 	return nil
 }

@@ -84,10 +84,12 @@ FROM events WHERE seq IS NULL ORDER BY id LIMIT ?0`, batchSize); err != nil {
 				return fmt.Errorf("sequence events: %w", err)
 			}
 		} else {
-			for i := range ids {
-				if _, err := db.Exec(ctx, tx, `UPDATE events SET seq = ?1 WHERE id = ?0`, ids[i], seqs[i]); err != nil {
-					return fmt.Errorf("sequence event %s: %w", ids[i], err)
-				}
+			list, err := json.Marshal(ids)
+			if err != nil {
+				return err
+			}
+			if _, err := db.Exec(ctx, tx, `UPDATE events SET seq = ?1 + j.key + 1 FROM json_each(?0) AS j WHERE events.id = j.value`, string(list), last[0]); err != nil {
+				return fmt.Errorf("sequence events: %w", err)
 			}
 		}
 		if _, err := db.Exec(ctx, tx, `UPDATE event_sequence SET last = ?0 WHERE id = 1`, seqs[len(seqs)-1]); err != nil {
