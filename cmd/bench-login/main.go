@@ -12,7 +12,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -23,7 +22,6 @@ import (
 	"os"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -109,9 +107,9 @@ func run(bin, dialect, pgURL string, n, conc int, every time.Duration) error {
 	stormDone := make(chan struct{})
 	readerOut := make(chan readings, 1)
 	go func() { readerOut <- poll(reader, readURL, every, stormDone) }()
-	cpu0 := cpuTime(pid)
+	cpu0 := bench.CPUTime(pid)
 	lat, codes, wall := storm(client, base+"/v1/auth/login", emails, conc)
-	cpu := cpuTime(pid) - cpu0
+	cpu := bench.CPUTime(pid) - cpu0
 	close(stormDone)
 	busy := <-readerOut
 
@@ -261,27 +259,6 @@ func poll(client *http.Client, u string, every time.Duration, done <-chan struct
 	}
 	sort.Slice(r.lat, func(i, j int) bool { return r.lat[i] < r.lat[j] })
 	return r
-}
-
-// cpuTime is the user and system CPU time process pid has used, from
-// /proc (Linux); 0 where that cannot be read.
-func cpuTime(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// Fields after the command name (which may hold spaces) start at state.
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0
-	}
-	const ticksPerSecond = 100 // USER_HZ on Linux
-	return time.Duration(utime+stime) * time.Second / ticksPerSecond
 }
 
 func get(client *http.Client, u string) (int, error) {
