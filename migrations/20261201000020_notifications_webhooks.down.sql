@@ -16,6 +16,10 @@ DROP TABLE event_sequence;
 --bun:split
 DROP INDEX events_unsequenced_idx;
 --bun:split
+DROP INDEX events_type_seq_idx;
+--bun:split
+CREATE INDEX events_type_idx ON events (type, id);
+--bun:split
 DROP INDEX events_seq_key;
 --bun:split
 ALTER TABLE events DROP COLUMN seq;
