@@ -21,6 +21,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/testutil"
+	"github.com/skillgrid/skillgrid/internal/webhooks"
 )
 
 // receiver is a webhook subscriber on loopback that records what it gets
@@ -387,4 +388,36 @@ func TestTwoProcessesDeliverEachEventOnce(t *testing.T) {
 			t.Errorf("event %s delivered %d times", id, k)
 		}
 	}
+}
+
+// A delivery claimed by a process that died before sending it is taken up
+// by another once its lease expires, and not before.
+func TestWebhookDeliveryOfADeadProcessIsTakenUpAfterItsLease(t *testing.T) {
+	t.Parallel()
+	forEachDBWith(t, allowPrivate, func(t *testing.T, e *testutil.Env) {
+		rcv := newReceiver(t, false)
+		subscribe(t, e, rcv.URL, "enrolment.created")
+		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
+		enrol(t, e, c.ID, e.NewUser(auth.Trainee), http.StatusCreated)
+		if err := e.App.Sequencer.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		// What a claim leaves behind when its process dies mid-delivery.
+		if _, err := db.Exec(context.Background(), e.DB, `UPDATE webhook_jobs SET lease_until = ?0, attempts = 1`, e.Clock.Now().Add(webhooks.Lease)); err != nil {
+			t.Fatal(err)
+		}
+		deliverAll(t, e)
+		if n := len(rcv.all()); n != 0 {
+			t.Fatalf("a leased delivery was sent %d times before its lease expired", n)
+		}
+		e.Clock.Advance(webhooks.Lease)
+		deliverAll(t, e)
+		if n := len(rcv.all()); n != 1 {
+			t.Fatalf("%d deliveries after the lease expired, want 1", n)
+		}
+		deliverAll(t, e)
+		if n := len(rcv.all()); n != 1 {
+			t.Fatalf("delivered again: %d", n)
+		}
+	})
 }
