@@ -154,14 +154,17 @@ func Sign(secret, id string, timestamp int64, body []byte) (string, error) {
 
 // attempt sends one claimed delivery and records how it went.
 func (d *Dispatcher) attempt(ctx context.Context, j job) error {
-	sub, err := (&Service{DB: d.DB}).get(ctx, d.DB, j.WebhookID, false)
+	sub, err := subscription(ctx, d.DB, j.WebhookID, false)
 	if err != nil {
 		// Deleted since: its deliveries went with it.
 		return nil
 	}
 	var evs []events.Stored
-	if err := db.Query(ctx, d.DB, &evs, `SELECT id, seq, type, subject, data_json, recipients_json, at, request_id FROM events WHERE id = ?0`, j.EventID); err != nil || len(evs) != 1 {
-		return fmt.Errorf("read event %s: %v", j.EventID, err)
+	if err := db.Query(ctx, d.DB, &evs, `SELECT id, seq, type, subject, data_json, recipients_json, at, request_id FROM events WHERE id = ?0`, j.EventID); err != nil {
+		return fmt.Errorf("read event %s: %w", j.EventID, err)
+	}
+	if len(evs) != 1 {
+		return fmt.Errorf("event %s of delivery %s is missing", j.EventID, j.ID)
 	}
 	ev := evs[0]
 	if !sub.Active {
@@ -262,7 +265,7 @@ func (d *Dispatcher) failing(ctx context.Context, tx bun.Tx, id string, at time.
 	if _, err := db.Exec(ctx, tx, `UPDATE webhooks SET failing_since = ?1 WHERE id = ?0 AND failing_since IS NULL`, id, at); err != nil {
 		return err
 	}
-	sub, err := (&Service{DB: d.DB}).get(ctx, tx, id, true)
+	sub, err := subscription(ctx, tx, id, true)
 	if err != nil {
 		return err
 	}

@@ -112,6 +112,12 @@ func utc(t *time.Time) *time.Time {
 }
 
 func (s *Service) get(ctx context.Context, idb bun.IDB, id string, lock bool) (row, error) {
+	return subscription(ctx, idb, id, lock)
+}
+
+// subscription reads one subscription, locking its row when lock is true
+// (on PostgreSQL; SQLite's write transaction holds the database).
+func subscription(ctx context.Context, idb bun.IDB, id string, lock bool) (row, error) {
 	if !ids.Valid(id) {
 		return row{}, apperr.NotFound(msg.NotFoundWebhook)
 	}
