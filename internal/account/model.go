@@ -3,12 +3,14 @@
 package account
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 )
 
@@ -29,8 +31,11 @@ type User struct {
 	PoolOptIn          bool       `bun:"pool_opt_in"`
 	PoolOptInChangedAt *time.Time `bun:"pool_opt_in_changed_at"`
 	Locale             string     `bun:"locale"` // msg.English or msg.Korean
-	CreatedAt          time.Time  `bun:"created_at"`
-	UpdatedAt          time.Time  `bun:"updated_at"`
+	// EmailNotificationsJSON holds the types the user does not want by
+	// e-mail ({"type": false}); "" or {} is all of them.
+	EmailNotificationsJSON string    `bun:"email_notifications_json"`
+	CreatedAt              time.Time `bun:"created_at"`
+	UpdatedAt              time.Time `bun:"updated_at"`
 }
 
 // SearchName is the lower-cased form of a name that name searches match:
@@ -63,14 +68,17 @@ var CareerStages = []string{"student", "job_seeker", "incumbent"}
 
 // Profile is a user as they (or an admin) see it.
 type Profile struct {
-	ID        string    `json:"id"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	Role      auth.Role `json:"role"`
-	Active    bool      `json:"active"`
-	Phone     *string   `json:"phone"`
-	Locale    string    `json:"locale"`
-	CreatedAt time.Time `json:"created_at"`
+	ID     string    `json:"id"`
+	Email  string    `json:"email"`
+	Name   string    `json:"name"`
+	Role   auth.Role `json:"role"`
+	Active bool      `json:"active"`
+	Phone  *string   `json:"phone"`
+	Locale string    `json:"locale"`
+	// EmailNotifications says, for every event type, whether it also
+	// goes by e-mail.
+	EmailNotifications map[string]bool `json:"email_notifications"`
+	CreatedAt          time.Time       `json:"created_at"`
 
 	// Trainees only: nil for other roles, so its fields are left out.
 	*TraineeProfile
@@ -121,10 +129,34 @@ type ProfilePatch struct {
 	Region      *string
 	PoolOptIn   *bool
 	Locale      *string
+	// EmailNotifications sets, per event type given, whether it goes by
+	// e-mail; the types left out stay as they are.
+	EmailNotifications map[string]bool
 }
 
 // UserPatch is the admin's change to a user.
 type UserPatch struct {
 	Name   *string
 	Active *bool
+}
+
+// companyData is the payload of company.approved and company.rejected.
+type companyData struct {
+	CompanyID string  `json:"company_id"`
+	Company   string  `json:"company"`
+	Status    string  `json:"status"`
+	Reason    *string `json:"reason"`
+}
+
+// EmailWanted reads a user's e-mail choices: for every event type, whether
+// it goes by e-mail. password.reset_requested always does.
+func EmailWanted(stored string) map[string]bool {
+	var off map[string]bool
+	_ = json.Unmarshal([]byte(stored), &off) // "" and {} are all on
+	out := make(map[string]bool, len(events.Types))
+	for _, t := range events.Types {
+		want, set := off[string(t)]
+		out[string(t)] = !set || want || t == events.PasswordResetRequested
+	}
+	return out
 }

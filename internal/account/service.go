@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -13,6 +14,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
@@ -201,6 +203,11 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 			bad = append(bad, apperr.Field("locale", msg.FieldOneOf, "values", []string{string(msg.English), string(msg.Korean)}))
 		}
 	}
+	for t := range p.EmailNotifications {
+		if !events.Known(events.Type(t)) {
+			bad = append(bad, apperr.Field("email_notifications", msg.UnknownEventType, "type", t))
+		}
+	}
 	if len(bad) > 0 {
 		sort.Slice(bad, func(i, j int) bool { return bad[i].Field < bad[j].Field })
 		return Profile{}, apperr.Invalid(bad...)
@@ -249,6 +256,27 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 			if err := audit.Record(ctx, tx, now, audit.Change{
 				ActorID: actor.ID, Action: "locale.changed", Entity: "user", EntityID: u.ID,
 				Before: before, After: map[string]any{"locale": u.Locale},
+			}); err != nil {
+				return err
+			}
+		}
+		if len(p.EmailNotifications) > 0 {
+			before := EmailWanted(u.EmailNotificationsJSON)
+			off := map[string]bool{}
+			for t, want := range before {
+				if w, set := p.EmailNotifications[t]; set {
+					want = w
+				}
+				if !want {
+					off[t] = false
+				}
+			}
+			b, _ := json.Marshal(off)
+			u.EmailNotificationsJSON = string(b)
+			cols = append(cols, "email_notifications_json")
+			if err := audit.Record(ctx, tx, now, audit.Change{
+				ActorID: actor.ID, Action: "email_notifications.changed", Entity: "user", EntityID: u.ID,
+				Before: before, After: EmailWanted(u.EmailNotificationsJSON),
 			}); err != nil {
 				return err
 			}
@@ -383,6 +411,16 @@ func (s *Service) DecideCompany(ctx context.Context, actor auth.Actor, id, statu
 			return err
 		}
 		out = c
+		t := events.CompanyApproved
+		if status == CompanyRejected {
+			t = events.CompanyRejected
+		}
+		if err := events.Record(ctx, tx, events.Event{
+			Type: t, Subject: "/v1/companies/" + c.ID, At: now, Recipients: []string{c.UserID},
+			Data: companyData{CompanyID: c.ID, Company: c.Name, Status: c.Status, Reason: c.RejectionReason},
+		}); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "company." + status, Entity: "company", EntityID: c.ID,
 			Before: before, After: map[string]any{"status": c.Status, "rejection_reason": c.RejectionReason},
@@ -398,7 +436,8 @@ func (s *Service) CompanyOf(ctx context.Context, userID string) (Company, error)
 
 // profile assembles what /me shows for u.
 func (s *Service) profile(ctx context.Context, idb bun.IDB, u User) (Profile, error) {
-	p := Profile{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, Phone: u.Phone, Locale: u.Locale, CreatedAt: u.CreatedAt}
+	p := Profile{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, Phone: u.Phone, Locale: u.Locale,
+		EmailNotifications: EmailWanted(u.EmailNotificationsJSON), CreatedAt: u.CreatedAt}
 	switch u.Role {
 	case auth.Trainee:
 		skills, err := s.Store.skills(ctx, idb, u.ID)

@@ -24,12 +24,18 @@ import (
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/credentials"
+	"github.com/skillgrid/skillgrid/internal/email"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
+	"github.com/skillgrid/skillgrid/internal/notify"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
+	"github.com/skillgrid/skillgrid/internal/platform/seal"
 	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
+	"github.com/skillgrid/skillgrid/internal/webhooks"
 	"github.com/skillgrid/skillgrid/migrations"
 	"github.com/skillgrid/skillgrid/openapi"
 )
@@ -66,6 +72,15 @@ type App struct {
 	Credentials *credentials.Service
 	Pool        *pool.Service
 	HTTP        *fiber.App
+	// Sequencer numbers committed events in commit order and fans them
+	// out to webhook deliveries and e-mails; serve runs it.
+	Sequencer *events.Sequencer
+	// Webhooks are the admin's subscriptions; Dispatcher delivers them.
+	Webhooks   *webhooks.Service
+	Dispatcher *webhooks.Dispatcher
+	// Mailer sends notifications by e-mail; nil when SKILLGRID_SMTP_URL
+	// is not set (notifications are then in the API only).
+	Mailer *email.Mailer
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
 	// services', and the Go runtime and process collectors.
 	Metrics *prometheus.Registry
@@ -92,6 +107,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		RefreshTTL: cfg.RefreshTokenTTL, Limits: auth.NewLoginLimits(d), Now: now,
 		ResetRequests: ratelimit.Limiter{DB: d, Name: "password-reset", Max: auth.ResetsPerHour, Window: time.Hour},
 		ResetConfirms: ratelimit.Limiter{DB: d, Name: "password-reset-confirm", Max: auth.ResetsPerHour, Window: time.Hour},
+		ResetSeal:     seal.Derive(cfg.JWTSecret, auth.ResetSealPurpose),
 	}
 	// Levels and eligibility need only the database, so accounts and the
 	// enrolment work take them before the catalogue's Service, which needs
@@ -125,15 +141,28 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	}
 	creds := credentials.New(d, cfg.SigningKeys, issuerURL, issuerName, cfg.IssuerEmail, lookups, now)
 	graduates := pool.New(d, cat, cat, now)
+	rules := webhooks.Rules{AllowPrivate: cfg.WebhookAllowPrivate}
+	hooks := &webhooks.Service{DB: d, Rules: rules, Now: now}
+	source := cfg.PublicURL
+	if source == "" {
+		source = "urn:skillgrid"
+	}
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err
 	}
 	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Attendance: register, Credentials: creds, Pool: graduates, Metrics: metrics}
+	a.Sequencer = &events.Sequencer{DB: d, Now: now, FanOut: []events.FanOut{webhooks.FanOut}}
+	if cfg.SMTPURL != nil {
+		a.Mailer = &email.Mailer{DB: d, SMTP: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, ResetSeal: authSvc.ResetSeal, Now: now, Log: log}
+		a.Sequencer.FanOut = append(a.Sequencer.FanOut, a.Mailer.FanOut)
+	}
+	a.Webhooks, a.Dispatcher = hooks, webhooks.NewDispatcher(d, rules, now, source, log)
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
 		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res, Attendance: register, Credentials: creds,
+		Notifications: &notify.Service{DB: d, Now: now}, Events: events.Log{DB: d}, Webhooks: hooks,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})
@@ -144,7 +173,12 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 // passed. Any process may run it at any time: it only removes rows that no
 // longer count.
 func (a *App) Prune(ctx context.Context) error {
-	_, err := a.Auth.PruneCounters(ctx)
+	if _, err := a.Auth.PruneCounters(ctx); err != nil {
+		return err
+	}
+	// Reset tokens waiting for an e-mail that never went (no SMTP, or it
+	// failed) are useless once expired.
+	_, err := db.Exec(ctx, a.DB, `DELETE FROM mail_secrets WHERE expires_at < ?0`, a.Auth.Now())
 	return err
 }
 
@@ -161,6 +195,24 @@ func (a *App) PruneEvery(ctx context.Context, interval time.Duration, log *slog.
 				log.Error("prune counters", "err", err.Error())
 			}
 		}
+	}
+}
+
+// SequenceInterval is how often serve numbers newly committed events (and
+// so fans them out to webhooks and e-mail).
+const SequenceInterval = 250 * time.Millisecond
+
+// DispatchInterval is how often serve looks for webhook deliveries due.
+const DispatchInterval = time.Second
+
+// StartOutbox starts, until ctx ends, what carries committed events on:
+// the sequencer, the webhook dispatcher and the mailer. Every serve
+// process runs them; the database shares the work out.
+func (a *App) StartOutbox(ctx context.Context, log *slog.Logger) {
+	go a.Sequencer.Every(ctx, SequenceInterval, log)
+	go a.Dispatcher.Every(ctx, DispatchInterval)
+	if a.Mailer != nil {
+		go a.Mailer.Every(ctx, DispatchInterval)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
@@ -19,6 +20,9 @@ import (
 
 // ResetTokenTTL is how long a password-reset token can be used.
 const ResetTokenTTL = 30 * time.Minute
+
+// ResetSealPurpose names the key that seals reset tokens for their e-mail.
+const ResetSealPurpose = "password-reset mail"
 
 // ResetsPerHour bounds password-reset requests, and separately reset
 // confirmations, per client address.
@@ -65,9 +69,25 @@ func (s *Service) RequestReset(ctx context.Context, email, addr string) (string,
 		return "", err
 	}
 	r := passwordReset{ID: ids.New(), UserID: cred.UserID, TokenHash: hash, ExpiresAt: now.Add(ResetTokenTTL), CreatedAt: now}
+	sealed, err := s.ResetSeal.Seal(raw)
+	if err != nil {
+		return "", err
+	}
+	eventID := ids.New()
 	err = db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.store.insertReset(ctx, tx, &r); err != nil {
 			return err
+		}
+		// The event tells that a reset was asked for; the token, which
+		// no event may carry, waits sealed for the e-mail.
+		if err := events.Record(ctx, tx, events.Event{
+			ID: eventID, Type: events.PasswordResetRequested, Subject: "/v1/me", At: now, Recipients: []string{cred.UserID},
+			Data: map[string]any{"user_id": cred.UserID, "expires_at": r.ExpiresAt},
+		}); err != nil {
+			return err
+		}
+		if _, err := db.Exec(ctx, tx, `INSERT INTO mail_secrets (event_id, sealed, expires_at) VALUES (?0, ?1, ?2)`, eventID, sealed, r.ExpiresAt); err != nil {
+			return fmt.Errorf("keep the reset token for its e-mail: %w", err)
 		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			Action: "user.password_reset_requested", Entity: "user", EntityID: cred.UserID,

@@ -15,6 +15,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
+	"github.com/skillgrid/skillgrid/internal/platform/seal"
 )
 
 // Users is what auth needs to know about accounts.
@@ -48,8 +49,11 @@ type Service struct {
 	// endpoints per client address.
 	ResetRequests ratelimit.Limiter
 	ResetConfirms ratelimit.Limiter
-	Now           func() time.Time
-	store         Store
+	// ResetSeal seals a reset token for the e-mail that carries it
+	// (ResetSealPurpose of the server's secret).
+	ResetSeal seal.Key
+	Now       func() time.Time
+	store     Store
 }
 
 var errBadLogin = apperr.Unauthorized(msg.BadLogin)

@@ -10,6 +10,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
@@ -190,6 +191,11 @@ func (s *Service) UpdateCohort(ctx context.Context, actor auth.Actor, id string,
 		if err := s.Store.bumpVersion(ctx, tx); err != nil {
 			return err
 		}
+		if changes := cohortChanges(before, ch); len(changes) > 0 {
+			if err := events.Record(ctx, tx, cohortEvent(events.CohortChanged, before, ch, changes, now)); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "cohort.updated", Entity: "cohort", EntityID: ch.ID, Before: before, After: ch,
 		})
@@ -229,6 +235,9 @@ func (s *Service) CancelCohort(ctx context.Context, actor auth.Actor, id string)
 			return err
 		}
 		if err := s.Store.bumpVersion(ctx, tx); err != nil {
+			return err
+		}
+		if err := events.Record(ctx, tx, cohortEvent(events.CohortCancelled, before, ch, nil, now)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, audit.Change{

@@ -50,6 +50,15 @@ type Config struct {
 	IssuerName  string
 	IssuerURL   string
 	IssuerEmail string
+	// SMTPURL (smtp://user:pass@host:port) sends notifications by e-mail
+	// too, from MailFrom; without it they are in the API only.
+	SMTPURL  *url.URL
+	MailFrom string
+	// PublicURL is where people reach the API; e-mail links start with it.
+	PublicURL string
+	// WebhookAllowPrivate lifts the webhook URL rules (https only, no
+	// private, loopback or link-local address), for development and tests.
+	WebhookAllowPrivate bool
 }
 
 // Issuer defaults, for a server on its default address.
@@ -174,6 +183,9 @@ func Load(getenv func(string) string) (Config, error) {
 	if err := loadIssuer(getenv, &c); err != nil {
 		return c, err
 	}
+	if err := c.loadOutbox(getenv); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -205,6 +217,49 @@ func loadIssuer(getenv func(string) string, c *Config) error {
 			return &Error{"SKILLGRID_ISSUER_EMAIL", "must be a plain email address, e.g. skills@city.go.kr"}
 		}
 		c.IssuerEmail = v
+	}
+	return nil
+}
+
+// loadOutbox reads where notifications go beside the API: e-mail and
+// webhooks.
+func (c *Config) loadOutbox(getenv func(string) string) error {
+	if v := strings.TrimSpace(getenv("SKILLGRID_PUBLIC_URL")); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return &Error{"SKILLGRID_PUBLIC_URL", fmt.Sprintf("%q is not a URL such as https://skillgrid.city.go.kr", v)}
+		}
+		c.PublicURL = strings.TrimRight(v, "/")
+	}
+	if v := strings.TrimSpace(getenv("SKILLGRID_SMTP_URL")); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return &Error{"SKILLGRID_SMTP_URL", "must be smtp://user:pass@host:port (or smtps:// for TLS from the start)"}
+		}
+		if p := u.Port(); p != "" {
+			if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+				return &Error{"SKILLGRID_SMTP_URL", fmt.Sprintf("port %q is not a port number", p)}
+			}
+		}
+		c.SMTPURL = u
+		from := strings.TrimSpace(getenv("SKILLGRID_MAIL_FROM"))
+		if from == "" {
+			return &Error{"SKILLGRID_MAIL_FROM", "must be set when SKILLGRID_SMTP_URL is (e.g. SkillGrid <no-reply@city.go.kr>)"}
+		}
+		if _, err := mail.ParseAddress(from); err != nil {
+			return &Error{"SKILLGRID_MAIL_FROM", fmt.Sprintf("%q is not an e-mail address", from)}
+		}
+		c.MailFrom = from
+		if c.PublicURL == "" {
+			return &Error{"SKILLGRID_PUBLIC_URL", "must be set when SKILLGRID_SMTP_URL is: e-mails link to it"}
+		}
+	}
+	switch v := strings.TrimSpace(getenv("SKILLGRID_WEBHOOK_ALLOW_PRIVATE")); v {
+	case "", "false":
+	case "true":
+		c.WebhookAllowPrivate = true
+	default:
+		return &Error{"SKILLGRID_WEBHOOK_ALLOW_PRIVATE", fmt.Sprintf("%q is not true or false", v)}
 	}
 	return nil
 }

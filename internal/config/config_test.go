@@ -36,17 +36,21 @@ func TestDefaults(t *testing.T) {
 
 func TestEveryBadValueNamesItsVariable(t *testing.T) {
 	cases := map[string]map[string]string{
-		"SKILLGRID_ADDR":              {"SKILLGRID_ADDR": "8080"},
-		"SKILLGRID_DATABASE_URL":      {"SKILLGRID_DATABASE_URL": "mysql://x"},
-		"SKILLGRID_JWT_SECRET":        {"SKILLGRID_JWT_SECRET": "too-short"},
-		"SKILLGRID_ADMIN_PASSWORD":    {"SKILLGRID_ADMIN_EMAIL": "a@b.kr"},
-		"SKILLGRID_ADMIN_EMAIL":       {"SKILLGRID_ADMIN_PASSWORD": "something-long"},
-		"SKILLGRID_ACCESS_TOKEN_TTL":  {"SKILLGRID_ACCESS_TOKEN_TTL": "15 minutes"},
-		"SKILLGRID_REFRESH_TOKEN_TTL": {"SKILLGRID_REFRESH_TOKEN_TTL": "-1h"},
-		"SKILLGRID_LOG_LEVEL":         {"SKILLGRID_LOG_LEVEL": "verbose"},
-		"SKILLGRID_TRUSTED_PROXIES":   {"SKILLGRID_TRUSTED_PROXIES": "10.0.0.0/8, lb.internal"},
-		"SKILLGRID_CORS_ORIGINS":      {"SKILLGRID_CORS_ORIGINS": "https://portal.city.go.kr, *"},
-		"SKILLGRID_METRICS_ADDR":      {"SKILLGRID_METRICS_ADDR": "9090"},
+		"SKILLGRID_ADDR":                  {"SKILLGRID_ADDR": "8080"},
+		"SKILLGRID_DATABASE_URL":          {"SKILLGRID_DATABASE_URL": "mysql://x"},
+		"SKILLGRID_JWT_SECRET":            {"SKILLGRID_JWT_SECRET": "too-short"},
+		"SKILLGRID_ADMIN_PASSWORD":        {"SKILLGRID_ADMIN_EMAIL": "a@b.kr"},
+		"SKILLGRID_ADMIN_EMAIL":           {"SKILLGRID_ADMIN_PASSWORD": "something-long"},
+		"SKILLGRID_ACCESS_TOKEN_TTL":      {"SKILLGRID_ACCESS_TOKEN_TTL": "15 minutes"},
+		"SKILLGRID_REFRESH_TOKEN_TTL":     {"SKILLGRID_REFRESH_TOKEN_TTL": "-1h"},
+		"SKILLGRID_LOG_LEVEL":             {"SKILLGRID_LOG_LEVEL": "verbose"},
+		"SKILLGRID_TRUSTED_PROXIES":       {"SKILLGRID_TRUSTED_PROXIES": "10.0.0.0/8, lb.internal"},
+		"SKILLGRID_CORS_ORIGINS":          {"SKILLGRID_CORS_ORIGINS": "https://portal.city.go.kr, *"},
+		"SKILLGRID_METRICS_ADDR":          {"SKILLGRID_METRICS_ADDR": "9090"},
+		"SKILLGRID_SMTP_URL":              {"SKILLGRID_SMTP_URL": "mail.city.go.kr:25"},
+		"SKILLGRID_MAIL_FROM":             {"SKILLGRID_SMTP_URL": "smtp://mail.city.go.kr:25", "SKILLGRID_PUBLIC_URL": "https://x.kr"},
+		"SKILLGRID_PUBLIC_URL":            {"SKILLGRID_SMTP_URL": "smtp://mail.city.go.kr:25", "SKILLGRID_MAIL_FROM": "a@b.kr"},
+		"SKILLGRID_WEBHOOK_ALLOW_PRIVATE": {"SKILLGRID_WEBHOOK_ALLOW_PRIVATE": "yes"},
 	}
 	for name, vars := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 )
 
@@ -81,6 +82,7 @@ type placement struct {
 	courseSeen time.Time // the course's updated_at when the service checked it
 	actorID    string
 	requestID  string
+	names      cohortNames // for its event
 	state      atomic.Int32
 	done       chan error // buffered: the placing goroutine never waits on it
 }
@@ -95,8 +97,8 @@ const (
 // outcome. A request that gives up while still queued is dropped; once in a
 // batch it waits for the outcome, so that it never answers an error for an
 // enrolment that was stored.
-func (b *batcher) place(ctx context.Context, e *Enrolment, courseSeen time.Time, actorID string) error {
-	p := &placement{e: e, courseSeen: courseSeen, actorID: actorID, requestID: audit.RequestID(ctx), done: make(chan error, 1)}
+func (b *batcher) place(ctx context.Context, e *Enrolment, courseSeen time.Time, actorID string, names cohortNames) error {
+	p := &placement{e: e, courseSeen: courseSeen, actorID: actorID, requestID: audit.RequestID(ctx), names: names, done: make(chan error, 1)}
 	b.mu.Lock()
 	q, running := b.queues[e.CohortID]
 	if !running {
@@ -216,6 +218,7 @@ func (b *batcher) placeBatch(ctx context.Context, cohortID string, batch []*plac
 		var (
 			placed  []*Enrolment
 			entries []audit.Entry
+			evs     []events.Event
 		)
 		for i, p := range batch {
 			pl, e := places[i], p.e
@@ -229,6 +232,9 @@ func (b *batcher) placeBatch(ctx context.Context, cohortID string, batch []*plac
 				ActorID: p.actorID, Action: "enrolment." + e.Status, Entity: "enrolment", EntityID: e.ID,
 				After: state{Status: e.Status},
 			}})
+			ev := enrolmentEvent(events.EnrolmentCreated, e, p.names, e.CreatedAt)
+			ev.RequestID = p.requestID
+			evs = append(evs, ev)
 		}
 		if len(placed) == 0 {
 			return nil
@@ -236,7 +242,10 @@ func (b *batcher) placeBatch(ctx context.Context, cohortID string, batch []*plac
 		if err := b.store.insertPlaced(ctx, tx, cohortID, took, placed); err != nil {
 			return err
 		}
-		return audit.RecordAll(ctx, tx, entries...)
+		if err := audit.RecordAll(ctx, tx, entries...); err != nil {
+			return err
+		}
+		return events.Record(ctx, tx, evs...)
 	})
 	if err != nil {
 		for _, p := range batch {

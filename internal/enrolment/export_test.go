@@ -16,7 +16,7 @@ import (
 // Place places e as Enrol does once its checks passed, the course as seen
 // at courseSeen.
 func (s *Service) Place(ctx context.Context, e *Enrolment, courseSeen time.Time) error {
-	return s.batches.place(ctx, e, courseSeen, "")
+	return s.batches.place(ctx, e, courseSeen, "", cohortNames{})
 }
 
 func asBatch(es []*Enrolment, courseSeen time.Time) []*placement {

@@ -13,6 +13,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
@@ -133,7 +134,7 @@ func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, tra
 		return Enrolment{}, false, err
 	}
 	e := Enrolment{ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, CreatedAt: now, UpdatedAt: now}
-	if err := s.batches.place(ctx, &e, c.CourseUpdatedAt, actor.ID); err != nil {
+	if err := s.batches.place(ctx, &e, c.CourseUpdatedAt, actor.ID, cohortNames{CourseCode: c.CourseCode, CohortLabel: c.Label}); err != nil {
 		return Enrolment{}, false, err
 	}
 	e.CourseID, e.CourseCode, e.CourseTitle = c.CourseID, c.CourseCode, c.CourseTitle
@@ -221,6 +222,11 @@ func (s *Service) Withdraw(ctx context.Context, actor auth.Actor, id string) (En
 		}); err != nil {
 			return err
 		}
+		gone := e
+		gone.Status, gone.WaitlistPosition = Withdrawn, nil
+		if err := events.Record(ctx, tx, enrolmentEvent(events.EnrolmentWithdrawn, &gone, cohortNames{CourseCode: e.CourseCode, CohortLabel: e.CohortLabel}, now)); err != nil {
+			return err
+		}
 		if err := s.promote(ctx, tx, actor.ID, e.CohortID, now); err != nil {
 			return err
 		}
@@ -271,6 +277,7 @@ func (s *Service) CapacityRaised(ctx context.Context, tx bun.IDB, actorID, cohor
 }
 
 func (s *Service) promote(ctx context.Context, tx bun.IDB, actorID, cohortID string, now time.Time) error {
+	var names *cohortNames
 	for {
 		head, ok, err := s.Store.waitlistHead(ctx, tx, cohortID)
 		if err != nil || !ok {
@@ -291,6 +298,17 @@ func (s *Service) promote(ctx context.Context, tx bun.IDB, actorID, cohortID str
 		}); err != nil {
 			return err
 		}
+		if names == nil {
+			n, err := s.Store.names(ctx, tx, cohortID)
+			if err != nil {
+				return err
+			}
+			names = &n
+		}
+		head.Status, head.WaitlistPosition = Enrolled, nil
+		if err := events.Record(ctx, tx, enrolmentEvent(events.EnrolmentPromoted, &head, *names, now)); err != nil {
+			return err
+		}
 	}
 }
 
@@ -305,6 +323,12 @@ func (s *Service) CohortCancelled(ctx context.Context, tx bun.IDB, actorID, coho
 		return err
 	}
 	seats := 0
+	var names cohortNames
+	if len(es) > 0 {
+		if names, err = s.Store.names(ctx, tx, cohortID); err != nil {
+			return err
+		}
+	}
 	for _, e := range es {
 		if _, err := s.Store.setStatus(ctx, tx, cohortID, e.ID, e.Status, Cancelled, now); err != nil {
 			return err
@@ -316,6 +340,10 @@ func (s *Service) CohortCancelled(ctx context.Context, tx bun.IDB, actorID, coho
 			ActorID: actorID, Action: "enrolment.cancelled", Entity: "enrolment", EntityID: e.ID,
 			Before: state{Status: e.Status}, After: state{Status: Cancelled},
 		}); err != nil {
+			return err
+		}
+		e.Status = Cancelled
+		if err := events.Record(ctx, tx, enrolmentEvent(events.EnrolmentCancelled, &e, names, now)); err != nil {
 			return err
 		}
 	}

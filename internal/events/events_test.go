@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/audit"
+	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/testutil"
@@ -19,7 +20,8 @@ func TestRecordCommitsAndRollsBackWithTheChange(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		ctx := audit.WithRequestID(context.Background(), "req-1")
 		at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-		ev := events.Event{Type: events.EnrolmentCreated, Subject: "/v1/enrolments/x", Data: map[string]string{"k": "v"}, Recipients: []string{"u1"}, At: at}
+		u := e.NewUser(auth.Trainee)
+		ev := events.Event{Type: events.EnrolmentCreated, Subject: "/v1/enrolments/x", Data: map[string]string{"k": "v"}, Recipients: []string{u.ID}, At: at}
 		boom := errors.New("boom")
 		err := db.InTx(ctx, e.DB, func(ctx context.Context, tx bun.Tx) error {
 			if err := events.Record(ctx, tx, ev); err != nil {
@@ -49,7 +51,7 @@ func TestRecordCommitsAndRollsBackWithTheChange(t *testing.T) {
 			t.Fatalf("want exactly the committed event, got %d rows", len(rows))
 		}
 		r := rows[0]
-		if r.Type != "enrolment.created" || r.Subject != "/v1/enrolments/x" || r.Data != `{"k":"v"}` || r.Recipients != `["u1"]` || r.RequestID != "req-1" {
+		if r.Type != "enrolment.created" || r.Subject != "/v1/enrolments/x" || r.Data != `{"k":"v"}` || r.Recipients != `["`+u.ID+`"]` || r.RequestID != "req-1" {
 			t.Fatalf("stored %+v", r)
 		}
 	})

@@ -15,6 +15,8 @@ type updateMeRequest struct {
 	Region      *string   `json:"region" validate:"omitnil,max=100"`
 	PoolOptIn   *bool     `json:"pool_opt_in"`
 	Locale      *string   `json:"locale" validate:"omitnil,oneof=en ko"`
+	// EmailNotifications: event type -> whether it goes by e-mail.
+	EmailNotifications map[string]bool `json:"email_notifications" validate:"omitnil,max=30"`
 }
 
 type createUserRequest struct {
@@ -48,7 +50,7 @@ func (h *Handlers) updateMe(c *fiber.Ctx) error {
 	}
 	p, err := h.Accounts.UpdateMe(c.UserContext(), actor(c), account.ProfilePatch{
 		Name: in.Name, Phone: in.Phone, Skills: in.Skills, CareerStage: in.CareerStage, Region: in.Region, PoolOptIn: in.PoolOptIn,
-		Locale: in.Locale,
+		Locale: in.Locale, EmailNotifications: in.EmailNotifications,
 	})
 	if err != nil {
 		return err

@@ -34,6 +34,9 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me", signedIn, h.me)
 	v1.Patch("/me", signedIn, h.updateMe)
 	v1.Post("/me/password", signedIn, h.changePassword)
+	v1.Get("/me/notifications", signedIn, h.myNotifications)
+	v1.Post("/me/notifications/read-all", signedIn, h.readAllNotifications)
+	v1.Post("/me/notifications/:id/read", signedIn, h.readNotification)
 
 	v1.Post("/users", signedIn, admin, h.createUser)
 	v1.Get("/users", signedIn, admin, h.listUsers)
@@ -111,4 +114,12 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me/contact-requests", signedIn, trainee, h.receivedContactRequests)
 	v1.Post("/contact-requests/:id/accept", signedIn, trainee, h.acceptContactRequest)
 	v1.Post("/contact-requests/:id/decline", signedIn, trainee, h.declineContactRequest)
+
+	v1.Get("/events", signedIn, admin, h.eventLog)
+	v1.Post("/webhooks", signedIn, admin, h.createWebhook)
+	v1.Get("/webhooks", signedIn, admin, h.listWebhooks)
+	v1.Patch("/webhooks/:id", signedIn, admin, h.updateWebhook)
+	v1.Delete("/webhooks/:id", signedIn, admin, h.deleteWebhook)
+	v1.Get("/webhooks/:id/deliveries", signedIn, admin, h.webhookDeliveries)
+	v1.Post("/webhooks/:id/deliveries/:delivery_id/redeliver", signedIn, admin, h.redeliver)
 }

@@ -31,10 +31,13 @@ import (
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/credentials"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/notify"
 	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
+	"github.com/skillgrid/skillgrid/internal/webhooks"
 	"github.com/skillgrid/skillgrid/openapi"
 )
 
@@ -58,6 +61,11 @@ type Deps struct {
 	// issuer's keys and status lists.
 	Credentials *credentials.Service
 	Audit       audit.Trail
+	// Notifications are the signed-in user's; Events the admin's log and
+	// Webhooks their subscriptions.
+	Notifications *notify.Service
+	Events        events.Log
+	Webhooks      *webhooks.Service
 	// ReadTimeout bounds reading a request, headers and body (default 15 s),
 	// so a client that trickles bytes cannot hold a connection forever.
 	ReadTimeout time.Duration

@@ -226,6 +226,61 @@ const (
 	CheckInCodeInvalid      ID = "attendance.check_in_code_invalid"
 	CheckInTooMany          ID = "attendance.check_in_too_many"
 	SessionsOutsideDates    ID = "attendance.sessions_outside_dates"
+	// Notifications, e-mail and webhooks.
+	NoteEnrolledTitle           ID = "notify.enrolment.enrolled.title"
+	NoteEnrolledBody            ID = "notify.enrolment.enrolled.body"
+	NoteWaitlistedTitle         ID = "notify.enrolment.waitlisted.title"
+	NoteWaitlistedBody          ID = "notify.enrolment.waitlisted.body"
+	NotePromotedTitle           ID = "notify.enrolment.promoted.title"
+	NotePromotedBody            ID = "notify.enrolment.promoted.body"
+	NoteWithdrawnTitle          ID = "notify.enrolment.withdrawn.title"
+	NoteWithdrawnBody           ID = "notify.enrolment.withdrawn.body"
+	NoteEnrolmentCancelledTitle ID = "notify.enrolment.cancelled.title"
+	NoteEnrolmentCancelledBody  ID = "notify.enrolment.cancelled.body"
+	NoteCohortChangedTitle      ID = "notify.cohort.changed.title"
+	NoteCohortChangedBody       ID = "notify.cohort.changed.body"
+	NoteCohortCancelledTitle    ID = "notify.cohort.cancelled.title"
+	NoteCohortCancelledBody     ID = "notify.cohort.cancelled.body"
+	NoteSessionChangedTitle     ID = "notify.session.changed.title"
+	NoteSessionChangedBody      ID = "notify.session.changed.body"
+	NoteAtRiskTitle             ID = "notify.attendance.at_risk.title"
+	NoteAtRiskBody              ID = "notify.attendance.at_risk.body"
+	NoteCompletedTitle          ID = "notify.result.completed.title"
+	NoteCompletedBody           ID = "notify.result.completed.body"
+	NoteFailedTitle             ID = "notify.result.failed.title"
+	NoteFailedBody              ID = "notify.result.failed.body"
+	NoteCertificateIssuedTitle  ID = "notify.certificate.issued.title"
+	NoteCertificateIssuedBody   ID = "notify.certificate.issued.body"
+	NoteCertificateRevokedTitle ID = "notify.certificate.revoked.title"
+	NoteCertificateRevokedBody  ID = "notify.certificate.revoked.body"
+	NoteContactReceivedTitle    ID = "notify.contact_request.received.title"
+	NoteContactReceivedBody     ID = "notify.contact_request.received.body"
+	NoteContactAcceptedTitle    ID = "notify.contact_request.accepted.title"
+	NoteContactAcceptedBody     ID = "notify.contact_request.accepted.body"
+	NoteContactDeclinedTitle    ID = "notify.contact_request.declined.title"
+	NoteContactDeclinedBody     ID = "notify.contact_request.declined.body"
+	NoteHireTitle               ID = "notify.hire.recorded.title"
+	NoteHireBody                ID = "notify.hire.recorded.body"
+	NoteCompanyApprovedTitle    ID = "notify.company.approved.title"
+	NoteCompanyApprovedBody     ID = "notify.company.approved.body"
+	NoteCompanyRejectedTitle    ID = "notify.company.rejected.title"
+	NoteCompanyRejectedBody     ID = "notify.company.rejected.body"
+	NoteDemandMatchedTitle      ID = "notify.demand.matched.title"
+	NoteDemandMatchedBody       ID = "notify.demand.matched.body"
+	NoteResetTitle              ID = "notify.password.reset_requested.title"
+	NoteResetBody               ID = "notify.password.reset_requested.body"
+	NoteWebhookDisabledTitle    ID = "notify.webhook.disabled.title"
+	NoteWebhookDisabledBody     ID = "notify.webhook.disabled.body"
+	MailResetLink               ID = "mail.reset_link"
+	MailOpenLink                ID = "mail.open_link"
+	MailFooter                  ID = "mail.footer"
+	WebhookURLScheme            ID = "webhook.url_scheme"
+	WebhookURLPrivate           ID = "webhook.url_private"
+	WebhookURLUnresolvable      ID = "webhook.url_unresolvable"
+	UnknownEventType            ID = "events.unknown_type"
+	NotFoundNotification        ID = "not_found.notification"
+	NotFoundWebhook             ID = "not_found.webhook"
+	NotFoundDelivery            ID = "not_found.delivery"
 )
 
 // catalogue holds every text in English and Korean. It is never written to.
@@ -429,23 +484,77 @@ var catalogue = map[ID]entry{
 	ReasonSeatsLeft:    {"{left} of {capacity} seats left; enrolment closes {at}", "정원 {capacity}명 중 {left}자리 남음, 수강 신청 마감 {at}"},
 	ReasonWaitlist:     {"full: you would join the waitlist ({waiting} waiting)", "정원 마감: 신청하면 대기자 명단에 오릅니다(대기 {waiting}명)"},
 
-	NotFoundSession:         {"session not found", "수업을 찾을 수 없습니다."},
-	NotFoundCalendar:        {"calendar not found", "캘린더를 찾을 수 없습니다."},
-	SessionCancelled:        {"the session was cancelled", "취소된 수업입니다."},
-	SessionNotStarted:       {"the register of this session opens when it starts, {start}", "이 수업의 출석부는 수업이 시작하는 {start}부터 작성할 수 있습니다."},
-	SessionEndsBeforeStart:  {"must be after the start", "시작 시각보다 뒤여야 합니다."},
-	SessionOutsideCohort:    {"a session must lie within the cohort's dates, {from} to {to}; this one starts {start}", "수업은 기수 기간({from}~{to}) 안에 있어야 합니다. 이 수업은 {start}에 시작합니다."},
-	SessionHoursAboveLength: {"must not be more than the session's length", "수업 길이보다 길 수 없습니다."},
-	SessionOverlap:          {"overlaps the cohort's session from {start} to {end}", "이 기수의 다른 수업({start}~{end})과 시간이 겹칩니다."},
-	TooManySessions:         {"makes more than {max} sessions", "수업이 {max}개를 넘습니다."},
-	NoSessionsInPattern:     {"makes no session: no listed weekday falls between from and to", "만들어지는 수업이 없습니다. from과 to 사이에 지정한 요일이 없습니다."},
-	RecordRepeats:           {"repeats records[{index}]", "records[{index}]와 중복됩니다."},
-	RegisterClosed:          {"has its results recorded; its register is closed", "결과가 이미 기록되어 출석부를 고칠 수 없습니다."},
-	RecordForStatus:         {"is {status}; only enrolled trainees are on the register", "상태가 {status}입니다. 출석부에는 수강 중(enrolled)인 교육생만 오릅니다."},
-	HoursFromRegister:       {"must not be sent: this cohort keeps a register, which computes the hours", "보내지 않아야 합니다. 이 기수는 출석부로 출석 시간을 계산합니다."},
-	CheckInClosed:           {"check-in is open from {from} to {to}", "출석 체크는 {from}부터 {to}까지 할 수 있습니다."},
-	CheckInNoSeat:           {"only trainees with a seat in this cohort check in", "이 기수의 수강생만 출석 체크를 할 수 있습니다."},
-	CheckInCodeInvalid:      {"the code is wrong or has expired; enter the code shown now", "코드가 틀렸거나 만료되었습니다. 지금 보이는 코드를 입력하세요."},
-	CheckInTooMany:          {"too many check-in attempts; try again later", "출석 체크 시도가 너무 많습니다. 잠시 후 다시 시도하세요."},
-	SessionsOutsideDates:    {"the cohort has sessions from {first} to {last}; its dates must cover them (move or cancel those sessions first)", "이 기수에는 {first}부터 {last}까지 수업이 있어 기간이 이를 포함해야 합니다(먼저 해당 수업을 옮기거나 취소하세요)."},
+	NotFoundSession:             {"session not found", "수업을 찾을 수 없습니다."},
+	NotFoundCalendar:            {"calendar not found", "캘린더를 찾을 수 없습니다."},
+	SessionCancelled:            {"the session was cancelled", "취소된 수업입니다."},
+	SessionNotStarted:           {"the register of this session opens when it starts, {start}", "이 수업의 출석부는 수업이 시작하는 {start}부터 작성할 수 있습니다."},
+	SessionEndsBeforeStart:      {"must be after the start", "시작 시각보다 뒤여야 합니다."},
+	SessionOutsideCohort:        {"a session must lie within the cohort's dates, {from} to {to}; this one starts {start}", "수업은 기수 기간({from}~{to}) 안에 있어야 합니다. 이 수업은 {start}에 시작합니다."},
+	SessionHoursAboveLength:     {"must not be more than the session's length", "수업 길이보다 길 수 없습니다."},
+	SessionOverlap:              {"overlaps the cohort's session from {start} to {end}", "이 기수의 다른 수업({start}~{end})과 시간이 겹칩니다."},
+	TooManySessions:             {"makes more than {max} sessions", "수업이 {max}개를 넘습니다."},
+	NoSessionsInPattern:         {"makes no session: no listed weekday falls between from and to", "만들어지는 수업이 없습니다. from과 to 사이에 지정한 요일이 없습니다."},
+	RecordRepeats:               {"repeats records[{index}]", "records[{index}]와 중복됩니다."},
+	RegisterClosed:              {"has its results recorded; its register is closed", "결과가 이미 기록되어 출석부를 고칠 수 없습니다."},
+	RecordForStatus:             {"is {status}; only enrolled trainees are on the register", "상태가 {status}입니다. 출석부에는 수강 중(enrolled)인 교육생만 오릅니다."},
+	HoursFromRegister:           {"must not be sent: this cohort keeps a register, which computes the hours", "보내지 않아야 합니다. 이 기수는 출석부로 출석 시간을 계산합니다."},
+	CheckInClosed:               {"check-in is open from {from} to {to}", "출석 체크는 {from}부터 {to}까지 할 수 있습니다."},
+	CheckInNoSeat:               {"only trainees with a seat in this cohort check in", "이 기수의 수강생만 출석 체크를 할 수 있습니다."},
+	CheckInCodeInvalid:          {"the code is wrong or has expired; enter the code shown now", "코드가 틀렸거나 만료되었습니다. 지금 보이는 코드를 입력하세요."},
+	CheckInTooMany:              {"too many check-in attempts; try again later", "출석 체크 시도가 너무 많습니다. 잠시 후 다시 시도하세요."},
+	SessionsOutsideDates:        {"the cohort has sessions from {first} to {last}; its dates must cover them (move or cancel those sessions first)", "이 기수에는 {first}부터 {last}까지 수업이 있어 기간이 이를 포함해야 합니다(먼저 해당 수업을 옮기거나 취소하세요)."},
+	NoteEnrolledTitle:           {"Enrolled: {course}", "수강 확정: {course}"},
+	NoteEnrolledBody:            {"You have a seat in {course} {cohort}.", "{course} {cohort}에 자리가 확정되었습니다."},
+	NoteWaitlistedTitle:         {"Waitlisted: {course}", "대기자 등록: {course}"},
+	NoteWaitlistedBody:          {"{course} {cohort} is full: you are number {waitlist_position} on the waitlist.", "{course} {cohort}의 정원이 찼습니다. 대기 순번은 {waitlist_position}번입니다."},
+	NotePromotedTitle:           {"A seat for you: {course}", "자리가 났습니다: {course}"},
+	NotePromotedBody:            {"A seat freed up in {course} {cohort} and it is yours: you are now enrolled.", "{course} {cohort}에 자리가 나서 수강이 확정되었습니다."},
+	NoteWithdrawnTitle:          {"Withdrawn: {course}", "수강 취소: {course}"},
+	NoteWithdrawnBody:           {"Your enrolment in {course} {cohort} is withdrawn.", "{course} {cohort} 수강 신청이 취소되었습니다."},
+	NoteEnrolmentCancelledTitle: {"Cohort cancelled: {course}", "기수 취소: {course}"},
+	NoteEnrolmentCancelledBody:  {"{course} {cohort} was cancelled, and your enrolment with it.", "{course} {cohort} 기수가 취소되어 수강 신청도 취소되었습니다."},
+	NoteCohortChangedTitle:      {"Cohort changed: {cohort}", "기수 변경: {cohort}"},
+	NoteCohortChangedBody:       {"{cohort} changed ({changes}); it runs from {starts_on} to {ends_on}.", "{cohort} 기수가 변경되었습니다({changes}). 기간은 {starts_on}부터 {ends_on}까지입니다."},
+	NoteCohortCancelledTitle:    {"Cohort cancelled: {cohort}", "기수 취소: {cohort}"},
+	NoteCohortCancelledBody:     {"{cohort} ({starts_on} to {ends_on}) was cancelled.", "{cohort} 기수({starts_on}~{ends_on})가 취소되었습니다."},
+	NoteSessionChangedTitle:     {"Session changed", "수업 일정 변경"},
+	NoteSessionChangedBody:      {"A session of your cohort changed; see its schedule.", "기수의 수업 일정이 바뀌었습니다. 일정을 확인하세요."},
+	NoteAtRiskTitle:             {"Attendance at risk", "출석 미달 위험"},
+	NoteAtRiskBody:              {"The sessions left can no longer bring your attendance to the minimum.", "남은 수업에 모두 출석해도 최소 출석 기준에 미치지 못합니다."},
+	NoteCompletedTitle:          {"Completed: {course}", "수료: {course}"},
+	NoteCompletedBody:           {"You completed {course} with a score of {score} and {attended_hours} hours attended.", "{course} 과정을 수료했습니다. 점수 {score}점, 출석 {attended_hours}시간."},
+	NoteFailedTitle:             {"Not completed: {course}", "미수료: {course}"},
+	NoteFailedBody:              {"You did not complete {course}: a score of {score} and {attended_hours} hours attended.", "{course} 과정을 수료하지 못했습니다. 점수 {score}점, 출석 {attended_hours}시간."},
+	NoteCertificateIssuedTitle:  {"Certificate issued: {course}", "수료증 발급: {course}"},
+	NoteCertificateIssuedBody:   {"Your certificate {code} for {course} is issued.", "{course} 수료증({code})이 발급되었습니다."},
+	NoteCertificateRevokedTitle: {"Certificate revoked: {code}", "수료증 취소: {code}"},
+	NoteCertificateRevokedBody:  {"Your certificate {code} was revoked: {reason}", "수료증 {code}이(가) 취소되었습니다. 사유: {reason}"},
+	NoteContactReceivedTitle:    {"Contact request from {company}", "{company}의 연락 요청"},
+	NoteContactReceivedBody:     {"{company} would like to contact you; accepting shows them your e-mail and phone.", "{company}에서 연락을 요청했습니다. 수락하면 이메일과 전화번호가 공개됩니다."},
+	NoteContactAcceptedTitle:    {"Contact request accepted", "연락 요청 수락"},
+	NoteContactAcceptedBody:     {"The graduate accepted your contact request: their e-mail and phone are now shown to you.", "수료생이 연락 요청을 수락했습니다. 이제 이메일과 전화번호를 볼 수 있습니다."},
+	NoteContactDeclinedTitle:    {"Contact request declined", "연락 요청 거절"},
+	NoteContactDeclinedBody:     {"The graduate declined your contact request.", "수료생이 연락 요청을 거절했습니다."},
+	NoteHireTitle:               {"Hire recorded: {company}", "채용 기록: {company}"},
+	NoteHireBody:                {"{company} recorded your hire as {position} from {hired_on}.", "{company}에서 {hired_on}부터 {position} 직무로 채용을 기록했습니다."},
+	NoteCompanyApprovedTitle:    {"Company approved", "기업 승인"},
+	NoteCompanyApprovedBody:     {"{company} is approved: you may now search the graduate pool.", "{company}이(가) 승인되었습니다. 이제 수료생 인재풀을 검색할 수 있습니다."},
+	NoteCompanyRejectedTitle:    {"Company not approved", "기업 승인 거절"},
+	NoteCompanyRejectedBody:     {"{company} was not approved: {reason}", "{company}의 승인이 거절되었습니다. 사유: {reason}"},
+	NoteDemandMatchedTitle:      {"A graduate matches your demand", "구인 수요에 맞는 수료생"},
+	NoteDemandMatchedBody:       {"A graduate in the pool matches one of your demands.", "인재풀의 수료생이 구인 수요에 맞습니다."},
+	NoteResetTitle:              {"Password reset requested", "비밀번호 재설정 요청"},
+	NoteResetBody:               {"Someone asked to reset your password. If it was not you, ignore it: your password stays as it is.", "비밀번호 재설정이 요청되었습니다. 본인이 요청하지 않았다면 무시하세요. 비밀번호는 그대로 유지됩니다."},
+	NoteWebhookDisabledTitle:    {"Webhook switched off", "웹훅 비활성화"},
+	NoteWebhookDisabledBody:     {"Every delivery to {url} failed for 24 hours, so the subscription was switched off.", "{url}(으)로의 전송이 24시간 동안 모두 실패하여 구독이 비활성화되었습니다."},
+	MailResetLink:               {"Set a new password here (the link works once, for 30 minutes): {link}", "아래 링크에서 새 비밀번호를 설정하세요(30분 동안 한 번만 쓸 수 있습니다): {link}"},
+	MailOpenLink:                {"See it in SkillGrid: {link}", "SkillGrid에서 보기: {link}"},
+	MailFooter:                  {"You receive this because of your SkillGrid account. Choose which e-mails you get with PATCH /v1/me (email_notifications).", "SkillGrid 계정으로 보내 드리는 메일입니다. 받을 메일 종류는 PATCH /v1/me(email_notifications)로 정할 수 있습니다."},
+	WebhookURLScheme:            {"must be an https URL", "https URL이어야 합니다."},
+	WebhookURLPrivate:           {"must not resolve to a private, loopback or link-local address", "사설, 루프백 또는 링크 로컬 주소로 연결되면 안 됩니다."},
+	WebhookURLUnresolvable:      {"the host does not resolve", "호스트 주소를 찾을 수 없습니다."},
+	UnknownEventType:            {"{type} is not an event type", "{type}은(는) 이벤트 유형이 아닙니다."},
+	NotFoundNotification:        {"no such notification", "알림을 찾을 수 없습니다."},
+	NotFoundWebhook:             {"no such webhook", "웹훅을 찾을 수 없습니다."},
+	NotFoundDelivery:            {"no such delivery", "전송 기록을 찾을 수 없습니다."},
 }

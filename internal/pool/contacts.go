@@ -3,12 +3,14 @@ package pool
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
@@ -44,6 +46,9 @@ func (s *Service) SendContactRequest(ctx context.Context, actor auth.Actor, grad
 			ActorID: actor.ID, Action: "contact_request.created", Entity: "contact_request", EntityID: cr.ID,
 			After: map[string]any{"status": cr.Status, "company_id": cr.CompanyID, "trainee_id": cr.TraineeID},
 		}); err != nil {
+			return err
+		}
+		if err := events.Record(ctx, tx, contactEvent(events.ContactRequestReceived, cr, c.Name, cr.TraineeID, now)); err != nil {
 			return err
 		}
 		out, err = s.Store.sent(ctx, tx, cr.ID)
@@ -133,8 +138,14 @@ func (s *Service) decide(ctx context.Context, actor auth.Actor, id, status strin
 		}); err != nil {
 			return err
 		}
-		out, err = s.Store.received(ctx, tx, cr.ID)
-		return err
+		if out, err = s.Store.received(ctx, tx, cr.ID); err != nil {
+			return err
+		}
+		t := events.ContactRequestAccepted
+		if status == Declined {
+			t = events.ContactRequestDeclined
+		}
+		return events.Record(ctx, tx, contactEvent(t, cr, out.CompanyName, cr.SentBy, now))
 	})
 	if err != nil {
 		return Received{}, err
@@ -174,6 +185,13 @@ func (s *Service) Hire(ctx context.Context, actor auth.Actor, requestID string, 
 		if err := s.Store.insertHire(ctx, tx, &h); err != nil {
 			return err
 		}
+		if err := events.Record(ctx, tx, events.Event{
+			Type: events.HireRecorded, Subject: "/v1/contact-requests/" + cr.ID, At: now, Recipients: []string{cr.TraineeID},
+			Data: hireData{HireID: h.ID, ContactRequestID: cr.ID, CompanyID: c.ID, Company: c.Name, TraineeID: cr.TraineeID,
+				Position: h.Position, HiredOn: h.HiredOn},
+		}); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "hire.created", Entity: "hire", EntityID: h.ID, After: h,
 		})
@@ -194,4 +212,33 @@ func idCursor(after []string) (string, error) {
 		return "", apperr.BadRequest("invalid_cursor", msg.InvalidCursor)
 	}
 	return after[0], nil
+}
+
+// contactData is the payload of the contact_request.* events.
+type contactData struct {
+	ContactRequestID string `json:"contact_request_id"`
+	CompanyID        string `json:"company_id"`
+	Company          string `json:"company"`
+	TraineeID        string `json:"trainee_id"`
+	Status           string `json:"status"`
+}
+
+// hireData is the payload of hire.recorded.
+type hireData struct {
+	HireID           string `json:"hire_id"`
+	ContactRequestID string `json:"contact_request_id"`
+	CompanyID        string `json:"company_id"`
+	Company          string `json:"company"`
+	TraineeID        string `json:"trainee_id"`
+	Position         string `json:"position"`
+	HiredOn          string `json:"hired_on"`
+}
+
+// contactEvent tells to (the graduate, or the company's user who sent the
+// request) what became of a contact request.
+func contactEvent(t events.Type, cr ContactRequest, company, to string, at time.Time) events.Event {
+	return events.Event{
+		Type: t, Subject: "/v1/contact-requests/" + cr.ID, At: at, Recipients: []string{to},
+		Data: contactData{ContactRequestID: cr.ID, CompanyID: cr.CompanyID, Company: company, TraineeID: cr.TraineeID, Status: cr.Status},
+	}
 }

@@ -123,3 +123,23 @@ type Transcript struct {
 	Levels    map[string]int    `json:"levels"`
 	Entries   []TranscriptEntry `json:"entries"`
 }
+
+// resultData is the payload of result.recorded.
+type resultData struct {
+	EnrolmentID   string  `json:"enrolment_id"`
+	TraineeID     string  `json:"trainee_id"`
+	Course        string  `json:"course"`
+	Status        string  `json:"status"`
+	AttendedHours float64 `json:"attended_hours"`
+	Score         float64 `json:"score"`
+	Corrected     bool    `json:"corrected"`
+}
+
+// certificateData is the payload of certificate.issued and .revoked.
+type certificateData struct {
+	Code        string `json:"code"`
+	EnrolmentID string `json:"enrolment_id"`
+	TraineeID   string `json:"trainee_id"`
+	Course      string `json:"course"`
+	Reason      string `json:"reason,omitempty"`
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
@@ -266,6 +267,13 @@ func (s *Service) apply(ctx context.Context, tx bun.Tx, actor auth.Actor, c coho
 	}); err != nil {
 		return o, err
 	}
+	if err := events.Record(ctx, tx, events.Event{
+		Type: events.ResultRecorded, Subject: "/v1/enrolments/" + e.ID, At: now, Recipients: []string{e.TraineeID},
+		Data: resultData{EnrolmentID: e.ID, TraineeID: e.TraineeID, Course: c.CourseCode, Status: status,
+			AttendedHours: *r.AttendedHours, Score: r.Score, Corrected: o.Corrected},
+	}); err != nil {
+		return o, err
+	}
 	cert, has, err := s.Store.validCertificateOf(ctx, tx, e.ID)
 	if err != nil {
 		return o, err
@@ -283,6 +291,12 @@ func (s *Service) apply(ctx context.Context, tx bun.Tx, actor auth.Actor, c coho
 		if err := audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "certificate.issued", Entity: "certificate", EntityID: cert.ID,
 			After: map[string]any{"code": cert.Code, "status": Valid, "enrolment_id": e.ID},
+		}); err != nil {
+			return o, err
+		}
+		if err := events.Record(ctx, tx, events.Event{
+			Type: events.CertificateIssued, Subject: "/v1/certificates/" + cert.Code, At: now, Recipients: []string{e.TraineeID},
+			Data: certificateData{Code: cert.Code, EnrolmentID: e.ID, TraineeID: e.TraineeID, Course: c.CourseCode},
 		}); err != nil {
 			return o, err
 		}
@@ -307,6 +321,12 @@ func (s *Service) revoke(ctx context.Context, tx bun.IDB, actor auth.Actor, c Ce
 	}
 	if !ok {
 		return apperr.Conflict("certificate_revoked", msg.CertificateRevoked)
+	}
+	if err := events.Record(ctx, tx, events.Event{
+		Type: events.CertificateRevoked, Subject: "/v1/certificates/" + c.Code, At: now, Recipients: []string{c.TraineeID},
+		Data: certificateData{Code: c.Code, EnrolmentID: c.EnrolmentID, TraineeID: c.TraineeID, Course: c.CourseCode, Reason: reason},
+	}); err != nil {
+		return err
 	}
 	return audit.Record(ctx, tx, now, audit.Change{
 		ActorID: actor.ID, Action: "certificate.revoked", Entity: "certificate", EntityID: c.ID,

@@ -25,6 +25,7 @@ type cohortCourse struct {
 	StartsOn      string     `bun:"starts_on"`
 	CancelledAt   *time.Time `bun:"cancelled_at"`
 	CourseID      string     `bun:"course_id"`
+	CourseCode    string     `bun:"course_code"`
 	Hours         float64    `bun:"hours"`
 	PassScore     float64    `bun:"pass_score"`
 	MinAttendance float64    `bun:"min_attendance"`
@@ -37,7 +38,7 @@ func (Store) lockCohort(ctx context.Context, tx bun.IDB, id string) (cohortCours
 	var c cohortCourse
 	q := tx.NewSelect().TableExpr("cohorts AS ch").
 		ColumnExpr("ch.id, ch.instructor_id, ch.starts_on, ch.cancelled_at, ch.course_id").
-		ColumnExpr("co.hours, co.pass_score, co.min_attendance").
+		ColumnExpr("co.code AS course_code, co.hours, co.pass_score, co.min_attendance").
 		Join("JOIN courses AS co ON co.id = ch.course_id").
 		Where("ch.id = ?", id)
 	if err := db.Locking(q, db.ForUpdate("ch")).Scan(ctx, &c); err != nil {

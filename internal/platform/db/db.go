@@ -406,6 +406,10 @@ func bound(idb bun.IDB, query string, args []any) (string, []any) {
 // AppendTime, always in UTC), and so how every stored time reads.
 const sqliteTime = "2006-01-02 15:04:05.999999-07:00"
 
+// SQLiteTime is t as SQLite stores it, for a time handed to SQLite inside
+// a JSON document (json_each) rather than as an argument.
+func SQLiteTime(t time.Time) string { return t.UTC().Format(sqliteTime) }
+
 // placeholders turns bun's ?0, ?1, ... into the driver's numbered
 // parameters, counted from 1: $1, $2, ... for PostgreSQL, ?1, ?2, ... for
 // SQLite.
