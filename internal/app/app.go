@@ -25,6 +25,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
+	"github.com/skillgrid/skillgrid/internal/outcomes"
 	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
@@ -108,6 +109,10 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
 	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Now: now}
+	outs, err := outcomes.New(d, now)
+	if err != nil {
+		return nil, err
+	}
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err
@@ -116,7 +121,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
-		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res,
+		Reports: &reports.Service{DB: d}, Outcomes: outs, Audit: audit.Trail{DB: d}, Results: res,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})

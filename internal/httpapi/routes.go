@@ -91,4 +91,10 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me/contact-requests", signedIn, trainee, h.receivedContactRequests)
 	v1.Post("/contact-requests/:id/accept", signedIn, trainee, h.acceptContactRequest)
 	v1.Post("/contact-requests/:id/decline", signedIn, trainee, h.declineContactRequest)
+
+	v1.Post("/me/employment", signedIn, trainee, h.reportEmployment)
+	v1.Post("/enrolments/:id/survey", signedIn, trainee, h.rateEnrolment)
+	v1.Get("/reports/outcomes", signedIn, admin, h.outcomesReport)
+	v1.Get("/reports/outcomes.csv", signedIn, admin, h.exportOutcomesReport(csvFile))
+	v1.Get("/reports/outcomes.xlsx", signedIn, admin, h.exportOutcomesReport(xlsxFile))
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/outcomes"
 	"github.com/skillgrid/skillgrid/internal/pool"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
@@ -50,6 +51,7 @@ type Deps struct {
 	Enrolments *enrolment.Service
 	Pool       *pool.Service
 	Reports    *reports.Service
+	Outcomes   *outcomes.Service
 	Results    *results.Service
 	Audit      audit.Trail
 	// ReadTimeout bounds reading a request, headers and body (default 15 s),
