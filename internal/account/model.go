@@ -98,6 +98,13 @@ type UserSummary struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// audited is what the audit trail keeps of an account: never its name or
+// e-mail, because the trail is append-only and outlives an erasure (PIPA);
+// the entity id names the account.
+func (u User) audited() map[string]any {
+	return map[string]any{"role": u.Role, "active": u.Active}
+}
+
 func (u User) summary() UserSummary {
 	return UserSummary{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Active: u.Active, CreatedAt: u.CreatedAt}
 }

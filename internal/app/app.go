@@ -27,6 +27,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/outcomes"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 	"github.com/skillgrid/skillgrid/internal/pool"
+	"github.com/skillgrid/skillgrid/internal/privacy"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
 	"github.com/skillgrid/skillgrid/migrations"
@@ -108,7 +109,11 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		DB: d, Store: results.Store{}, Levels: cat, Now: now,
 		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
-	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Now: now}
+	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Views: privacy.Views{}, Now: now}
+	priv, err := privacy.New(d, authSvc, authSvc, hasher, levels, now)
+	if err != nil {
+		return nil, err
+	}
 	outs, err := outcomes.New(d, now)
 	if err != nil {
 		return nil, err
@@ -121,7 +126,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
-		Reports: &reports.Service{DB: d}, Outcomes: outs, Audit: audit.Trail{DB: d}, Results: res,
+		Reports: &reports.Service{DB: d}, Outcomes: outs, Privacy: priv, Audit: audit.Trail{DB: d}, Results: res,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})

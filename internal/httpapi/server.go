@@ -32,6 +32,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/outcomes"
 	"github.com/skillgrid/skillgrid/internal/pool"
+	"github.com/skillgrid/skillgrid/internal/privacy"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
 	"github.com/skillgrid/skillgrid/openapi"
@@ -52,6 +53,7 @@ type Deps struct {
 	Pool       *pool.Service
 	Reports    *reports.Service
 	Outcomes   *outcomes.Service
+	Privacy    *privacy.Service
 	Results    *results.Service
 	Audit      audit.Trail
 	// ReadTimeout bounds reading a request, headers and body (default 15 s),
