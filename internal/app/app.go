@@ -43,6 +43,10 @@ type Options struct {
 	Now func() time.Time
 	// ReadTimeout bounds reading one request; 0 means the HTTP layer's default.
 	ReadTimeout time.Duration
+	// ViewFlush, when set, gathers the profile views of pool reads and
+	// writes them every ViewFlush (App.ViewLog, which the caller runs);
+	// zero writes each read's views at once, in the request.
+	ViewFlush time.Duration
 }
 
 // CertificateLookupsPerMinute bounds public certificate checks per client
@@ -62,6 +66,9 @@ type App struct {
 	Results    *results.Service
 	Pool       *pool.Service
 	HTTP       *fiber.App
+	// ViewLog writes the pool's profile views in batches when
+	// Options.ViewFlush is set (run it: ViewLog.Run); nil otherwise.
+	ViewLog *privacy.ViewLog
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
 	// services', and the Go runtime and process collectors.
 	Metrics *prometheus.Registry
@@ -109,7 +116,13 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		DB: d, Store: results.Store{}, Levels: cat, Now: now,
 		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
-	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Views: privacy.Views{}, Now: now}
+	var views pool.Views = privacy.Views{}
+	var viewLog *privacy.ViewLog
+	if opt.ViewFlush > 0 {
+		viewLog = privacy.NewViewLog(d, opt.ViewFlush, log)
+		views = viewLog
+	}
+	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Views: views, Now: now}
 	priv, err := privacy.New(d, authSvc, authSvc, hasher, levels, now)
 	if err != nil {
 		return nil, err
@@ -122,7 +135,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	if err != nil {
 		return nil, err
 	}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Metrics: metrics}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Metrics: metrics, ViewLog: viewLog}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,

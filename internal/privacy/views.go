@@ -3,6 +3,8 @@ package privacy
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -32,17 +34,21 @@ type ProfileView struct {
 	At          time.Time `bun:"at" json:"at"`
 }
 
-// Views records companies' reads of the pool. The pool calls it for every
-// answer a company gets; it needs nothing but the handle it is given.
+// Views records companies' reads of the pool at once, in the caller's
+// handle: the pool calls it for every answer a company gets (see ViewLog
+// for the batching form a server uses).
 type Views struct{}
 
 // Record writes that the company read the graduates (once each, however
 // often an id repeats) at the time at, in one statement: a page of search
 // results costs one insert, not one per graduate.
 func (Views) Record(ctx context.Context, idb bun.IDB, companyID string, kind ViewKind, at time.Time, graduateIDs []string) error {
-	if len(graduateIDs) == 0 {
-		return nil
-	}
+	return insertViews(ctx, idb, viewRows(companyID, kind, at, graduateIDs))
+}
+
+// viewRows are the rows recording that the company read the graduates,
+// once each however often an id repeats.
+func viewRows(companyID string, kind ViewKind, at time.Time, graduateIDs []string) []ProfileView {
 	seen := make(map[string]bool, len(graduateIDs))
 	rows := make([]ProfileView, 0, len(graduateIDs))
 	for _, g := range graduateIDs {
@@ -52,8 +58,116 @@ func (Views) Record(ctx context.Context, idb bun.IDB, companyID string, kind Vie
 		seen[g] = true
 		rows = append(rows, ProfileView{ID: ids.New(), GraduateID: g, CompanyID: companyID, Kind: kind, At: at.UTC()})
 	}
-	if _, err := idb.NewInsert().Model(&rows).Exec(ctx); err != nil {
-		return fmt.Errorf("record %d profile views by %s: %w", len(rows), companyID, err)
+	return rows
+}
+
+// insertViews writes rows in statements of at most viewBatch rows.
+func insertViews(ctx context.Context, idb bun.IDB, rows []ProfileView) error {
+	for len(rows) > 0 {
+		n := min(len(rows), viewBatch)
+		chunk := rows[:n]
+		if _, err := idb.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+			return fmt.Errorf("record %d profile views: %w", n, err)
+		}
+		rows = rows[n:]
 	}
 	return nil
+}
+
+// viewBatch bounds the rows of one insert statement.
+const viewBatch = 500
+
+// ViewFlushEvery is how often a serving process writes the profile views
+// it has gathered (ViewLog).
+const ViewFlushEvery = 250 * time.Millisecond
+
+// ViewLog records profile views in batches: Record hands the rows to Run,
+// which writes what has gathered every interval (or at once past
+// maxPending rows) in one transaction. A search then costs no commit of
+// its own (with SQLite's synchronous=FULL, a commit is an fsync, slower
+// than the search itself); the price is that a crash of the process loses
+// the views of its last interval. Run writes what is pending when its
+// context ends, so a stopping server loses none; a Record after that
+// writes at once. Each process has its own log; nothing is shared.
+type ViewLog struct {
+	db    *bun.DB
+	every time.Duration
+	log   *slog.Logger
+	kick  chan struct{}
+
+	mu      sync.Mutex
+	pending []ProfileView
+	stopped bool
+}
+
+// maxPending is how many rows ViewLog gathers before writing without
+// waiting for the interval.
+const maxPending = 2000
+
+// NewViewLog is a view log writing to d every interval; start Run.
+func NewViewLog(d *bun.DB, every time.Duration, log *slog.Logger) *ViewLog {
+	return &ViewLog{db: d, every: every, log: log, kick: make(chan struct{}, 1)}
+}
+
+// Record hands the views to Run (idb is not used: they are written in
+// Run's own transaction); once Run has stopped, it writes them at once.
+func (l *ViewLog) Record(ctx context.Context, _ bun.IDB, companyID string, kind ViewKind, at time.Time, graduateIDs []string) error {
+	if len(graduateIDs) == 0 {
+		return nil
+	}
+	rows := viewRows(companyID, kind, at, graduateIDs)
+	l.mu.Lock()
+	if l.stopped {
+		l.mu.Unlock()
+		return insertViews(ctx, l.db, rows)
+	}
+	l.pending = append(l.pending, rows...)
+	full := len(l.pending) >= maxPending
+	l.mu.Unlock()
+	if full {
+		select {
+		case l.kick <- struct{}{}:
+		default: // a write is already asked for
+		}
+	}
+	return nil
+}
+
+// Run writes the gathered views every interval until ctx ends, then
+// writes what is pending and returns. A failed write is logged and its
+// rows are tried again with the next one.
+func (l *ViewLog) Run(ctx context.Context) {
+	t := time.NewTicker(l.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			l.flush(ctx, false)
+		case <-l.kick:
+			l.flush(ctx, false)
+		case <-ctx.Done():
+			l.flush(context.WithoutCancel(ctx), true)
+			return
+		}
+	}
+}
+
+// flush writes the pending rows in one transaction; stop makes later
+// Records write at once.
+func (l *ViewLog) flush(ctx context.Context, stop bool) {
+	l.mu.Lock()
+	rows := l.pending
+	l.pending = nil
+	l.stopped = l.stopped || stop
+	l.mu.Unlock()
+	if len(rows) == 0 {
+		return
+	}
+	err := l.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insertViews(ctx, tx, rows) })
+	if err != nil {
+		l.log.Error("write profile views", "rows", len(rows), "err", err.Error())
+		l.mu.Lock()
+		l.pending = append(rows, l.pending...)
+		l.mu.Unlock()
+	}
 }
