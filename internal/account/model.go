@@ -29,8 +29,11 @@ type User struct {
 	PoolOptIn          bool       `bun:"pool_opt_in"`
 	PoolOptInChangedAt *time.Time `bun:"pool_opt_in_changed_at"`
 	Locale             string     `bun:"locale"` // msg.English or msg.Korean
-	CreatedAt          time.Time  `bun:"created_at"`
-	UpdatedAt          time.Time  `bun:"updated_at"`
+	// ErasedAt is when the user's personal data was erased (PIPA); the
+	// account then stays only as a pseudonymous record.
+	ErasedAt  *time.Time `bun:"erased_at"`
+	CreatedAt time.Time  `bun:"created_at"`
+	UpdatedAt time.Time  `bun:"updated_at"`
 }
 
 // SearchName is the lower-cased form of a name that name searches match:

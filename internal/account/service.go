@@ -312,6 +312,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor auth.Actor, id string, p
 		if err != nil {
 			return err
 		}
+		if u.ErasedAt != nil {
+			// Nothing personal is left to change, and an erased account
+			// must not be brought back.
+			return apperr.NotFound(msg.NotFoundUser)
+		}
 		before := u.audited()
 		cols := []string{"updated_at"}
 		renamed := false

@@ -326,6 +326,7 @@ func TestAdminErasure(t *testing.T) {
 		del(admin.ID, admin.Token).WantProblem(t, http.StatusUnprocessableEntity, "self_erasure")
 		del(u.ID, admin.Token).Want(t, http.StatusNoContent)
 		del(u.ID, admin.Token).WantProblem(t, http.StatusNotFound, "not_found")
+		e.Patch("/v1/users/"+u.ID, admin.Token, map[string]any{"active": true}).WantProblem(t, http.StatusNotFound, "not_found")
 		del("nope", admin.Token).WantProblem(t, http.StatusNotFound, "not_found")
 		e.Get("/v1/me", u.Token).WantProblem(t, http.StatusUnauthorized, "unauthorized")
 		if hits := textHits(t, e.DB, u.Email); len(hits) > 0 {
