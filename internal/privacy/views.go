@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,18 +69,25 @@ func viewRows(companyID string, kind ViewKind, at time.Time, graduateIDs []strin
 }
 
 // insertViews writes rows: on PostgreSQL in one statement of arrays
-// whatever their number, on SQLite (in process, no round trips) with one
-// prepared insert per row, which SQLite runs faster than it parses one
-// statement of many rows.
+// whatever their number; on SQLite (in process, no round trips) in
+// statements of 100, 10 and 1 rows, three texts that the connection keeps
+// prepared, so a long export's thousands of views cost few statements and
+// no parsing.
 func insertViews(ctx context.Context, idb bun.IDB, rows []ProfileView) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	if !db.IsPostgres(idb) {
-		for _, v := range rows {
-			if _, err := db.Exec(ctx, idb, `INSERT INTO profile_views (id, graduate_id, company_id, kind, at) VALUES (?0, ?1, ?2, ?3, ?4)`,
-				v.ID, v.GraduateID, v.CompanyID, string(v.Kind), v.At); err != nil {
-				return fmt.Errorf("record a profile view of %s: %w", v.GraduateID, err)
+		for _, size := range []int{100, 10, 1} {
+			for len(rows) >= size {
+				args := make([]any, 0, 5*size)
+				for _, v := range rows[:size] {
+					args = append(args, v.ID, v.GraduateID, v.CompanyID, string(v.Kind), v.At)
+				}
+				if _, err := db.Exec(ctx, idb, sqliteViewInsert(size), args...); err != nil {
+					return fmt.Errorf("record %d profile views: %w", size, err)
+				}
+				rows = rows[size:]
 			}
 		}
 		return nil
@@ -95,6 +103,21 @@ SELECT * FROM unnest(?0::text[], ?1::text[], ?2::text[], ?3::text[], ?4::timesta
 		return fmt.Errorf("record %d profile views: %w", n, err)
 	}
 	return nil
+}
+
+// sqliteViewInsert is the insert of n profile views, with placeholders
+// ?0 to ?(5n-1).
+func sqliteViewInsert(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO profile_views (id, graduate_id, company_id, kind, at) VALUES ")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		k := 5 * i
+		fmt.Fprintf(&b, "(?%d, ?%d, ?%d, ?%d, ?%d)", k, k+1, k+2, k+3, k+4)
+	}
+	return b.String()
 }
 
 // ViewFlushEvery is how often a serving process writes the profile views

@@ -54,5 +54,16 @@ func TestViewLogWritesEverythingByTheTimeItStops(t *testing.T) {
 		if n := count(); n != 4 {
 			t.Fatalf("%d views after a read once stopped, want 4", n)
 		}
+		// A long export's views: statements of 100, 10 and 1 rows.
+		many := make([]string, 111)
+		for i := range many {
+			many[i] = e.NewUser(auth.Trainee).ID
+		}
+		if err := (privacy.Views{}).Record(ctx, e.DB, c.ID, privacy.ViewExport, now, many); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != 115 {
+			t.Fatalf("%d views after an export of 111, want 115", n)
+		}
 	})
 }
