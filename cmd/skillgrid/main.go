@@ -39,6 +39,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/demo"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/privacy"
 	"github.com/skillgrid/skillgrid/migrations"
 )
 
@@ -114,7 +115,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	// later change of the container's CPU limit; a restart picks that up.
 	hashSlots := runtime.GOMAXPROCS(0)
 	runtime.GOMAXPROCS(hashSlots + 1)
-	a, err := app.Build(cfg, log, d, app.Options{Hashing: auth.HashOptions{Slots: hashSlots}})
+	a, err := app.Build(cfg, log, d, app.Options{Hashing: auth.HashOptions{Slots: hashSlots}, ViewFlush: privacy.ViewFlushEvery})
 	if err != nil {
 		return err
 	}
@@ -154,8 +155,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	go a.PruneEvery(ctx, 10*time.Minute, log)
 	a.StartOutbox(ctx, log)
+	// The profile views gathered are written until the HTTP server has
+	// stopped, then the last of them: its own context, ended after Serve.
+	viewsCtx, stopViews := context.WithCancel(context.WithoutCancel(ctx))
+	viewsDone := make(chan struct{})
+	go func() { a.ViewLog.Run(viewsCtx); close(viewsDone) }()
 	log.Info("serving", "addr", ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs/")
 	err = app.Serve(ctx, a.HTTP, ln, 30*time.Second)
+	stopViews()
+	<-viewsDone
 	stop()
 	if merr := <-metricsDone; err == nil {
 		err = merr

@@ -33,9 +33,12 @@ type User struct {
 	Locale             string     `bun:"locale"` // msg.English or msg.Korean
 	// EmailNotificationsJSON holds the types the user does not want by
 	// e-mail ({"type": false}); "" or {} is all of them.
-	EmailNotificationsJSON string    `bun:"email_notifications_json"`
-	CreatedAt              time.Time `bun:"created_at"`
-	UpdatedAt              time.Time `bun:"updated_at"`
+	EmailNotificationsJSON string `bun:"email_notifications_json"`
+	// ErasedAt is when the user's personal data was erased (PIPA); the
+	// account then stays only as a pseudonymous record.
+	ErasedAt  *time.Time `bun:"erased_at"`
+	CreatedAt time.Time  `bun:"created_at"`
+	UpdatedAt time.Time  `bun:"updated_at"`
 }
 
 // SearchName is the lower-cased form of a name that name searches match:
@@ -104,6 +107,13 @@ type UserSummary struct {
 	Role      auth.Role `json:"role"`
 	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// audited is what the audit trail keeps of an account: never its name or
+// e-mail, because the trail is append-only and outlives an erasure (PIPA);
+// the entity id names the account.
+func (u User) audited() map[string]any {
+	return map[string]any{"role": u.Role, "active": u.Active}
 }
 
 func (u User) summary() UserSummary {

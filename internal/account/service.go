@@ -21,6 +21,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 	"github.com/skillgrid/skillgrid/internal/platform/skills"
+	"github.com/skillgrid/skillgrid/internal/privacy"
 )
 
 // Levels reads a trainee's level per track; the catalogue provides it.
@@ -137,6 +138,13 @@ func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profi
 		if err := s.Store.insertUser(ctx, tx, &u); err != nil {
 			return err
 		}
+		source := privacy.SourceRegistration
+		if in.Role == auth.Instructor || in.Role == auth.Admin {
+			source = privacy.SourceAdmin
+		}
+		if err := privacy.RecordConsent(ctx, tx, u.ID, privacy.PurposeTerms, true, source, now); err != nil {
+			return err
+		}
 		if in.Role == auth.Company {
 			c := Company{ID: ids.New(), UserID: u.ID, Name: strings.TrimSpace(in.CompanyName), Status: CompanyPending, CreatedAt: now}
 			if err := s.Store.insertCompany(ctx, tx, &c); err != nil {
@@ -146,7 +154,7 @@ func (s *Service) create(ctx context.Context, actorID string, in NewUser) (Profi
 		if actorID != "" {
 			return audit.Record(ctx, tx, now, audit.Change{
 				ActorID: actorID, Action: "user.created", Entity: "user", EntityID: u.ID,
-				After: u.summary(),
+				After: u.audited(),
 			})
 		}
 		return nil
@@ -242,6 +250,9 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 			u.PoolOptIn = *p.PoolOptIn
 			u.PoolOptInChangedAt = &now
 			cols = append(cols, "pool_opt_in", "pool_opt_in_changed_at")
+			if err := privacy.RecordConsent(ctx, tx, u.ID, privacy.PurposePool, u.PoolOptIn, privacy.SourceProfile, now); err != nil {
+				return err
+			}
 			if err := audit.Record(ctx, tx, now, audit.Change{
 				ActorID: actor.ID, Action: "consent.changed", Entity: "user", EntityID: u.ID,
 				Before: before, After: map[string]any{"pool_opt_in": u.PoolOptIn},
@@ -329,9 +340,16 @@ func (s *Service) UpdateUser(ctx context.Context, actor auth.Actor, id string, p
 		if err != nil {
 			return err
 		}
-		before := u.summary()
+		if u.ErasedAt != nil {
+			// Nothing personal is left to change, and an erased account
+			// must not be brought back.
+			return apperr.NotFound(msg.NotFoundUser)
+		}
+		before := u.audited()
 		cols := []string{"updated_at"}
+		renamed := false
 		if p.Name != nil {
+			renamed = strings.TrimSpace(*p.Name) != u.Name
 			u.Name = strings.TrimSpace(*p.Name)
 			u.SearchName = SearchName(u.Name)
 			cols = append(cols, "name", "search_name")
@@ -351,14 +369,18 @@ func (s *Service) UpdateUser(ctx context.Context, actor auth.Actor, id string, p
 		}
 		out = u
 		action := "user.updated"
-		if before.Active && !u.Active {
+		if before["active"] == true && !u.Active {
 			action = "user.deactivated"
-		} else if !before.Active && u.Active {
+		} else if before["active"] == false && u.Active {
 			action = "user.reactivated"
+		}
+		after := u.audited()
+		if renamed {
+			after["name_changed"] = true
 		}
 		return audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: action, Entity: "user", EntityID: u.ID,
-			Before: before, After: u.summary(),
+			Before: before, After: after,
 		})
 	})
 	if err != nil {

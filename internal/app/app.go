@@ -30,9 +30,11 @@ import (
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/internal/notify"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/outcomes"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 	"github.com/skillgrid/skillgrid/internal/platform/seal"
 	"github.com/skillgrid/skillgrid/internal/pool"
+	"github.com/skillgrid/skillgrid/internal/privacy"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
 	"github.com/skillgrid/skillgrid/internal/webhooks"
@@ -49,6 +51,10 @@ type Options struct {
 	Now func() time.Time
 	// ReadTimeout bounds reading one request; 0 means the HTTP layer's default.
 	ReadTimeout time.Duration
+	// ViewFlush, when set, gathers the profile views of pool reads and
+	// writes them every ViewFlush (App.ViewLog, which the caller runs);
+	// zero writes each read's views at once, in the request.
+	ViewFlush time.Duration
 }
 
 // CertificateLookupsPerMinute bounds public certificate checks per client
@@ -81,6 +87,9 @@ type App struct {
 	// Mailer sends notifications by e-mail; nil when SKILLGRID_SMTP_URL
 	// is not set (notifications are then in the API only).
 	Mailer *email.Mailer
+	// ViewLog writes the pool's profile views in batches when
+	// Options.ViewFlush is set (run it: ViewLog.Run); nil otherwise.
+	ViewLog *privacy.ViewLog
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
 	// services', and the Go runtime and process collectors.
 	Metrics *prometheus.Registry
@@ -140,18 +149,32 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		issuerName = config.DefaultIssuerName
 	}
 	creds := credentials.New(d, cfg.SigningKeys, issuerURL, issuerName, cfg.IssuerEmail, lookups, now)
-	graduates := pool.New(d, cat, cat, now)
 	rules := webhooks.Rules{AllowPrivate: cfg.WebhookAllowPrivate}
 	hooks := &webhooks.Service{DB: d, Rules: rules, Now: now}
 	source := cfg.PublicURL
 	if source == "" {
 		source = "urn:skillgrid"
 	}
+	var views pool.Views = privacy.Views{}
+	var viewLog *privacy.ViewLog
+	if opt.ViewFlush > 0 {
+		viewLog = privacy.NewViewLog(d, opt.ViewFlush, log)
+		views = viewLog
+	}
+	graduates := pool.New(d, cat, cat, views, now)
+	priv, err := privacy.New(d, authSvc, authSvc, hasher, levels, now)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := outcomes.New(d, now)
+	if err != nil {
+		return nil, err
+	}
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err
 	}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Attendance: register, Credentials: creds, Pool: graduates, Metrics: metrics}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Attendance: register, Credentials: creds, Pool: graduates, Metrics: metrics, ViewLog: viewLog}
 	a.Sequencer = &events.Sequencer{DB: d, Now: now, FanOut: []events.FanOut{webhooks.FanOut}}
 	if cfg.SMTPURL != nil {
 		a.Mailer = &email.Mailer{DB: d, SMTP: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, ResetSeal: authSvc.ResetSeal, Now: now, Log: log}
@@ -161,7 +184,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
-		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res, Attendance: register, Credentials: creds,
+		Reports: &reports.Service{DB: d}, Outcomes: outs, Privacy: priv, Audit: audit.Trail{DB: d}, Results: res, Attendance: register, Credentials: creds,
 		Notifications: &notify.Service{DB: d, Now: now}, Events: events.Log{DB: d}, Webhooks: hooks,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,

@@ -97,3 +97,33 @@ func (s *Service) replacePassword(ctx context.Context, tx bun.Tx, userID, hash, 
 	}
 	return audit.Record(ctx, tx, now, change)
 }
+
+// ConfirmPassword checks that password is the signed-in user's own, before
+// an act that must not rest on an access token alone (erasing the
+// account). A wrong one is 422 password_wrong and counts against the
+// failed-login limits like a wrong login (429 past them), as in
+// ChangePassword; a right one forgets the account's count at addr.
+func (s *Service) ConfirmPassword(ctx context.Context, a Actor, password, addr string) error {
+	cred, err := s.Users.CredentialsByID(ctx, s.DB, a.ID)
+	if err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	counts := s.Limits.counts(cred.Email, addr)
+	if err := s.reserveAttempt(ctx, counts, now); err != nil {
+		return err
+	}
+	ok, err := s.Hasher.Check(ctx, cred.PasswordHash, password)
+	if err != nil {
+		if gerr := s.giveBack(context.WithoutCancel(ctx), counts, now); gerr != nil {
+			return gerr
+		}
+		return err
+	}
+	if !ok {
+		return apperr.Rule("password_wrong", msg.ErasurePasswordWrong)
+	}
+	return db.InTx(ctx, s.DB, func(ctx context.Context, tx bun.Tx) error {
+		return s.forgiveAttempt(ctx, tx, counts, now)
+	})
+}

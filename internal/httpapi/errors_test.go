@@ -67,7 +67,7 @@ func TestUnknownRoutesAndMethods(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		e.Get("/v1/nope", "").WantProblem(t, http.StatusNotFound, "not_found")
-		e.Do(testutil.Req{Method: http.MethodDelete, Path: "/v1/me"}).WantProblem(t, http.StatusMethodNotAllowed, "method_not_allowed")
+		e.Do(testutil.Req{Method: http.MethodPut, Path: "/v1/me"}).WantProblem(t, http.StatusMethodNotAllowed, "method_not_allowed")
 	})
 }
 

@@ -301,7 +301,7 @@ func TestPublicVerifierShowsOnlyWhatAVerifierNeeds(t *testing.T) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		want := []string{"code", "course_code", "course_title", "hours", "issued_on", "level", "revoked_on", "status", "track", "trainee_name"}
+		want := []string{"code", "course_code", "course_title", "holder_erased", "hours", "issued_on", "level", "revoked_on", "status", "track", "trainee_name"}
 		if diff := cmp.Diff(want, keys); diff != "" {
 			t.Fatalf("verifier keys (-want +got):\n%s", diff)
 		}

@@ -33,6 +33,7 @@ func (h *Handlers) routes(app *fiber.App) {
 
 	v1.Get("/me", signedIn, h.me)
 	v1.Patch("/me", signedIn, h.updateMe)
+	v1.Delete("/me", signedIn, h.eraseMe)
 	v1.Post("/me/password", signedIn, h.changePassword)
 	v1.Get("/me/notifications", signedIn, h.myNotifications)
 	v1.Post("/me/notifications/read-all", signedIn, h.readAllNotifications)
@@ -41,6 +42,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Post("/users", signedIn, admin, h.createUser)
 	v1.Get("/users", signedIn, admin, h.listUsers)
 	v1.Patch("/users/:id", signedIn, admin, h.updateUser)
+	v1.Delete("/users/:id", signedIn, admin, h.eraseUser)
 
 	v1.Get("/companies", signedIn, admin, h.listCompanies)
 	v1.Post("/companies/:id/approve", signedIn, admin, h.approveCompany)
@@ -122,4 +124,13 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Delete("/webhooks/:id", signedIn, admin, h.deleteWebhook)
 	v1.Get("/webhooks/:id/deliveries", signedIn, admin, h.webhookDeliveries)
 	v1.Post("/webhooks/:id/deliveries/:delivery_id/redeliver", signedIn, admin, h.redeliver)
+	v1.Post("/me/employment", signedIn, trainee, h.reportEmployment)
+	v1.Post("/enrolments/:id/survey", signedIn, trainee, h.rateEnrolment)
+	v1.Get("/reports/outcomes", signedIn, admin, h.outcomesReport)
+	v1.Get("/reports/outcomes.csv", signedIn, admin, h.exportOutcomesReport(csvFile))
+	v1.Get("/reports/outcomes.xlsx", signedIn, admin, h.exportOutcomesReport(xlsxFile))
+
+	v1.Get("/me/export", signedIn, h.exportMe)
+	v1.Get("/me/consents", signedIn, h.myConsents)
+	v1.Get("/me/profile-views", signedIn, trainee, h.myProfileViews)
 }

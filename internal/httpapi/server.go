@@ -34,7 +34,9 @@ import (
 	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/notify"
+	"github.com/skillgrid/skillgrid/internal/outcomes"
 	"github.com/skillgrid/skillgrid/internal/pool"
+	"github.com/skillgrid/skillgrid/internal/privacy"
 	"github.com/skillgrid/skillgrid/internal/reports"
 	"github.com/skillgrid/skillgrid/internal/results"
 	"github.com/skillgrid/skillgrid/internal/webhooks"
@@ -55,6 +57,8 @@ type Deps struct {
 	Enrolments *enrolment.Service
 	Pool       *pool.Service
 	Reports    *reports.Service
+	Outcomes   *outcomes.Service
+	Privacy    *privacy.Service
 	Results    *results.Service
 	Attendance *attendance.Service
 	// Credentials signs certificates as Open Badges and publishes the

@@ -281,6 +281,13 @@ const (
 	NotFoundNotification        ID = "not_found.notification"
 	NotFoundWebhook             ID = "not_found.webhook"
 	NotFoundDelivery            ID = "not_found.delivery"
+	// Outcomes and personal information (PIPA).
+	EmploymentInFuture   ID = "outcomes.employment_in_future"
+	SurveyNotFinished    ID = "outcomes.survey_not_finished"
+	SurveyAlreadyGiven   ID = "outcomes.survey_already_given"
+	ErasurePasswordWrong ID = "privacy.erasure_password_wrong"
+	SelfErasureByAdmin   ID = "privacy.self_erasure_by_admin"
+	ErasedHolder         ID = "privacy.erased_holder"
 )
 
 // catalogue holds every text in English and Korean. It is never written to.
@@ -557,4 +564,10 @@ var catalogue = map[ID]entry{
 	NotFoundNotification:        {"no such notification", "알림을 찾을 수 없습니다."},
 	NotFoundWebhook:             {"no such webhook", "웹훅을 찾을 수 없습니다."},
 	NotFoundDelivery:            {"no such delivery", "전송 기록을 찾을 수 없습니다."},
+	EmploymentInFuture:          {"must not be after today", "오늘 이후일 수 없습니다."},
+	SurveyNotFinished:           {"only a completed or failed enrolment can be rated; this one is {status}", "수료 또는 미수료로 끝난 수강만 평가할 수 있습니다. 이 수강은 {status} 상태입니다."},
+	SurveyAlreadyGiven:          {"this enrolment has already been rated", "이 수강은 이미 평가했습니다."},
+	ErasurePasswordWrong:        {"the password is wrong", "비밀번호가 올바르지 않습니다."},
+	SelfErasureByAdmin:          {"admins erase their own account with DELETE /v1/me", "관리자 본인 계정은 DELETE /v1/me로 삭제합니다."},
+	ErasedHolder:                {"(erased)", "(삭제됨)"},
 }

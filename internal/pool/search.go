@@ -15,6 +15,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
+	"github.com/skillgrid/skillgrid/internal/privacy"
 )
 
 // DefaultExportChunk is how many graduates an export reads per query:
@@ -25,10 +26,11 @@ const DefaultExportChunk = 500
 // Graduates is one page of the pool matching f, most recent completion
 // first (then by id, descending), for an operator or an approved company.
 func (s *Service) Graduates(ctx context.Context, actor auth.Actor, f Filter, p page.Params) (page.Page[Graduate], error) {
-	if err := s.maySearch(ctx, actor); err != nil {
+	companyID, err := s.viewer(ctx, actor)
+	if err != nil {
 		return page.Page[Graduate]{}, err
 	}
-	f, err := normalise(f)
+	f, err = normalise(f)
 	if err != nil {
 		return page.Page[Graduate]{}, err
 	}
@@ -52,13 +54,17 @@ func (s *Service) Graduates(ctx context.Context, actor auth.Actor, f Filter, p p
 	if err != nil {
 		return page.Page[Graduate]{}, err
 	}
+	if err := s.recordViews(ctx, companyID, privacy.ViewSearch, gs); err != nil {
+		return page.Page[Graduate]{}, err
+	}
 	return page.Page[Graduate]{Items: gs, NextCursor: kp.NextCursor}, nil
 }
 
 // Graduate is one graduate of the pool by their user id; anyone who is not
 // in the pool (opted out, inactive, no completion, not a trainee) is 404.
 func (s *Service) Graduate(ctx context.Context, actor auth.Actor, id string) (Graduate, error) {
-	if err := s.maySearch(ctx, actor); err != nil {
+	companyID, err := s.viewer(ctx, actor)
+	if err != nil {
 		return Graduate{}, err
 	}
 	if !ids.Valid(id) {
@@ -75,6 +81,9 @@ func (s *Service) Graduate(ctx context.Context, actor auth.Actor, id string) (Gr
 	if len(gs) == 0 {
 		return Graduate{}, apperr.NotFound(msg.NotFoundGraduate)
 	}
+	if err := s.recordViews(ctx, companyID, privacy.ViewRead, gs); err != nil {
+		return Graduate{}, err
+	}
 	return gs[0], nil
 }
 
@@ -83,18 +92,21 @@ type Export struct {
 	// Shape is the shape of the pool when the export began.
 	Shape Shape
 	s     *Service
-	f     Filter
-	after *key // the last graduate read
-	done  bool
+	// company is the reader whose export is recorded ("" for an operator).
+	company string
+	f       Filter
+	after   *key // the last graduate read
+	done    bool
 }
 
 // Export checks the caller and the filter for an export of every graduate
 // matching f; errors come here, before anything is streamed.
 func (s *Service) Export(ctx context.Context, actor auth.Actor, f Filter) (*Export, error) {
-	if err := s.maySearch(ctx, actor); err != nil {
+	companyID, err := s.viewer(ctx, actor)
+	if err != nil {
 		return nil, err
 	}
-	f, err := normalise(f)
+	f, err = normalise(f)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +117,7 @@ func (s *Service) Export(ctx context.Context, actor auth.Actor, f Filter) (*Expo
 	if err != nil {
 		return nil, err
 	}
-	return &Export{Shape: shape, s: s, f: f}, nil
+	return &Export{Shape: shape, s: s, company: companyID, f: f}, nil
 }
 
 // Next reads the next chunk of the matching graduates, in the pool's
@@ -126,6 +138,10 @@ func (x *Export) Next(ctx context.Context) ([]Graduate, error) {
 	}
 	gs, err := x.s.assemble(ctx, x.s.DB, keys)
 	if err != nil {
+		return nil, err
+	}
+	// Each graduate is in one chunk only: the export counts once each.
+	if err := x.s.recordViews(ctx, x.company, privacy.ViewExport, gs); err != nil {
 		return nil, err
 	}
 	x.after = &keys[len(keys)-1]

@@ -10,6 +10,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/privacy"
 )
 
 // Levels reads trainees' levels per track; the catalogue provides it, so
@@ -24,22 +25,30 @@ type Tracks interface {
 	CheckTrackFilter(ctx context.Context, field, code string) error
 }
 
+// Views records which company read which graduates (PIPA: a graduate
+// sees who viewed them); privacy provides it.
+type Views interface {
+	Record(ctx context.Context, idb bun.IDB, companyID string, kind privacy.ViewKind, at time.Time, graduateIDs []string) error
+}
+
 // Service holds the rules of the graduate pool.
 type Service struct {
 	DB     *bun.DB
 	Store  Store
 	Levels Levels
 	Tracks Tracks
-	Now    func() time.Time
+	// Views records every read of the pool by a company: required.
+	Views Views
+	Now   func() time.Time
 	// ExportChunk is how many graduates an export reads per query;
 	// DefaultExportChunk unless a test sets it small.
 	ExportChunk int
 }
 
 // New returns the pool's service over d, reading levels and tracks from the
-// catalogue.
-func New(d *bun.DB, levels Levels, tracks Tracks, now func() time.Time) *Service {
-	return &Service{DB: d, Store: Store{}, Levels: levels, Tracks: tracks, Now: now, ExportChunk: DefaultExportChunk}
+// catalogue and recording companies' reads in views.
+func New(d *bun.DB, levels Levels, tracks Tracks, views Views, now func() time.Time) *Service {
+	return &Service{DB: d, Store: Store{}, Levels: levels, Tracks: tracks, Views: views, Now: now, ExportChunk: DefaultExportChunk}
 }
 
 // approvedCompany is the caller's company if it is approved; a pending or
@@ -69,9 +78,30 @@ func (s *Service) MayUse(ctx context.Context, actor auth.Actor) error {
 
 // maySearch lets operators and approved companies search the pool.
 func (s *Service) maySearch(ctx context.Context, actor auth.Actor) error {
+	_, err := s.viewer(ctx, actor)
+	return err
+}
+
+// viewer lets operators and approved companies read the pool, and names
+// the company whose reads are recorded ("" for an operator, whose reads
+// the audit of their changes covers).
+func (s *Service) viewer(ctx context.Context, actor auth.Actor) (string, error) {
 	if actor.Role == auth.Admin {
+		return "", nil
+	}
+	c, err := s.approvedCompany(ctx, actor)
+	return c.ID, err
+}
+
+// recordViews records that the company read the graduates gs; operators'
+// reads ("" company) are not recorded.
+func (s *Service) recordViews(ctx context.Context, companyID string, kind privacy.ViewKind, gs []Graduate) error {
+	if companyID == "" || len(gs) == 0 {
 		return nil
 	}
-	_, err := s.approvedCompany(ctx, actor)
-	return err
+	ids := make([]string, len(gs))
+	for i, g := range gs {
+		ids[i] = g.ID
+	}
+	return s.Views.Record(ctx, s.DB, companyID, kind, s.Now().UTC(), ids)
 }

@@ -74,21 +74,27 @@ type Certificate struct {
 	Track       string  `bun:"track,scanonly" json:"track"`
 	Level       int     `bun:"level,scanonly" json:"level"`
 	Hours       float64 `bun:"hours,scanonly" json:"hours"`
+	// HolderErased: the holder erased their personal data (PIPA); the
+	// certificate stays verifiable, without a name.
+	HolderErased bool `bun:"holder_erased,scanonly" json:"-"`
 }
 
 // Verification is what the public verifier shows: only what a verifier
 // needs, nothing that reaches the holder (no email, phone, ids or score).
 type Verification struct {
-	Code        string  `json:"code"`
-	TraineeName string  `json:"trainee_name"`
-	CourseCode  string  `json:"course_code"`
-	CourseTitle string  `json:"course_title"`
-	Track       string  `json:"track"`
-	Level       int     `json:"level"`
-	Hours       float64 `json:"hours"`
-	IssuedOn    string  `json:"issued_on"`
-	Status      string  `json:"status"`
-	RevokedOn   *string `json:"revoked_on"`
+	Code        string `json:"code"`
+	TraineeName string `json:"trainee_name"`
+	// HolderErased: the holder erased their personal data; TraineeName is
+	// then empty.
+	HolderErased bool    `json:"holder_erased"`
+	CourseCode   string  `json:"course_code"`
+	CourseTitle  string  `json:"course_title"`
+	Track        string  `json:"track"`
+	Level        int     `json:"level"`
+	Hours        float64 `json:"hours"`
+	IssuedOn     string  `json:"issued_on"`
+	Status       string  `json:"status"`
+	RevokedOn    *string `json:"revoked_on"`
 }
 
 // Certificate statuses.

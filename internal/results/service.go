@@ -369,7 +369,7 @@ func (s *Service) Verify(ctx context.Context, code, addr string) (Verification, 
 		return Verification{}, err
 	}
 	v := Verification{
-		Code: c.Code, TraineeName: c.TraineeName, CourseCode: c.CourseCode, CourseTitle: c.CourseTitle,
+		Code: c.Code, TraineeName: c.TraineeName, HolderErased: c.HolderErased, CourseCode: c.CourseCode, CourseTitle: c.CourseTitle,
 		Track: c.Track, Level: c.Level, Hours: c.Hours, IssuedOn: catalogue.Today(c.IssuedAt), Status: c.Status,
 	}
 	if c.RevokedAt != nil {

@@ -128,6 +128,7 @@ func (Store) detailed(idb bun.IDB, dst any) *bun.SelectQuery {
 	return idb.NewSelect().Model(dst).Column("cert.*").
 		ColumnExpr("u.name AS trainee_name, co.code AS course_code, co.title AS course_title").
 		ColumnExpr("co.track, co.level, co.hours").
+		ColumnExpr("u.erased_at IS NOT NULL AS holder_erased").
 		Join("JOIN users AS u ON u.id = cert.trainee_id").
 		Join("JOIN courses AS co ON co.id = cert.course_id")
 }

@@ -1,0 +1,102 @@
+package privacy
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+)
+
+// Store is the SQL of consents, profile views, erasure and the export.
+type Store struct{}
+
+func (Store) consents(ctx context.Context, idb bun.IDB, userID string, after *position, limit int) ([]Consent, error) {
+	cs := []Consent{}
+	q := idb.NewSelect().Model(&cs).Where("user_id = ?", userID).OrderExpr("at, id").Limit(int64(limit))
+	if after != nil {
+		q = q.Where("(at > ? OR (at = ? AND id > ?))", after.At, after.At, after.ID)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("consents of %s: %w", userID, err)
+	}
+	return cs, nil
+}
+
+func (Store) profileViews(ctx context.Context, idb bun.IDB, graduateID string, after *position, limit int) ([]ProfileView, error) {
+	vs := []ProfileView{}
+	q := idb.NewSelect().Model(&vs).Column("pv.*").ColumnExpr("co.name AS company_name").
+		Join("JOIN companies AS co ON co.id = pv.company_id").
+		Where("pv.graduate_id = ?", graduateID).OrderExpr("pv.at DESC, pv.id DESC").Limit(int64(limit))
+	if after != nil {
+		q = q.Where("(pv.at < ? OR (pv.at = ? AND pv.id < ?))", after.At, after.At, after.ID)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("profile views of %s: %w", graduateID, err)
+	}
+	return vs, nil
+}
+
+// erasable is what erasure needs to know of an account first.
+type erasable struct {
+	Email    string     `bun:"email"`
+	Role     string     `bun:"role"`
+	ErasedAt *time.Time `bun:"erased_at"`
+}
+
+func (Store) lockUser(ctx context.Context, idb bun.IDB, id string) (erasable, bool, error) {
+	var rows []erasable
+	q := "SELECT email, role, erased_at FROM users WHERE id = ?0" + db.LockClause(idb, db.ForUpdate(""))
+	if err := db.Query(ctx, idb, &rows, q, id); err != nil {
+		return erasable{}, false, fmt.Errorf("read user %s: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return erasable{}, false, nil
+	}
+	return rows[0], true, nil
+}
+
+// ErasedEmail is the address an erased account keeps: the column is
+// unique and required, and this value is unique per account, names no
+// one, and lies in a domain that can never receive mail (RFC 2606), so the
+// person's own address is free to register again.
+func ErasedEmail(userID string) string { return "erased-" + userID + "@erased.invalid" }
+
+// erase removes every personal field of the user in tx: the account's
+// name, e-mail, phone and profile; their skills and pending reset tokens;
+// and the free text others or they wrote about them (contact messages,
+// placement reasons, revocation reasons, hire positions, employers,
+// survey comments). What stays is pseudonymous: ids, dates, statuses,
+// scores, for the programme's statistics and certificate verification.
+// The failed-login counters keyed by the e-mail go too.
+func (Store) erase(ctx context.Context, tx bun.IDB, userID, email, lockedHash string, now time.Time) error {
+	find := "instr(key, ?0) > 0"
+	if db.IsPostgres(tx) {
+		find = "strpos(key, ?0) > 0"
+	}
+	steps := []struct {
+		what, query string
+		args        []any
+	}{
+		{"account", `UPDATE users SET email = ?1, name = '', search_name = '', phone = NULL, career_stage = NULL,
+    region = NULL, pool_opt_in = FALSE, pool_opt_in_changed_at = ?2, password_hash = ?3, active = FALSE,
+    erased_at = ?2, updated_at = ?2 WHERE id = ?0`, []any{userID, ErasedEmail(userID), now, lockedHash}},
+		{"skills", "DELETE FROM user_skills WHERE user_id = ?0", []any{userID}},
+		{"reset tokens", "DELETE FROM password_resets WHERE user_id = ?0", []any{userID}},
+		{"contact messages", "UPDATE contact_requests SET message = '' WHERE trainee_id = ?0 OR sent_by = ?0", []any{userID}},
+		{"placement reasons", "UPDATE placements SET reason = '' WHERE trainee_id = ?0", []any{userID}},
+		{"revocation reasons", "UPDATE certificates SET revoke_reason = NULL WHERE trainee_id = ?0 AND revoke_reason IS NOT NULL", []any{userID}},
+		{"hire positions", "UPDATE hires SET position = '' WHERE trainee_id = ?0", []any{userID}},
+		{"employers", "UPDATE employments SET employer = '' WHERE trainee_id = ?0", []any{userID}},
+		{"survey comments", "UPDATE surveys SET comment = NULL WHERE trainee_id = ?0", []any{userID}},
+		{"login counters", "DELETE FROM rate_counters WHERE " + find, []any{email}},
+	}
+	for _, s := range steps {
+		if _, err := db.Exec(ctx, tx, s.query, s.args...); err != nil {
+			return fmt.Errorf("erase %s of %s: %w", s.what, userID, err)
+		}
+	}
+	return nil
+}

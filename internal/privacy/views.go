@@ -1,0 +1,216 @@
+package privacy
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
+)
+
+// ViewKind is how a company read a graduate's pool entry.
+type ViewKind string
+
+// The kinds of profile view.
+const (
+	ViewSearch ViewKind = "search" // in a page of search results
+	ViewRead   ViewKind = "read"   // GET /v1/graduates/{id}
+	ViewExport ViewKind = "export" // in a CSV or XLSX export
+)
+
+// ProfileView is one read of a graduate's pool entry by a company.
+type ProfileView struct {
+	bun.BaseModel `bun:"table:profile_views,alias:pv"`
+
+	ID          string    `bun:"id,pk" json:"-"`
+	GraduateID  string    `bun:"graduate_id" json:"-"`
+	CompanyID   string    `bun:"company_id" json:"company_id"`
+	CompanyName string    `bun:"company_name,scanonly" json:"company_name"`
+	Kind        ViewKind  `bun:"kind" json:"kind"`
+	At          time.Time `bun:"at" json:"at"`
+}
+
+// Views records companies' reads of the pool at once, in the caller's
+// handle: the pool calls it for every answer a company gets (see ViewLog
+// for the batching form a server uses).
+type Views struct{}
+
+// Record writes that the company read the graduates (once each, however
+// often an id repeats) at the time at, in one statement: a page of search
+// results costs one insert, not one per graduate.
+func (Views) Record(ctx context.Context, idb bun.IDB, companyID string, kind ViewKind, at time.Time, graduateIDs []string) error {
+	rows := viewRows(companyID, kind, at, graduateIDs)
+	if d, ok := idb.(*bun.DB); ok && len(rows) > 1 {
+		// One commit for the batch, not one per row.
+		return d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insertViews(ctx, tx, rows) })
+	}
+	return insertViews(ctx, idb, rows)
+}
+
+// viewRows are the rows recording that the company read the graduates,
+// once each however often an id repeats.
+func viewRows(companyID string, kind ViewKind, at time.Time, graduateIDs []string) []ProfileView {
+	seen := make(map[string]bool, len(graduateIDs))
+	rows := make([]ProfileView, 0, len(graduateIDs))
+	for _, g := range graduateIDs {
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		rows = append(rows, ProfileView{ID: ids.New(), GraduateID: g, CompanyID: companyID, Kind: kind, At: at.UTC()})
+	}
+	return rows
+}
+
+// insertViews writes rows: on PostgreSQL in one statement of arrays
+// whatever their number; on SQLite (in process, no round trips) in
+// statements of 100, 10 and 1 rows, three texts that the connection keeps
+// prepared, so a long export's thousands of views cost few statements and
+// no parsing.
+func insertViews(ctx context.Context, idb bun.IDB, rows []ProfileView) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if !db.IsPostgres(idb) {
+		for _, size := range []int{100, 10, 1} {
+			for len(rows) >= size {
+				args := make([]any, 0, 5*size)
+				for _, v := range rows[:size] {
+					args = append(args, v.ID, v.GraduateID, v.CompanyID, string(v.Kind), v.At)
+				}
+				if _, err := db.Exec(ctx, idb, sqliteViewInsert(size), args...); err != nil {
+					return fmt.Errorf("record %d profile views: %w", size, err)
+				}
+				rows = rows[size:]
+			}
+		}
+		return nil
+	}
+	n := len(rows)
+	viewIDs, graduates, companies, kinds, ats := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]time.Time, n)
+	for i, v := range rows {
+		viewIDs[i], graduates[i], companies[i], kinds[i], ats[i] = v.ID, v.GraduateID, v.CompanyID, string(v.Kind), v.At
+	}
+	_, err := db.Exec(ctx, idb, `INSERT INTO profile_views (id, graduate_id, company_id, kind, at)
+SELECT * FROM unnest(?0::text[], ?1::text[], ?2::text[], ?3::text[], ?4::timestamptz[])`, viewIDs, graduates, companies, kinds, ats)
+	if err != nil {
+		return fmt.Errorf("record %d profile views: %w", n, err)
+	}
+	return nil
+}
+
+// sqliteViewInsert is the insert of n profile views, with placeholders
+// ?0 to ?(5n-1).
+func sqliteViewInsert(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO profile_views (id, graduate_id, company_id, kind, at) VALUES ")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		k := 5 * i
+		fmt.Fprintf(&b, "(?%d, ?%d, ?%d, ?%d, ?%d)", k, k+1, k+2, k+3, k+4)
+	}
+	return b.String()
+}
+
+// ViewFlushEvery is how often a serving process writes the profile views
+// it has gathered (ViewLog).
+const ViewFlushEvery = 250 * time.Millisecond
+
+// ViewLog records profile views in batches: Record hands the rows to Run,
+// which writes what has gathered every interval (or at once past
+// maxPending rows) in one transaction. A search then costs no commit of
+// its own (with SQLite's synchronous=FULL, a commit is an fsync, slower
+// than the search itself); the price is that a crash of the process loses
+// the views of its last interval. Run writes what is pending when its
+// context ends, so a stopping server loses none; a Record after that
+// writes at once. Each process has its own log; nothing is shared.
+type ViewLog struct {
+	db    *bun.DB
+	every time.Duration
+	log   *slog.Logger
+	kick  chan struct{}
+
+	mu      sync.Mutex
+	pending []ProfileView
+	stopped bool
+}
+
+// maxPending is how many rows ViewLog gathers before writing without
+// waiting for the interval.
+const maxPending = 2000
+
+// NewViewLog is a view log writing to d every interval; start Run.
+func NewViewLog(d *bun.DB, every time.Duration, log *slog.Logger) *ViewLog {
+	return &ViewLog{db: d, every: every, log: log, kick: make(chan struct{}, 1)}
+}
+
+// Record hands the views to Run (idb is not used: they are written in
+// Run's own transaction); once Run has stopped, it writes them at once.
+func (l *ViewLog) Record(ctx context.Context, _ bun.IDB, companyID string, kind ViewKind, at time.Time, graduateIDs []string) error {
+	if len(graduateIDs) == 0 {
+		return nil
+	}
+	rows := viewRows(companyID, kind, at, graduateIDs)
+	l.mu.Lock()
+	if l.stopped {
+		l.mu.Unlock()
+		return Views{}.Record(ctx, l.db, companyID, kind, at, graduateIDs)
+	}
+	l.pending = append(l.pending, rows...)
+	full := len(l.pending) >= maxPending
+	l.mu.Unlock()
+	if full {
+		select {
+		case l.kick <- struct{}{}:
+		default: // a write is already asked for
+		}
+	}
+	return nil
+}
+
+// Run writes the gathered views every interval until ctx ends, then
+// writes what is pending and returns. A failed write is logged and its
+// rows are tried again with the next one.
+func (l *ViewLog) Run(ctx context.Context) {
+	t := time.NewTicker(l.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			l.flush(ctx, false)
+		case <-l.kick:
+			l.flush(ctx, false)
+		case <-ctx.Done():
+			l.flush(context.WithoutCancel(ctx), true)
+			return
+		}
+	}
+}
+
+// flush writes the pending rows in one transaction; stop makes later
+// Records write at once.
+func (l *ViewLog) flush(ctx context.Context, stop bool) {
+	l.mu.Lock()
+	rows := l.pending
+	l.pending = nil
+	l.stopped = l.stopped || stop
+	l.mu.Unlock()
+	if len(rows) == 0 {
+		return
+	}
+	err := l.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insertViews(ctx, tx, rows) })
+	if err != nil {
+		l.log.Error("write profile views", "rows", len(rows), "err", err.Error())
+		l.mu.Lock()
+		l.pending = append(rows, l.pending...)
+		l.mu.Unlock()
+	}
+}
