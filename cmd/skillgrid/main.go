@@ -147,6 +147,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		log.Info("serving metrics", "addr", mln.Addr().String())
 	}
 	go a.PruneEvery(ctx, 10*time.Minute, log)
+	go a.AnnounceMatchesEvery(ctx, time.Minute, log)
 	log.Info("serving", "addr", ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs/")
 	err = app.Serve(ctx, a.HTTP, ln, 30*time.Second)
 	stop()

@@ -22,6 +22,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/demand"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
@@ -59,6 +60,7 @@ type App struct {
 	Enrolments *enrolment.Service
 	Results    *results.Service
 	Pool       *pool.Service
+	Demands    *demand.Service
 	HTTP       *fiber.App
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
 	// services', and the Go runtime and process collectors.
@@ -107,15 +109,16 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		DB: d, Store: results.Store{}, Levels: cat, Now: now,
 		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
 	}
-	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Now: now}
+	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Demands: demand.Filler{}, Now: now}
+	demands := demand.NewService(d, graduates, cat, now)
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err
 	}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Metrics: metrics}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Demands: demands, Metrics: metrics}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
-		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
+		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates, Demands: demands,
 		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
@@ -142,6 +145,25 @@ func (a *App) PruneEvery(ctx context.Context, interval time.Duration, log *slog.
 		case <-t.C:
 			if err := a.Prune(ctx); err != nil && ctx.Err() == nil {
 				log.Error("prune counters", "err", err.Error())
+			}
+		}
+	}
+}
+
+// AnnounceMatchesEvery tells companies about their demands' new matches
+// (demand.Service.AnnounceNewMatches) every interval until ctx ends,
+// logging failures. Any number of processes may run it: each pair is
+// announced once.
+func (a *App) AnnounceMatchesEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.Demands.AnnounceNewMatches(ctx); err != nil && ctx.Err() == nil {
+				log.Error("announce demand matches", "err", err.Error())
 			}
 		}
 	}

@@ -91,4 +91,12 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/me/contact-requests", signedIn, trainee, h.receivedContactRequests)
 	v1.Post("/contact-requests/:id/accept", signedIn, trainee, h.acceptContactRequest)
 	v1.Post("/contact-requests/:id/decline", signedIn, trainee, h.declineContactRequest)
+
+	demandReader := only(auth.Company, auth.Admin, auth.Trainee)
+	v1.Post("/demands", signedIn, company, h.poolOpen, h.createDemand)
+	v1.Get("/demands", signedIn, demandReader, h.listDemands)
+	v1.Get("/demands/:id", signedIn, demandReader, h.getDemand)
+	v1.Patch("/demands/:id", signedIn, only(auth.Company, auth.Admin), h.poolOpen, h.updateDemand)
+	v1.Post("/demands/:id/close", signedIn, only(auth.Company, auth.Admin), h.poolOpen, h.closeDemand)
+	v1.Get("/demands/:id/matches", signedIn, only(auth.Company, auth.Admin), h.poolOpen, h.demandMatches)
 }

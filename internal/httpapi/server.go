@@ -28,6 +28,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/demand"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/pool"
@@ -49,6 +50,7 @@ type Deps struct {
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
 	Pool       *pool.Service
+	Demands    *demand.Service
 	Reports    *reports.Service
 	Results    *results.Service
 	Audit      audit.Trail

@@ -24,13 +24,20 @@ type Tracks interface {
 	CheckTrackFilter(ctx context.Context, field, code string) error
 }
 
+// Demands counts a hire against the demand it fills, in the hire's
+// transaction; employer demand (internal/demand) provides it.
+type Demands interface {
+	Fill(ctx context.Context, tx bun.IDB, actorID, companyID, demandID string, now time.Time) error
+}
+
 // Service holds the rules of the graduate pool.
 type Service struct {
-	DB     *bun.DB
-	Store  Store
-	Levels Levels
-	Tracks Tracks
-	Now    func() time.Time
+	DB      *bun.DB
+	Store   Store
+	Levels  Levels
+	Tracks  Tracks
+	Demands Demands
+	Now     func() time.Time
 	// ExportChunk is how many graduates an export reads per query; 0 means
 	// DefaultExportChunk. Tests set it small.
 	ExportChunk int
@@ -51,6 +58,14 @@ func (s *Service) approvedCompany(ctx context.Context, actor auth.Actor) (compan
 			msg.CompanyNotApproved, "status", c.Status)
 	}
 	return c, nil
+}
+
+// ApprovedCompany is the id of the caller's company if it is approved;
+// any other role, or a pending or rejected company, is refused (403).
+// Employer demand asks it too, so one rule says who acts for a company.
+func (s *Service) ApprovedCompany(ctx context.Context, actor auth.Actor) (string, error) {
+	c, err := s.approvedCompany(ctx, actor)
+	return c.ID, err
 }
 
 // MayUse answers 403 unless the actor is an operator or an approved

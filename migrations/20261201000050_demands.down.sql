@@ -1,0 +1,7 @@
+DROP INDEX hires_demand_idx;
+--bun:split
+ALTER TABLE hires DROP COLUMN demand_id;
+--bun:split
+DROP TABLE demand_matches_seen;
+--bun:split
+DROP TABLE demands;

@@ -1,0 +1,45 @@
+-- Employer demand (internal/demand): what an approved company needs, the
+-- graduate pairs already known to match each demand (so a new match is
+-- announced once), and the demand a hire fills.
+CREATE TABLE demands (
+    id          TEXT PRIMARY KEY,
+    company_id  TEXT NOT NULL REFERENCES companies (id),
+    created_by  TEXT NOT NULL REFERENCES users (id),
+    title       TEXT NOT NULL,
+    track       TEXT NOT NULL REFERENCES tracks (code),
+    min_level   INTEGER NOT NULL CHECK (min_level BETWEEN 1 AND 5),
+    skills_json TEXT NOT NULL DEFAULT '[]',
+    headcount   INTEGER NOT NULL CHECK (headcount >= 1),
+    -- filled never passes headcount: the hire that fills the last place
+    -- closes the demand in its own transaction (demand.Store.fill).
+    filled      INTEGER NOT NULL DEFAULT 0 CHECK (filled >= 0 AND filled <= headcount),
+    region      TEXT,
+    needed_by   TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+    created_at  TIMESTAMPTZ NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL,
+    closed_at   TIMESTAMPTZ
+);
+--bun:split
+CREATE INDEX demands_company_idx ON demands (company_id, id);
+--bun:split
+CREATE INDEX demands_status_idx ON demands (status, track, min_level, id);
+--bun:split
+-- Every (demand, graduate) pair known to match: those matching when the
+-- demand was posted or edited (announced false: the company reads them in
+-- the matches), and each later one, announced once by a demand.matched
+-- event in the transaction that inserts its row. The key makes it once.
+CREATE TABLE demand_matches_seen (
+    demand_id  TEXT NOT NULL REFERENCES demands (id),
+    trainee_id TEXT NOT NULL REFERENCES users (id),
+    announced  BOOLEAN NOT NULL,
+    at         TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (demand_id, trainee_id)
+);
+--bun:split
+-- SQLite cannot drop a column that is in a foreign key (the down step
+-- drops it), so there the demand service checks the reference instead.
+ALTER TABLE hires ADD COLUMN demand_id TEXT{{if eq .Dialect "pg"}} REFERENCES demands (id){{end}};
+--bun:split
+CREATE INDEX hires_demand_idx ON hires (demand_id);
