@@ -440,3 +440,82 @@ func TestDemandMatchesRankAsTheScoreRuleSays(t *testing.T) {
 		}
 	})
 }
+
+// acceptedRequest has company co contact graduate g and g accept: the
+// request a hire is recorded on.
+func acceptedRequest(t *testing.T, e *testutil.Env, co, g testutil.User) string {
+	t.Helper()
+	var sv sentView
+	e.Post("/v1/graduates/"+g.ID+"/contact-requests", co.Token, map[string]any{"message": "면담 요청"}).
+		Want(t, http.StatusCreated).JSON(t, &sv)
+	e.Post("/v1/contact-requests/"+sv.ID+"/accept", g.Token, nil).Want(t, http.StatusOK)
+	return sv.ID
+}
+
+func TestHiresFillADemandAndCloseItAtTheHeadcount(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		c := e.OpenCohort(testutil.CohortSpec{Capacity: 20})
+		co := e.NewCompany(account.CompanyApproved)
+		rival := e.NewCompany(account.CompanyApproved)
+		d := postDemand(t, e, co.Token, map[string]any{"headcount": 2})
+		theirs := postDemand(t, e, rival.Token, nil)
+		var gs []testutil.User
+		for range 5 {
+			g, _ := graduate(t, e, c.ID, e.Clock.Now())
+			gs = append(gs, g)
+		}
+		hire := func(g testutil.User, demandID string) *testutil.Response {
+			return e.Post("/v1/contact-requests/"+acceptedRequest(t, e, co, g)+"/hire", co.Token,
+				map[string]any{"position": "BMS 엔지니어", "hired_on": "2026-12-01", "demand_id": demandID})
+		}
+		// Another company's demand, or none, is a bad field; nothing is recorded.
+		hire(gs[0], theirs.ID).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		hire(gs[0], "not-a-demand").WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+
+		var h struct {
+			DemandID *string `json:"demand_id"`
+		}
+		hire(gs[1], d.ID).Want(t, http.StatusCreated).JSON(t, &h)
+		if h.DemandID == nil || *h.DemandID != d.ID {
+			t.Errorf("hire's demand %v", h.DemandID)
+		}
+		var got demandView
+		e.Get("/v1/demands/"+d.ID, co.Token).Want(t, http.StatusOK).JSON(t, &got)
+		if got.Filled != 1 || got.Status != demand.Open {
+			t.Fatalf("after one hire: %+v", got)
+		}
+		e.Patch("/v1/demands/"+d.ID, co.Token, map[string]any{"headcount": 0}).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+
+		// Two hires race for the last place: one fills it and closes the
+		// demand, the other is refused and not recorded.
+		reqs := []string{acceptedRequest(t, e, co, gs[2]), acceptedRequest(t, e, co, gs[3])}
+		statuses := make([]int, 2)
+		var wg sync.WaitGroup
+		for i, id := range reqs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses[i] = e.Post("/v1/contact-requests/"+id+"/hire", co.Token,
+					map[string]any{"position": "BMS 엔지니어", "hired_on": "2026-12-01", "demand_id": d.ID}).Status
+			}()
+		}
+		wg.Wait()
+		sort.Ints(statuses)
+		if !cmp.Equal(statuses, []int{http.StatusCreated, http.StatusConflict}) {
+			t.Errorf("racing hires answered %v", statuses)
+		}
+		e.Get("/v1/demands/"+d.ID, co.Token).Want(t, http.StatusOK).JSON(t, &got)
+		if got.Filled != 2 || got.Status != demand.Closed {
+			t.Errorf("at the headcount: %+v", got)
+		}
+		hire(gs[4], d.ID).WantProblem(t, http.StatusConflict, "demand_closed")
+		var n int
+		if err := e.DB.NewSelect().Table("hires").ColumnExpr("COUNT(*)").Where("demand_id = ?", d.ID).Scan(context.Background(), &n); err != nil || n != 2 {
+			t.Errorf("hires against the demand: %d (%v), want 2", n, err)
+		}
+		// A hire without a demand still works.
+		e.Post("/v1/contact-requests/"+acceptedRequest(t, e, co, gs[4])+"/hire", co.Token,
+			map[string]any{"position": "BMS 엔지니어", "hired_on": "2026-12-01"}).Want(t, http.StatusCreated)
+	})
+}
