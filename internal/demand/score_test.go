@@ -44,3 +44,30 @@ func TestScore(t *testing.T) {
 		}
 	}
 }
+
+func TestGapAndSeatsToClose(t *testing.T) {
+	t.Parallel()
+	rate := func(r float64) *float64 { return &r }
+	tests := []struct {
+		name                string
+		open, matching, due int
+		rate                *float64
+		wantGap, wantSeats  int
+	}{
+		{"covered by graduates", 3, 5, 0, rate(0.5), 0, 0},
+		{"covered by graduates and trainees due", 5, 2, 3, nil, 0, 0},
+		{"a gap, no history", 6, 1, 2, nil, 3, 3},
+		{"a gap at 80%", 6, 1, 1, rate(0.8), 4, 5},
+		{"a gap at 100%", 4, 0, 0, rate(1), 4, 4},
+		{"a gap nobody passes", 2, 0, 0, rate(0), 2, 2},
+		{"exact division", 3, 0, 0, rate(0.75), 3, 4},
+		{"a third", 1, 0, 0, rate(1.0 / 3), 1, 3},
+	}
+	for _, tt := range tests {
+		gap := Gap(tt.open, tt.matching, tt.due)
+		seats := SeatsToClose(gap, tt.rate)
+		if gap != tt.wantGap || seats != tt.wantSeats {
+			t.Errorf("%s: gap %d seats %d, want %d and %d", tt.name, gap, seats, tt.wantGap, tt.wantSeats)
+		}
+	}
+}

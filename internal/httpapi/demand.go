@@ -101,3 +101,40 @@ func (h *Handlers) demandMatches(c *fiber.Ctx) error {
 	}
 	return c.JSON(out)
 }
+
+func (h *Handlers) demandReport(c *fiber.Ctx) error {
+	rep, err := h.Demands.Report(c.UserContext(), c.Query("as_of"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
+}
+
+// exportDemandReport downloads the gap report's rows.
+func (h *Handlers) exportDemandReport(format fileFormat) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		rep, err := h.Demands.Report(c.UserContext(), c.Query("as_of"))
+		if err != nil {
+			return err
+		}
+		return sendTable(c, h.Log, format, demandReportTable(), allAtOnce(rep.Rows))
+	}
+}
+
+// demandReportTable is the gap report's download: the JSON rows' fields,
+// in their order, one row per track and level.
+func demandReportTable() table[demand.GapRow] {
+	type r = demand.GapRow
+	return table[r]{name: "demand-report", columns: []column[r]{
+		textCol("track", func(x r) string { return x.Track }),
+		intCol("level", func(x r) int { return x.Level }),
+		intCol("demands", func(x r) int { return x.Demands }),
+		dateCol("needed_by", func(x r) string { return x.NeededBy }),
+		intCol("open_headcount", func(x r) int { return x.OpenHeadcount }),
+		intCol("matching_graduates", func(x r) int { return x.MatchingGraduates }),
+		intCol("due_to_complete", func(x r) int { return x.DueToComplete }),
+		intCol("gap", func(x r) int { return x.Gap }),
+		numberCol("completion_rate", func(x r) *float64 { return x.CompletionRate }),
+		intCol("seats_needed", func(x r) int { return x.SeatsNeeded }),
+	}}
+}

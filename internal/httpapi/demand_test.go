@@ -519,3 +519,68 @@ func TestHiresFillADemandAndCloseItAtTheHeadcount(t *testing.T) {
 			map[string]any{"position": "BMS 엔지니어", "hired_on": "2026-12-01"}).Want(t, http.StatusCreated)
 	})
 }
+
+func TestDemandReportShowsTheGapPerTrackAndLevel(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		now := e.Clock.Now()
+		day := func(days int) string { return now.AddDate(0, 0, days).UTC().Format(time.DateOnly) }
+		admin := e.AdminToken()
+		l2 := e.OpenCohort(testutil.CohortSpec{Capacity: 20, Level: 2})
+		l3 := e.OpenCohort(testutil.CohortSpec{Capacity: 20, Level: 3})
+		soon := e.OpenCohort(testutil.CohortSpec{Capacity: 20, Level: 2, StartsOn: day(7), EndsOn: day(30)})
+		late := e.OpenCohort(testutil.CohortSpec{Capacity: 20, Level: 2, StartsOn: day(7), EndsOn: day(200)})
+		graduate(t, e, l2.ID, now)
+		graduate(t, e, l3.ID, now) // above the level: matches too
+		gone, _ := graduate(t, e, l2.ID, now)
+		no := false
+		e.UpdateTrainee(gone.ID, account.ProfilePatch{PoolOptIn: &no})
+		e.InsertEnrolment(l2.ID, e.NewUser(auth.Trainee).ID, "failed")
+		e.InsertEnrolment(soon.ID, e.NewUser(auth.Trainee).ID, "enrolled") // due before the date
+		e.InsertEnrolment(late.ID, e.NewUser(auth.Trainee).ID, "enrolled") // due after it
+
+		co := e.NewCompany(account.CompanyApproved)
+		postDemand(t, e, co.Token, map[string]any{"min_level": 2, "headcount": 4, "needed_by": day(90)})
+		postDemand(t, e, co.Token, map[string]any{"min_level": 2, "headcount": 2, "needed_by": day(60)})
+		postDemand(t, e, co.Token, map[string]any{"track": "safety-testing", "min_level": 3, "headcount": 4, "needed_by": day(120)})
+		closed := postDemand(t, e, co.Token, map[string]any{"track": "recycling", "headcount": 9, "needed_by": day(120)})
+		e.Post("/v1/demands/"+closed.ID+"/close", co.Token, nil).Want(t, http.StatusOK)
+		postDemand(t, e, co.Token, map[string]any{"track": "materials", "headcount": 9, "needed_by": day(-1)}) // past its date
+
+		var rep struct {
+			AsOf string           `json:"as_of"`
+			Rows []map[string]any `json:"rows"`
+		}
+		e.Get("/v1/reports/demand", admin).Want(t, http.StatusOK).JSON(t, &rep)
+		want := []map[string]any{
+			{"track": "bms", "level": 2.0, "demands": 2.0, "needed_by": day(90), "open_headcount": 6.0,
+				"matching_graduates": 2.0, "due_to_complete": 1.0, "gap": 3.0, "completion_rate": 0.6667, "seats_needed": 5.0},
+			{"track": "safety-testing", "level": 3.0, "demands": 1.0, "needed_by": day(120), "open_headcount": 4.0,
+				"matching_graduates": 0.0, "due_to_complete": 0.0, "gap": 4.0, "completion_rate": nil, "seats_needed": 4.0},
+		}
+		if rep.AsOf != day(0) {
+			t.Errorf("as_of %q", rep.AsOf)
+		}
+		if diff := cmp.Diff(want, rep.Rows); diff != "" {
+			t.Errorf("report (-want +got):\n%s", diff)
+		}
+		// Later: the materials demand's date is still past, the bms trainee
+		// due in 30 days is no longer due from then on.
+		e.Get("/v1/reports/demand?as_of="+day(45), admin).Want(t, http.StatusOK).JSON(t, &rep)
+		if len(rep.Rows) != 2 || rep.Rows[0]["due_to_complete"] != 0.0 || rep.Rows[0]["gap"] != 4.0 {
+			t.Errorf("as of %s: %v", day(45), rep.Rows)
+		}
+		e.Get("/v1/reports/demand?as_of=tomorrow", admin).WantProblem(t, http.StatusUnprocessableEntity, "validation_failed")
+		e.Get("/v1/reports/demand", co.Token).WantProblem(t, http.StatusForbidden, "role_not_allowed")
+
+		res := e.Get("/v1/reports/demand.csv", admin).Want(t, http.StatusOK)
+		body := strings.TrimPrefix(string(res.Body), "\ufeff")
+		wantCSV := "track,level,demands,needed_by,open_headcount,matching_graduates,due_to_complete,gap,completion_rate,seats_needed\n" +
+			"bms,2,2," + day(90) + ",6,2,1,3,0.6667,5\n" +
+			"safety-testing,3,1," + day(120) + ",4,0,0,4,,4\n"
+		if diff := cmp.Diff(wantCSV, strings.ReplaceAll(body, "\r\n", "\n")); diff != "" {
+			t.Errorf("CSV (-want +got):\n%s", diff)
+		}
+		e.Get("/v1/reports/demand.xlsx", admin).Want(t, http.StatusOK)
+	})
+}

@@ -99,4 +99,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Patch("/demands/:id", signedIn, only(auth.Company, auth.Admin), h.poolOpen, h.updateDemand)
 	v1.Post("/demands/:id/close", signedIn, only(auth.Company, auth.Admin), h.poolOpen, h.closeDemand)
 	v1.Get("/demands/:id/matches", signedIn, only(auth.Company, auth.Admin), h.poolOpen, h.demandMatches)
+	v1.Get("/reports/demand", signedIn, admin, h.demandReport)
+	v1.Get("/reports/demand.csv", signedIn, admin, h.exportDemandReport(csvFile))
+	v1.Get("/reports/demand.xlsx", signedIn, admin, h.exportDemandReport(xlsxFile))
 }
