@@ -4,4 +4,6 @@ ALTER TABLE hires DROP COLUMN demand_id;
 --bun:split
 DROP TABLE demand_matches_seen;
 --bun:split
+DROP TABLE demand_match_facts;
+--bun:split
 DROP TABLE demands;

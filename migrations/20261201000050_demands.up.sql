@@ -19,12 +19,38 @@ CREATE TABLE demands (
     status      TEXT NOT NULL CHECK (status IN ('open', 'closed')),
     created_at  TIMESTAMPTZ NOT NULL,
     updated_at  TIMESTAMPTZ NOT NULL,
-    closed_at   TIMESTAMPTZ
+    closed_at   TIMESTAMPTZ,
+    -- when demand_match_facts were last brought up to date for it
+    facts_at    TIMESTAMPTZ NOT NULL
 );
 --bun:split
 CREATE INDEX demands_company_idx ON demands (company_id, id);
 --bun:split
 CREATE INDEX demands_status_idx ON demands (status, track, min_level, id);
+--bun:split
+-- What the fit rule reads of each trainee whose level in a demand's track
+-- is at least its min_level (and who completed some course), kept per
+-- demand so that a page of its matches is read from an index instead of
+-- scoring the whole pool: their level, how many of the demand's skills they
+-- hold, their region, their latest qualifying completion, and base, the
+-- level, skills and region points (recency is added when read, as it moves
+-- with the clock). Consent and an active account are checked when read.
+-- Brought up to date when the demand is posted or edited, and for the
+-- trainees who changed since, every minute (demand.Service.Refresh).
+CREATE TABLE demand_match_facts (
+    demand_id    TEXT NOT NULL REFERENCES demands (id),
+    trainee_id   TEXT NOT NULL REFERENCES users (id),
+    level        INTEGER NOT NULL,
+    skills_held  INTEGER NOT NULL,
+    region       TEXT,
+    qualified_at TIMESTAMPTZ,
+    base         INTEGER NOT NULL,
+    PRIMARY KEY (demand_id, trainee_id)
+);
+--bun:split
+-- A demand's facts best first, with the completion time a recency band
+-- filters on, so a band's page is read from the index alone.
+CREATE INDEX demand_match_facts_rank_idx ON demand_match_facts (demand_id, base, trainee_id, qualified_at);
 --bun:split
 -- Every (demand, graduate) pair known to match: those matching when the
 -- demand was posted or edited (announced false: the company reads them in

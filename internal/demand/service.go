@@ -66,7 +66,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Actor, in NewDemand) (D
 		ID: ids.New(), CompanyID: companyID, CreatedBy: actor.ID, Title: strings.TrimSpace(in.Title),
 		Track: in.Track, MinLevel: in.MinLevel, SkillsJSON: skillsJSON(skills.Normalise(in.Skills)),
 		Headcount: in.Headcount, Region: region(in.Region), NeededBy: in.NeededBy,
-		Description: strings.TrimSpace(in.Description), Status: Open, CreatedAt: now, UpdatedAt: now,
+		Description: strings.TrimSpace(in.Description), Status: Open, CreatedAt: now, UpdatedAt: now, FactsAt: now,
 	}
 	var out Demand
 	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
@@ -81,6 +81,9 @@ func (s *Service) Create(ctx context.Context, actor auth.Actor, in NewDemand) (D
 		if err := audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "demand.created", Entity: "demand", EntityID: r.ID, After: out,
 		}); err != nil {
+			return err
+		}
+		if err := s.store.refreshFacts(ctx, tx, got, nil); err != nil {
 			return err
 		}
 		return s.store.rememberMatches(ctx, tx, got, now)
@@ -162,7 +165,7 @@ func (s *Service) Update(ctx context.Context, actor auth.Actor, id string, p Pat
 		if r.Headcount == r.Filled {
 			r.Status, r.ClosedAt = Closed, &now
 		}
-		r.UpdatedAt = now
+		r.UpdatedAt, r.FactsAt = now, now
 		if err := s.store.update(ctx, tx, &r); err != nil {
 			return err
 		}
@@ -174,6 +177,9 @@ func (s *Service) Update(ctx context.Context, actor auth.Actor, id string, p Pat
 		if err := audit.Record(ctx, tx, now, audit.Change{
 			ActorID: actor.ID, Action: "demand.updated", Entity: "demand", EntityID: r.ID, Before: before, After: out,
 		}); err != nil {
+			return err
+		}
+		if err := s.store.refreshFacts(ctx, tx, got, nil); err != nil {
 			return err
 		}
 		return s.store.rememberMatches(ctx, tx, got, now)
@@ -354,7 +360,7 @@ func (s *Service) Matches(ctx context.Context, actor auth.Actor, id string, p pa
 	now := s.now().UTC()
 	var out page.Page[Match]
 	err = db.InTxWith(ctx, s.db, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
-		rows, err := s.store.matches(ctx, tx, r, r.skills(), now, after, p.Limit+1)
+		rows, err := s.store.matches(ctx, tx, r, now, after, p.Limit+1)
 		if err != nil {
 			return err
 		}
@@ -391,14 +397,31 @@ func (s *Service) Matches(ctx context.Context, actor auth.Actor, id string, p pa
 	return out, nil
 }
 
-// AnnounceNewMatches tells each open demand's company about every
-// graduate who matches it now and did not before (see Create): one
-// demand.matched event per (demand, graduate), ever, recorded with the
-// row that remembers the pair. Several processes may run it at once: the
-// pair's key lets one of them announce it. It reports how many it
-// announced. serve runs it every minute.
+// RefreshOverlap is how far before a demand's last refresh the next one
+// looks for changed trainees: a change whose transaction began before a
+// refresh but committed after it is still caught by the next.
+const RefreshOverlap = time.Minute
+
+// AnnounceNewMatches brings every open demand's match facts up to date for
+// the trainees who changed since its last refresh (a completion, a
+// placement, a profile or consent change), then tells each demand's
+// company about every graduate who matches it now and did not before (see
+// Create): one demand.matched event per (demand, graduate), ever,
+// recorded with the row that remembers the pair. Several processes may
+// run it at once: refreshing is idempotent and the pair's key lets one of
+// them announce it. It reports how many it announced. serve runs it every
+// minute.
 func (s *Service) AnnounceNewMatches(ctx context.Context) (int, error) {
 	open, err := s.store.openIDs(ctx, s.db)
+	if err != nil || len(open) == 0 {
+		return 0, err
+	}
+	start := s.now().UTC()
+	since, err := s.store.oldestFacts(ctx, s.db)
+	if err != nil {
+		return 0, err
+	}
+	touched, err := s.store.touchedSince(ctx, s.db, since.Add(-RefreshOverlap))
 	if err != nil {
 		return 0, err
 	}
@@ -407,9 +430,19 @@ func (s *Service) AnnounceNewMatches(ctx context.Context) (int, error) {
 		n := 0
 		err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 			n = 0
-			r, err := s.store.get(ctx, tx, id, false)
+			r, err := s.store.get(ctx, tx, id, true)
 			if err != nil || r.Status != Open {
 				return err
+			}
+			if len(touched) > 0 {
+				if err := s.store.refreshFacts(ctx, tx, r, touched); err != nil {
+					return err
+				}
+			}
+			if r.FactsAt.Before(start) {
+				if err := s.store.setFactsAt(ctx, tx, r.ID, start); err != nil {
+					return err
+				}
 			}
 			fresh, err := s.store.newMatches(ctx, tx, r)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -40,6 +41,7 @@ type row struct {
 	UpdatedAt   time.Time  `bun:"updated_at"`
 	ClosedAt    *time.Time `bun:"closed_at"`
 	CompanyName string     `bun:"company_name,scanonly"`
+	FactsAt     time.Time  `bun:"facts_at"`
 	CompanyUser string     `bun:"company_user_id,scanonly"`
 }
 
@@ -113,7 +115,7 @@ func (s Store) insert(ctx context.Context, idb bun.IDB, r *row) error {
 
 func (s Store) update(ctx context.Context, idb bun.IDB, r *row) error {
 	_, err := idb.NewUpdate().Model(r).
-		Column("title", "track", "min_level", "skills_json", "headcount", "region", "needed_by", "description", "status", "updated_at", "closed_at").
+		Column("title", "track", "min_level", "skills_json", "headcount", "region", "needed_by", "description", "status", "updated_at", "closed_at", "facts_at").
 		WherePK().Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("update demand %s: %w", r.ID, err)
@@ -157,19 +159,118 @@ func (s Store) list(ctx context.Context, idb bun.IDB, companyID string, levels m
 	return rows, nil
 }
 
-// matchCore is the SQL of the graduates who match demand d now, one row
-// each: id, their level in the track (m.level, at min_level or above), the
-// latest qualifying completion (m.qualified_at) and their user row u. The
-// level comes from the catalogue's level rule; pool membership (a trainee,
-// active, opted in, with a completion) is read from users on every query,
-// so opting out takes effect at once.
-func matchCore(d row) (string, []any) {
+// qualifiedCore is the SQL of the trainees whose level in demand d's track
+// is at least its min_level (the catalogue's level rule) and who completed
+// some course, one row each: id, their level there (m.level), their latest
+// qualifying completion (m.qualified_at) and their user row u. Consent and
+// an active account are not checked here: the facts kept from it are read
+// through them (see matches), so a change of either counts at once.
+func qualifiedCore(d row) (string, []any) {
 	facts, args := catalogue.QualifyingRows(d.Track, d.MinLevel)
 	return `(SELECT q.trainee_id AS id, MAX(q.level) AS level, MAX(q.at) AS qualified_at
    FROM (` + facts + `) AS q GROUP BY q.trainee_id) AS m
-  JOIN users AS u ON u.id = m.id
- WHERE u.role = 'trainee' AND u.active AND u.pool_opt_in
+  CROSS JOIN users AS u
+ WHERE u.id = m.id AND u.role = 'trainee'
    AND (m.qualified_at IS NOT NULL OR EXISTS (SELECT 1 FROM enrolments AS pe WHERE pe.trainee_id = m.id AND pe.status = 'completed'))`, args
+}
+
+// baseSQL is the fit rule's level, skills and region points (score.go) as
+// SQL over a row s with level, skills_held and region, with its
+// arguments; recency is added when the facts are read (bands).
+func baseSQL(n Need) (string, []any) {
+	var args []any
+	level := fmt.Sprintf("(%d + %d * (CASE WHEN s.level - ? > %d THEN %d ELSE s.level - ? END))",
+		LevelBase, LevelStep, LevelStepsMax, LevelStepsMax)
+	args = append(args, n.MinLevel, n.MinLevel)
+	skills := fmt.Sprintf("%d", SkillsMax)
+	if n.Skills > 0 {
+		skills = fmt.Sprintf("(%d * s.skills_held / %d)", SkillsMax, n.Skills)
+	}
+	region := fmt.Sprintf("%d", RegionMax)
+	if n.Region != "" {
+		region = fmt.Sprintf("(CASE WHEN s.region = ? THEN %d ELSE 0 END)", RegionMax)
+		args = append(args, n.Region)
+	}
+	return level + " + " + skills + " + " + region, args
+}
+
+// refreshChunk bounds the trainees one refresh statement names.
+const refreshChunk = 500
+
+// refreshFacts brings demand d's facts up to date for the trainees (all of
+// them when trainees is nil): their rows are replaced by what the level
+// rule and the profile say now.
+func (s Store) refreshFacts(ctx context.Context, idb bun.IDB, d row, trainees []string) error {
+	if trainees == nil {
+		if _, err := idb.NewDelete().TableExpr("demand_match_facts").Where("demand_id = ?", d.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("refresh demand %s: %w", d.ID, err)
+		}
+		return s.insertFacts(ctx, idb, d, nil)
+	}
+	for len(trainees) > 0 {
+		n := min(len(trainees), refreshChunk)
+		chunk := trainees[:n]
+		trainees = trainees[n:]
+		if _, err := idb.NewDelete().TableExpr("demand_match_facts").
+			Where("demand_id = ?", d.ID).Where("trainee_id IN (?)", bun.List(chunk)).Exec(ctx); err != nil {
+			return fmt.Errorf("refresh demand %s: %w", d.ID, err)
+		}
+		if err := s.insertFacts(ctx, idb, d, chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertFacts writes demand d's facts of the trainees (all when nil).
+func (s Store) insertFacts(ctx context.Context, idb bun.IDB, d row, trainees []string) error {
+	core, coreArgs := qualifiedCore(d)
+	skills := d.skills()
+	held := "0"
+	var args []any
+	if len(skills) > 0 {
+		held = "(SELECT COUNT(*) FROM user_skills AS us WHERE us.user_id = m.id AND us.skill IN (?))"
+		args = append(args, bun.List(skills))
+	}
+	args = append(args, coreArgs...)
+	inner := `SELECT m.id AS id, m.level AS level, m.qualified_at AS qualified_at, u.region AS region, ` + held + ` AS skills_held
+  FROM ` + core
+	if trainees != nil {
+		inner += ` AND m.id IN (?)`
+		args = append(args, bun.List(trainees))
+	}
+	base, baseArgs := baseSQL(d.need())
+	q := `INSERT INTO demand_match_facts (demand_id, trainee_id, level, skills_held, region, qualified_at, base)
+SELECT ?, s.id, s.level, s.skills_held, s.region, s.qualified_at, ` + base + `
+  FROM (` + inner + `) AS s`
+	all := append([]any{d.ID}, baseArgs...)
+	all = append(all, args...)
+	if _, err := idb.NewRaw(q, all...).Exec(ctx); err != nil {
+		return fmt.Errorf("refresh demand %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// touchedSince lists the trainees whose level, profile or consent may
+// have changed at or after since: their account, an enrolment or a
+// placement was written then.
+func (s Store) touchedSince(ctx context.Context, idb bun.IDB, since time.Time) ([]string, error) {
+	var out []string
+	err := idb.NewRaw(`SELECT id FROM users WHERE role = 'trainee' AND updated_at >= ?
+UNION SELECT trainee_id FROM enrolments WHERE updated_at >= ?
+UNION SELECT trainee_id FROM placements WHERE created_at >= ?`, since, since, since).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("trainees changed since %s: %w", since, err)
+	}
+	return out, nil
+}
+
+// setFactsAt records when demand d's facts were brought up to date.
+func (s Store) setFactsAt(ctx context.Context, idb bun.IDB, id string, at time.Time) error {
+	if _, err := idb.NewUpdate().Table("demands").Set("facts_at = ?", at).Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("refresh demand %s: %w", id, err)
+	}
+	return nil
 }
 
 // scored is a graduate matching a demand with the facts the fit rule
@@ -191,29 +292,24 @@ func (c scored) candidate() Candidate {
 	return out
 }
 
-// scoreSQL is the fit rule (score.go) as SQL over matchCore's m and u and
-// the skills held (column held), with its arguments.
-func scoreSQL(n Need, now time.Time) (string, []any) {
-	var args []any
-	level := fmt.Sprintf("(%d + %d * (CASE WHEN s.level - ? > %d THEN %d ELSE s.level - ? END))",
-		LevelBase, LevelStep, LevelStepsMax, LevelStepsMax)
-	args = append(args, n.MinLevel, n.MinLevel)
-	skills := fmt.Sprintf("%d", SkillsMax)
-	if n.Skills > 0 {
-		skills = fmt.Sprintf("(%d * s.skills_held / %d)", SkillsMax, n.Skills)
-	}
-	region := fmt.Sprintf("%d", RegionMax)
-	if n.Region != "" {
-		region = fmt.Sprintf("(CASE WHEN s.region = ? THEN %d ELSE 0 END)", RegionMax)
-		args = append(args, n.Region)
-	}
-	recency := "(CASE"
+// band is one step of the recency factor at a time now: the qualifying
+// completions in [From, Before) (From nil: none or older; Before nil: no
+// upper end) earn Points.
+type band struct {
+	From, Before *time.Time
+	Points       int
+}
+
+// bands splits time at now into RecencyBands' steps and the rest.
+func bands(now time.Time) []band {
+	var out []band
+	var before *time.Time
 	for _, b := range RecencyBands {
-		recency += fmt.Sprintf(" WHEN s.qualified_at >= ? THEN %d", b.Points)
-		args = append(args, now.Add(-b.Within).UTC())
+		from := now.Add(-b.Within).UTC()
+		out = append(out, band{From: &from, Before: before, Points: b.Points})
+		before = &from
 	}
-	recency += " ELSE 0 END)"
-	return level + " + " + skills + " + " + region + " + " + recency, args
+	return append(out, band{Before: before, Points: 0})
 }
 
 // matchKey is a match's place in the ranking: score, then id, both
@@ -224,50 +320,63 @@ type matchKey struct {
 }
 
 // matches reads up to limit graduates matching demand d, best fit first
-// (then by id, descending), after the key after (nil for the start). The
-// database scores every match (scoreSQL) and sorts; only the page leaves
-// it.
-func (s Store) matches(ctx context.Context, idb bun.IDB, d row, skills []string, now time.Time, after *matchKey, limit int) ([]scored, error) {
-	core, args := matchCore(d)
-	held := "0"
-	if len(skills) > 0 {
-		held = "(SELECT COUNT(*) FROM user_skills AS us WHERE us.user_id = m.id AND us.skill IN (?))"
+// (then by id, descending), after the key after (nil for the start): the
+// demand's facts of trainees who are active and opted in now. Each
+// recency band is one read of the facts' index in base order (its points
+// are the same for all of it), and the bands' heads merge into the page,
+// so the work is a few pages of the index however large the pool.
+func (s Store) matches(ctx context.Context, idb bun.IDB, d row, now time.Time, after *matchKey, limit int) ([]scored, error) {
+	var all []scored
+	for _, b := range bands(now) {
+		q := idb.NewSelect().TableExpr("demand_match_facts AS f").
+			ColumnExpr("f.trainee_id AS id, f.level, f.skills_held, f.region, f.qualified_at").
+			ColumnExpr("f.base + ? AS score", b.Points).
+			Join("JOIN users AS u ON u.id = f.trainee_id").
+			Where("f.demand_id = ?", d.ID).
+			Where("u.role = 'trainee'").Where("u.active").Where("u.pool_opt_in").
+			OrderExpr("f.base DESC, f.trainee_id DESC").Limit(int64(limit))
+		switch {
+		case b.From == nil:
+			q = q.Where("(f.qualified_at IS NULL OR f.qualified_at < ?)", *b.Before)
+		case b.Before == nil:
+			q = q.Where("f.qualified_at >= ?", *b.From)
+		default:
+			q = q.Where("f.qualified_at >= ?", *b.From).Where("f.qualified_at < ?", *b.Before)
+		}
+		if after != nil {
+			q = q.Where("(f.base, f.trainee_id) < (?, ?)", after.Score-b.Points, after.ID)
+		}
+		var rows []scored
+		if err := q.Scan(ctx, &rows); err != nil {
+			return nil, fmt.Errorf("match demand %s: %w", d.ID, err)
+		}
+		all = append(all, rows...)
 	}
-	inner := `SELECT m.id AS id, m.level AS level, m.qualified_at AS qualified_at, u.region AS region, ` + held + ` AS skills_held
-  FROM ` + core
-	var innerArgs []any
-	if len(skills) > 0 {
-		innerArgs = append(innerArgs, bun.List(skills))
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Score != all[j].Score {
+			return all[i].Score > all[j].Score
+		}
+		return all[i].ID > all[j].ID
+	})
+	if len(all) > limit {
+		all = all[:limit]
 	}
-	innerArgs = append(innerArgs, args...)
-	score, scoreArgs := scoreSQL(d.need(), now)
-	q := `SELECT r.* FROM (SELECT s.id, s.level, s.qualified_at, s.region, s.skills_held, ` + score + ` AS score
-  FROM (` + inner + `) AS s) AS r`
-	all := append(scoreArgs, innerArgs...)
-	if after != nil {
-		q += ` WHERE (r.score < ? OR (r.score = ? AND r.id < ?))`
-		all = append(all, after.Score, after.Score, after.ID)
-	}
-	q += ` ORDER BY r.score DESC, r.id DESC LIMIT ?`
-	all = append(all, limit)
-	var out []scored
-	if err := idb.NewRaw(q, all...).Scan(ctx, &out); err != nil {
-		return nil, fmt.Errorf("match demand %s: %w", d.ID, err)
-	}
-	return out, nil
+	return all, nil
 }
+
+// matchingNow is the SQL of demand d's facts of graduates in the pool now
+// (active, opted in), as f with u.
+const matchingNow = `demand_match_facts AS f JOIN users AS u ON u.id = f.trainee_id
+ WHERE f.demand_id = ? AND u.role = 'trainee' AND u.active AND u.pool_opt_in`
 
 // rememberMatches records every graduate matching d now who is not yet
 // known to match it, as known (announced false): no event.
 func (s Store) rememberMatches(ctx context.Context, idb bun.IDB, d row, now time.Time) error {
-	core, args := matchCore(d)
 	q := `INSERT INTO demand_matches_seen (demand_id, trainee_id, announced, at)
-SELECT ?, m.id, FALSE, ? FROM ` + core + `
-   AND NOT EXISTS (SELECT 1 FROM demand_matches_seen AS ms WHERE ms.demand_id = ? AND ms.trainee_id = m.id)
+SELECT ?, f.trainee_id, FALSE, ? FROM ` + matchingNow + `
+   AND NOT EXISTS (SELECT 1 FROM demand_matches_seen AS ms WHERE ms.demand_id = ? AND ms.trainee_id = f.trainee_id)
 ON CONFLICT DO NOTHING`
-	all := append([]any{d.ID, now}, args...)
-	all = append(all, d.ID)
-	if _, err := idb.NewRaw(q, all...).Exec(ctx); err != nil {
+	if _, err := idb.NewRaw(q, d.ID, now, d.ID, d.ID).Exec(ctx); err != nil {
 		return fmt.Errorf("remember matches of demand %s: %w", d.ID, err)
 	}
 	return nil
@@ -276,12 +385,11 @@ ON CONFLICT DO NOTHING`
 // newMatches lists the graduates matching d now who are not yet known to
 // match it.
 func (s Store) newMatches(ctx context.Context, idb bun.IDB, d row) ([]string, error) {
-	core, args := matchCore(d)
-	q := `SELECT m.id FROM ` + core + `
-   AND NOT EXISTS (SELECT 1 FROM demand_matches_seen AS ms WHERE ms.demand_id = ? AND ms.trainee_id = m.id)
- ORDER BY m.id`
+	q := `SELECT f.trainee_id FROM ` + matchingNow + `
+   AND NOT EXISTS (SELECT 1 FROM demand_matches_seen AS ms WHERE ms.demand_id = ? AND ms.trainee_id = f.trainee_id)
+ ORDER BY f.trainee_id`
 	var out []string
-	if err := idb.NewRaw(q, append(args, d.ID)...).Scan(ctx, &out); err != nil {
+	if err := idb.NewRaw(q, d.ID, d.ID).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("new matches of demand %s: %w", d.ID, err)
 	}
 	return out, nil
@@ -297,6 +405,15 @@ VALUES (?0, ?1, TRUE, ?2) ON CONFLICT DO NOTHING`, demandID, traineeID, now)
 		return false, fmt.Errorf("announce match of demand %s: %w", demandID, err)
 	}
 	return n == 1, nil
+}
+
+// oldestFacts is the earliest facts_at of the open demands.
+func (s Store) oldestFacts(ctx context.Context, idb bun.IDB) (time.Time, error) {
+	var at time.Time
+	if err := idb.NewSelect().Table("demands").ColumnExpr("MIN(facts_at)").Where("status = ?", Open).Scan(ctx, &at); err != nil {
+		return at, fmt.Errorf("oldest demand facts: %w", err)
+	}
+	return at, nil
 }
 
 // openIDs lists the ids of the open demands.

@@ -258,6 +258,21 @@ func TestDemandMatchesAreRankedExplainedPagedAndFollowConsent(t *testing.T) {
 		if !cmp.Equal(restIDs, []string{mid.ID, low.ID}) {
 			t.Errorf("after the cursor: %v", restIDs)
 		}
+		// Levels, skills and newcomers count from the next refresh (serve's
+		// sweep, every minute).
+		e.UpdateTrainee(mid.ID, account.ProfilePatch{Skills: &[]string{"soc", "bms"}})
+		if _, err := e.App.Demands.AnnounceNewMatches(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		refreshed := map[string]int{}
+		var order []string
+		for _, m := range allMatches(t, e, a.Token, d.ID, 2) {
+			refreshed[m.ID] = m.Score
+			order = append(order, m.ID)
+		}
+		if refreshed[mid.ID] != 30+30+0+10 || refreshed[newcomer.ID] != 95 || len(order) != 4 || order[0] != newcomer.ID {
+			t.Errorf("after a refresh: %v in order %v", refreshed, order)
+		}
 		no := false
 		e.UpdateTrainee(best.ID, account.ProfilePatch{PoolOptIn: &no})
 		for _, m := range allMatches(t, e, a.Token, d.ID, 20) {
