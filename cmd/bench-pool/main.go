@@ -52,6 +52,7 @@ type options struct {
 	requests, conc        int
 	optIn                 float64
 	keep                  bool
+	demandOnly            bool
 }
 
 func main() {
@@ -66,6 +67,7 @@ func main() {
 	flag.Float64Var(&o.optIn, "optin", 0.8, "fraction of trainees who opted in to the pool")
 	flag.BoolVar(&o.keep, "keep", false, "keep the database afterwards (its URL is printed) for a closer look")
 	flag.StringVar(&o.reuse, "reuse", "", "measure again on a database kept with -keep (its URL), without loading")
+	flag.BoolVar(&o.demandOnly, "demand-only", false, "measure employer demand's matching only (no pool searches, no downloads)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-pool:", err)
@@ -119,6 +121,9 @@ func run(o options) error {
 	base := srv.Base
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.conc, MaxConnsPerHost: o.conc}, Timeout: 120 * time.Second}
 
+	if o.demandOnly {
+		return benchDemands(ctx, d, client, base, token, o)
+	}
 	fmt.Printf("  first pages (limit 20), %d requests each, %d in flight:\n", o.requests, o.conc)
 	fmt.Printf("  %-44s %8s %8s %8s %8s %6s\n", "filter", "p50", "p95", "p99", "max", "items")
 	failed := 0

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -323,34 +324,40 @@ type matchKey struct {
 // (then by id, descending), after the key after (nil for the start): the
 // demand's facts of trainees who are active and opted in now. Each
 // recency band is one read of the facts' index in base order (its points
-// are the same for all of it), and the bands' heads merge into the page,
-// so the work is a few pages of the index however large the pool.
+// are the same for all of it); the bands' heads, read in one statement,
+// merge into the page, so the work is a few pages of the index however
+// large the pool.
 func (s Store) matches(ctx context.Context, idb bun.IDB, d row, now time.Time, after *matchKey, limit int) ([]scored, error) {
-	var all []scored
+	var parts []string
+	var args []any
 	for _, b := range bands(now) {
-		q := idb.NewSelect().TableExpr("demand_match_facts AS f").
-			ColumnExpr("f.trainee_id AS id, f.level, f.skills_held, f.region, f.qualified_at").
-			ColumnExpr("f.base + ? AS score", b.Points).
-			Join("JOIN users AS u ON u.id = f.trainee_id").
-			Where("f.demand_id = ?", d.ID).
-			Where("u.role = 'trainee'").Where("u.active").Where("u.pool_opt_in").
-			OrderExpr("f.base DESC, f.trainee_id DESC").Limit(int64(limit))
+		q := `SELECT f.trainee_id AS id, f.level AS level, f.skills_held AS skills_held, f.region AS region,
+       f.qualified_at AS qualified_at, f.base + ? AS score
+  FROM demand_match_facts AS f JOIN users AS u ON u.id = f.trainee_id
+ WHERE f.demand_id = ? AND u.role = 'trainee' AND u.active AND u.pool_opt_in`
+		args = append(args, b.Points, d.ID)
 		switch {
 		case b.From == nil:
-			q = q.Where("(f.qualified_at IS NULL OR f.qualified_at < ?)", *b.Before)
+			q += ` AND (f.qualified_at IS NULL OR f.qualified_at < ?)`
+			args = append(args, *b.Before)
 		case b.Before == nil:
-			q = q.Where("f.qualified_at >= ?", *b.From)
+			q += ` AND f.qualified_at >= ?`
+			args = append(args, *b.From)
 		default:
-			q = q.Where("f.qualified_at >= ?", *b.From).Where("f.qualified_at < ?", *b.Before)
+			q += ` AND f.qualified_at >= ? AND f.qualified_at < ?`
+			args = append(args, *b.From, *b.Before)
 		}
 		if after != nil {
-			q = q.Where("(f.base, f.trainee_id) < (?, ?)", after.Score-b.Points, after.ID)
+			q += ` AND (f.base, f.trainee_id) < (?, ?)`
+			args = append(args, after.Score-b.Points, after.ID)
 		}
-		var rows []scored
-		if err := q.Scan(ctx, &rows); err != nil {
-			return nil, fmt.Errorf("match demand %s: %w", d.ID, err)
-		}
-		all = append(all, rows...)
+		q += ` ORDER BY f.base DESC, f.trainee_id DESC LIMIT ?`
+		args = append(args, limit)
+		parts = append(parts, `SELECT * FROM (`+q+`) AS b`+strconv.Itoa(len(parts)))
+	}
+	var all []scored
+	if err := idb.NewRaw(strings.Join(parts, "\nUNION ALL\n"), args...).Scan(ctx, &all); err != nil {
+		return nil, fmt.Errorf("match demand %s: %w", d.ID, err)
 	}
 	sort.Slice(all, func(i, j int) bool {
 		if all[i].Score != all[j].Score {
