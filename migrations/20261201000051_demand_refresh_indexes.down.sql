@@ -1,3 +1,5 @@
+DROP INDEX enrolments_cohort_completed_idx;
+--bun:split
 DROP INDEX placements_created_idx;
 --bun:split
 DROP INDEX enrolments_updated_idx;

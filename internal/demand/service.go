@@ -444,7 +444,7 @@ func (s *Service) AnnounceNewMatches(ctx context.Context) (int, error) {
 					return err
 				}
 			}
-			fresh, err := s.store.newMatches(ctx, tx, r)
+			fresh, err := s.store.newMatches(ctx, tx, r, touched)
 			if err != nil {
 				return err
 			}

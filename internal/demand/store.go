@@ -389,15 +389,24 @@ ON CONFLICT DO NOTHING`
 	return nil
 }
 
-// newMatches lists the graduates matching d now who are not yet known to
-// match it.
-func (s Store) newMatches(ctx context.Context, idb bun.IDB, d row) ([]string, error) {
-	q := `SELECT f.trainee_id FROM ` + matchingNow + `
+// newMatches lists, among the trainees, the graduates matching d now who
+// are not yet known to match it. A match only begins with a write about
+// its trainee (a completion, a placement, a profile or consent change),
+// so the refresh asks about the trainees it refreshed, not the whole pool.
+func (s Store) newMatches(ctx context.Context, idb bun.IDB, d row, trainees []string) ([]string, error) {
+	var out []string
+	for len(trainees) > 0 {
+		n := min(len(trainees), refreshChunk)
+		chunk := trainees[:n]
+		trainees = trainees[n:]
+		q := `SELECT f.trainee_id FROM ` + matchingNow + ` AND f.trainee_id IN (?)
    AND NOT EXISTS (SELECT 1 FROM demand_matches_seen AS ms WHERE ms.demand_id = ? AND ms.trainee_id = f.trainee_id)
  ORDER BY f.trainee_id`
-	var out []string
-	if err := idb.NewRaw(q, d.ID, d.ID).Scan(ctx, &out); err != nil {
-		return nil, fmt.Errorf("new matches of demand %s: %w", d.ID, err)
+		var ids []string
+		if err := idb.NewRaw(q, d.ID, bun.List(chunk), d.ID).Scan(ctx, &ids); err != nil {
+			return nil, fmt.Errorf("new matches of demand %s: %w", d.ID, err)
+		}
+		out = append(out, ids...)
 	}
 	return out, nil
 }
