@@ -422,7 +422,9 @@ func (s *Service) AnnounceNewMatches(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	touched, err := s.store.touchedSince(ctx, s.db, since.Add(-RefreshOverlap))
-	if err != nil {
+	if err != nil || len(touched) == 0 {
+		// Nobody changed: no demand's facts or matches can have, and
+		// leaving facts_at where it is keeps this a read.
 		return 0, err
 	}
 	total := 0
