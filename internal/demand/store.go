@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -256,14 +257,18 @@ SELECT ?, s.id, s.level, s.skills_held, s.region, s.qualified_at, ` + base + `
 // have changed at or after since: their account, an enrolment or a
 // placement was written then.
 func (s Store) touchedSince(ctx context.Context, idb bun.IDB, since time.Time) ([]string, error) {
-	var out []string
+	// UNION ALL, deduplicated here: with UNION, SQLite merged the parts in
+	// trainee order and so read every enrolment in that order instead of
+	// the few written since (0.6-0.8 s at 300,000 enrolments).
+	var rows []string
 	err := idb.NewRaw(`SELECT id FROM users WHERE role = 'trainee' AND updated_at >= ?
-UNION SELECT trainee_id FROM enrolments WHERE updated_at >= ?
-UNION SELECT trainee_id FROM placements WHERE created_at >= ?`, since, since, since).Scan(ctx, &out)
+UNION ALL SELECT trainee_id FROM enrolments WHERE updated_at >= ?
+UNION ALL SELECT trainee_id FROM placements WHERE created_at >= ?`, since, since, since).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("trainees changed since %s: %w", since, err)
 	}
-	return out, nil
+	sort.Strings(rows)
+	return slices.Compact(rows), nil
 }
 
 // setFactsAt records when demand d's facts were brought up to date.
