@@ -86,7 +86,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Actor, in NewDemand) (D
 		if err := s.store.refreshFacts(ctx, tx, got, nil); err != nil {
 			return err
 		}
-		return s.store.rememberMatches(ctx, tx, got, now)
+		return s.store.rememberMatches(ctx, tx, got, now, true)
 	})
 	if err != nil {
 		return Demand{}, err
@@ -182,7 +182,7 @@ func (s *Service) Update(ctx context.Context, actor auth.Actor, id string, p Pat
 		if err := s.store.refreshFacts(ctx, tx, got, nil); err != nil {
 			return err
 		}
-		return s.store.rememberMatches(ctx, tx, got, now)
+		return s.store.rememberMatches(ctx, tx, got, now, false)
 	})
 	if err != nil {
 		return Demand{}, err
