@@ -167,10 +167,16 @@ func (s Store) list(ctx context.Context, idb bun.IDB, companyID string, levels m
 // qualifying completion (m.qualified_at) and their user row u. Consent and
 // an active account are not checked here: the facts kept from it are read
 // through them (see matches), so a change of either counts at once.
-func qualifiedCore(d row) (string, []any) {
+func qualifiedCore(d row, trainees []string) (string, []any) {
 	facts, args := catalogue.QualifyingRows(d.Track, d.MinLevel)
+	only := ""
+	if trainees != nil {
+		// Before the grouping, so that only their rows are read.
+		only = ` WHERE q.trainee_id IN (?)`
+		args = append(args, bun.List(trainees))
+	}
 	return `(SELECT q.trainee_id AS id, MAX(q.level) AS level, MAX(q.at) AS qualified_at
-   FROM (` + facts + `) AS q GROUP BY q.trainee_id) AS m
+   FROM (` + facts + `) AS q` + only + ` GROUP BY q.trainee_id) AS m
   CROSS JOIN users AS u
  WHERE u.id = m.id AND u.role = 'trainee'
    AND (m.qualified_at IS NOT NULL OR EXISTS (SELECT 1 FROM enrolments AS pe WHERE pe.trainee_id = m.id AND pe.status = 'completed'))`, args
@@ -199,10 +205,17 @@ func baseSQL(n Need) (string, []any) {
 // refreshChunk bounds the trainees one refresh statement names.
 const refreshChunk = 500
 
+// refreshWhole is how many changed trainees make a refresh recompute all
+// of a demand's facts instead of theirs.
+const refreshWhole = 5000
+
 // refreshFacts brings demand d's facts up to date for the trainees (all of
 // them when trainees is nil): their rows are replaced by what the level
 // rule and the profile say now.
 func (s Store) refreshFacts(ctx context.Context, idb bun.IDB, d row, trainees []string) error {
+	if len(trainees) > refreshWhole {
+		trainees = nil // many changed (a bulk load): one pass over all is cheaper
+	}
 	if trainees == nil {
 		if _, err := idb.NewDelete().TableExpr("demand_match_facts").Where("demand_id = ?", d.ID).Exec(ctx); err != nil {
 			return fmt.Errorf("refresh demand %s: %w", d.ID, err)
@@ -226,7 +239,7 @@ func (s Store) refreshFacts(ctx context.Context, idb bun.IDB, d row, trainees []
 
 // insertFacts writes demand d's facts of the trainees (all when nil).
 func (s Store) insertFacts(ctx context.Context, idb bun.IDB, d row, trainees []string) error {
-	core, coreArgs := qualifiedCore(d)
+	core, coreArgs := qualifiedCore(d, trainees)
 	skills := d.skills()
 	held := "0"
 	var args []any
@@ -237,10 +250,6 @@ func (s Store) insertFacts(ctx context.Context, idb bun.IDB, d row, trainees []s
 	args = append(args, coreArgs...)
 	inner := `SELECT m.id AS id, m.level AS level, m.qualified_at AS qualified_at, u.region AS region, ` + held + ` AS skills_held
   FROM ` + core
-	if trainees != nil {
-		inner += ` AND m.id IN (?)`
-		args = append(args, bun.List(trainees))
-	}
 	base, baseArgs := baseSQL(d.need())
 	q := `INSERT INTO demand_match_facts (demand_id, trainee_id, level, skills_held, region, qualified_at, base)
 SELECT ?, s.id, s.level, s.skills_held, s.region, s.qualified_at, ` + base + `
@@ -407,6 +416,16 @@ ON CONFLICT DO NOTHING`
 // its trainee (a completion, a placement, a profile or consent change),
 // so the refresh asks about the trainees it refreshed, not the whole pool.
 func (s Store) newMatches(ctx context.Context, idb bun.IDB, d row, trainees []string) ([]string, error) {
+	if len(trainees) > refreshWhole {
+		q := `SELECT f.trainee_id FROM ` + matchingNow + `
+   AND NOT EXISTS (SELECT 1 FROM demand_matches_seen AS ms WHERE ms.demand_id = ? AND ms.trainee_id = f.trainee_id)
+ ORDER BY f.trainee_id`
+		var out []string
+		if err := idb.NewRaw(q, d.ID, d.ID).Scan(ctx, &out); err != nil {
+			return nil, fmt.Errorf("new matches of demand %s: %w", d.ID, err)
+		}
+		return out, nil
+	}
 	var out []string
 	for len(trainees) > 0 {
 		n := min(len(trainees), refreshChunk)
