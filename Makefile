@@ -17,7 +17,7 @@ TYPECHECK_TOOLS   := $(TYPECHECK)/installed-$(OPENAPI_TS_VER)-$(TYPESCRIPT_VER)-
 PG_TEST_URL   ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 DEV_DB        ?= sqlite://./data/skillgrid.db
 
-.PHONY: build run test lint typecheck fmt bench-rush bench-pool bench-login
+.PHONY: build run test pdftotext lint typecheck fmt bench-rush bench-pool bench-login
 
 build:
 	$(GO) build -o $(BIN) ./cmd/skillgrid
@@ -36,13 +36,22 @@ run: build
 ## the default on two cores, held on more) with 8 tests each keep PostgreSQL
 ## under its default 100 connections: see testutil.PostgresConns.
 TEST_PARALLEL ?= 8
-test:
+test: pdftotext
 	@url="$${SKILLGRID_TEST_POSTGRES_URL:-$(PG_TEST_URL)}"; \
 	if [ "$$url" != off ] && ! $(GO) run ./internal/testutil/pgcheck "$$url"; then \
 		if [ -n "$$SKILLGRID_TEST_POSTGRES_REQUIRED" ]; then echo "make test: PostgreSQL at $$url is required but unreachable" >&2; exit 1; fi; \
 		echo "!!!!! make test: PostgreSQL at $$url is UNREACHABLE: testing SQLite ONLY !!!!!" >&2; url=off; \
 	fi; \
 	SKILLGRID_TEST_POSTGRES_URL="$$url" $(GO) test -count=1 -p 2 -parallel $(TEST_PARALLEL) -timeout 12m ./...
+
+## pdftotext: poppler-utils, which the certificate PDF's test reads the PDF
+## with; installed from Debian's packages when missing and run as root (CI).
+pdftotext:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "make: installing poppler-utils (pdftotext) from Debian's packages"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+		else echo "make: the certificate PDF test needs pdftotext: install poppler-utils" >&2; exit 1; fi; }
 
 ## lint: gofmt, go vet, staticcheck (pinned), the OpenAPI document (Redocly CLI,
 ## pinned) and the typed-client check

@@ -5,7 +5,9 @@ package migrations
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -21,6 +23,19 @@ var files embed.FS
 // templateData is what the SQL templates see.
 type templateData struct {
 	Dialect string
+}
+
+// Fingerprint is a hex SHA-256 of every file of the history, names and
+// contents: two builds with equal fingerprints migrate to the same schema.
+func Fingerprint() string {
+	h := sha256.New()
+	entries, _ := files.ReadDir(".") // sorted by name; the embedded FS cannot fail
+	for _, e := range entries {
+		b, _ := files.ReadFile(e.Name())
+		fmt.Fprintf(h, "%s %d\n", e.Name(), len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Migrator returns a bun migrator over the embedded history for d.

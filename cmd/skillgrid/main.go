@@ -5,6 +5,7 @@
 //	skillgrid user create --role admin|instructor --email E --name N [--password-file F]
 //	skillgrid user set-password --email E [--password-file F]
 //	skillgrid seed --demo
+//	skillgrid verify [--jwks FILE|URL] [--status FILE|URL] [--at TIME] FILE
 //
 // The user commands read the password from the first line of standard
 // input, or of the file --password-file names: never from the command line,
@@ -47,6 +48,7 @@ const usage = `usage:
   skillgrid user create --role admin|instructor --email E --name N [--password-file F]
   skillgrid user set-password --email E [--password-file F]
   skillgrid seed --demo
+  skillgrid verify [--jwks FILE|URL] [--status FILE|URL] [--at TIME] FILE
 the user commands read the password from standard input (one line) or --password-file`
 
 func main() {
@@ -62,6 +64,10 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, in io.Reader, out io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(usage)
+	}
+	if args[0] == "verify" {
+		// A verifier needs none of the server's configuration.
+		return verify(ctx, args[1:], out)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {

@@ -18,10 +18,12 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/skillgrid/skillgrid/internal/account"
+	"github.com/skillgrid/skillgrid/internal/attendance"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/credentials"
 	"github.com/skillgrid/skillgrid/internal/demand"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
@@ -59,9 +61,13 @@ type App struct {
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
 	Results    *results.Service
-	Pool       *pool.Service
-	Demands    *demand.Service
-	HTTP       *fiber.App
+	// Attendance keeps sessions, the register and calendars.
+	Attendance *attendance.Service
+	// Credentials makes certificates portable (Open Badges 3.0).
+	Credentials *credentials.Service
+	Pool        *pool.Service
+	Demands     *demand.Service
+	HTTP        *fiber.App
 	// Metrics is the registry /metrics serves: the HTTP layer's, the
 	// services', and the Go runtime and process collectors.
 	Metrics *prometheus.Registry
@@ -105,21 +111,32 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	if err != nil {
 		return nil, err
 	}
-	res := &results.Service{
-		DB: d, Store: results.Store{}, Levels: cat, Now: now,
-		Lookups: ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute},
+	register, err := attendance.New(d, now)
+	if err != nil {
+		return nil, err
 	}
-	graduates := &pool.Service{DB: d, Store: pool.Store{}, Levels: cat, Tracks: cat, Demands: demand.Filler{}, Now: now}
+	lookups := ratelimit.Limiter{DB: d, Name: "certificate-lookup", Max: CertificateLookupsPerMinute, Window: time.Minute}
+	res := results.New(d, cat, register, lookups, now)
+	issuerURL := cfg.IssuerURL
+	if issuerURL == "" {
+		issuerURL = config.DefaultIssuerURL
+	}
+	issuerName := cfg.IssuerName
+	if issuerName == "" {
+		issuerName = config.DefaultIssuerName
+	}
+	creds := credentials.New(d, cfg.SigningKeys, issuerURL, issuerName, cfg.IssuerEmail, lookups, now)
+	graduates := pool.New(d, cat, cat, demand.Filler{}, now)
 	demands := demand.NewService(d, graduates, cat, now)
 	ops, err := openapi.Operations()
 	if err != nil {
 		return nil, err
 	}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Pool: graduates, Demands: demands, Metrics: metrics}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Attendance: register, Credentials: creds, Pool: graduates, Demands: demands, Metrics: metrics}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
 		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates, Demands: demands,
-		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res,
+		Reports: &reports.Service{DB: d}, Audit: audit.Trail{DB: d}, Results: res, Attendance: register, Credentials: creds,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
 		Operations: ops, Metrics: metrics, MetricsElsewhere: cfg.MetricsAddr != "", CORSOrigins: cfg.CORSOrigins,
 	})

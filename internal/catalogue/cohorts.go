@@ -170,6 +170,11 @@ func (s *Service) UpdateCohort(ctx context.Context, actor auth.Actor, id string,
 		if err := s.checkCohort(ctx, tx, ch, p.InstructorID != nil); err != nil {
 			return err
 		}
+		if p.StartsOn != nil || p.EndsOn != nil {
+			if err := s.checkSessionsWithin(ctx, tx, ch); err != nil {
+				return err
+			}
+		}
 		ch.UpdatedAt = now
 		if err := s.Store.updateCohort(ctx, tx, &ch, cols...); err != nil {
 			return err
@@ -267,6 +272,28 @@ func (s *Service) checkCohort(ctx context.Context, idb bun.IDB, ch Cohort, instr
 	}
 	if len(bad) > 0 {
 		return apperr.Invalid(bad...)
+	}
+	return nil
+}
+
+// checkSessionsWithin refuses new dates that would leave a scheduled
+// session of the cohort outside them: sessions lie within their cohort's
+// dates, whichever side moves.
+func (s *Service) checkSessionsWithin(ctx context.Context, idb bun.IDB, ch Cohort) error {
+	first, last, ok, err := s.Store.sessionSpan(ctx, idb, ch.ID)
+	if err != nil || !ok {
+		return err
+	}
+	from, err := DayStart(ch.StartsOn)
+	if err != nil {
+		return err
+	}
+	to, err := DayStart(ch.EndsOn)
+	if err != nil {
+		return err
+	}
+	if first.Before(from) || last.After(to.AddDate(0, 0, 1)) {
+		return apperr.Conflict("sessions_outside_dates", msg.SessionsOutsideDates, "first", first, "last", last)
 	}
 	return nil
 }

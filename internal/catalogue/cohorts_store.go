@@ -121,3 +121,25 @@ func (s Store) openCohorts(ctx context.Context, idb bun.IDB, now time.Time) ([]C
 	}
 	return chs, nil
 }
+
+// sessionSpan is when the cohort's first scheduled session starts and its
+// last one ends (the attendance work schedules them); ok is false when it
+// has none.
+func (s Store) sessionSpan(ctx context.Context, idb bun.IDB, cohortID string) (first, last time.Time, ok bool, err error) {
+	var starts, ends []time.Time
+	q := func(col, order string, dst *[]time.Time) error {
+		return idb.NewSelect().Table("cohort_sessions").Column(col).
+			Where("cohort_id = ?", cohortID).Where("status = 'scheduled'").
+			OrderExpr(col+" "+order).Limit(1).Scan(ctx, dst)
+	}
+	if err := q("starts_at", "ASC", &starts); err != nil {
+		return first, last, false, fmt.Errorf("first session of %s: %w", cohortID, err)
+	}
+	if err := q("ends_at", "DESC", &ends); err != nil {
+		return first, last, false, fmt.Errorf("last session of %s: %w", cohortID, err)
+	}
+	if len(starts) == 0 || len(ends) == 0 {
+		return first, last, false, nil
+	}
+	return starts[0], ends[0], true, nil
+}

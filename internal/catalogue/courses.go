@@ -66,7 +66,7 @@ func (s *Service) CreateCourse(ctx context.Context, actor auth.Actor, in NewCour
 		Description: strings.TrimSpace(in.Description), Track: strings.ToLower(strings.TrimSpace(in.Track)),
 		Level: in.Level, Hours: in.Hours, PassScore: DefaultPassScore, MinAttendance: DefaultMinAttendance,
 		Status: in.Status, Skills: skills.Normalise(in.Skills), Prerequisites: dedupe(in.Prerequisites),
-		CreatedAt: now, UpdatedAt: now,
+		NCSUnits: normaliseNCS(in.NCSUnits), CreatedAt: now, UpdatedAt: now,
 	}
 	if in.PassScore != nil {
 		c.PassScore = *in.PassScore
@@ -172,6 +172,10 @@ func (s *Service) UpdateCourse(ctx context.Context, actor auth.Actor, id string,
 		if p.Skills != nil {
 			c.Skills = skills.Normalise(*p.Skills)
 		}
+		if p.NCSUnits != nil {
+			c.NCSUnits = normaliseNCS(*p.NCSUnits)
+			set("ncs_units")
+		}
 		if p.Prerequisites != nil {
 			c.Prerequisites = dedupe(*p.Prerequisites)
 		}
@@ -220,7 +224,7 @@ func (s *Service) UpdateCourse(ctx context.Context, actor auth.Actor, id string,
 // When the prerequisites were not given, a level below an existing
 // prerequisite's is blamed on the level.
 func (s *Service) checkCourse(ctx context.Context, idb bun.IDB, c Course, prereqsGiven bool) ([]apperr.FieldError, error) {
-	var bad []apperr.FieldError
+	bad := checkNCS(c.NCSUnits)
 	if len(c.Code) > 32 || !courseCodeRe.MatchString(c.Code) {
 		bad = append(bad, apperr.Field("code", msg.CourseCodeFormat))
 	}

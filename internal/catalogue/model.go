@@ -68,6 +68,8 @@ type Course struct {
 	CreatedAt     time.Time `bun:"created_at" json:"created_at"`
 	UpdatedAt     time.Time `bun:"updated_at" json:"updated_at"`
 
+	NCSUnits NCSUnits `bun:"ncs_units" json:"ncs_units"`
+
 	Skills        []string `bun:"-" json:"skills"`
 	Prerequisites []string `bun:"-" json:"prerequisites"`
 }
@@ -84,6 +86,7 @@ type NewCourse struct {
 	MinAttendance *float64
 	Skills        []string
 	Prerequisites []string
+	NCSUnits      []NCSUnit
 	Status        string // "" is draft
 }
 
@@ -99,6 +102,7 @@ type CoursePatch struct {
 	MinAttendance *float64
 	Skills        *[]string
 	Prerequisites *[]string
+	NCSUnits      *[]NCSUnit
 	Status        *string
 }
 

@@ -9,11 +9,13 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/credentials"
 )
 
 // MinSecretBytes is the shortest HMAC key accepted for signing access tokens.
@@ -38,7 +40,23 @@ type Config struct {
 	// MetricsAddr, when set, serves /metrics on this separate (internal)
 	// address and not on the public one.
 	MetricsAddr string
+	// SigningKeys sign certificates' credentials (SKILLGRID_SIGNING_KEYS,
+	// a PEM file of RSA and Ed25519 private keys, oldest first); none
+	// means keys generated and kept in the database.
+	SigningKeys []credentials.Key
+	// Issuer is the programme as credentials name it: SKILLGRID_ISSUER_NAME,
+	// SKILLGRID_ISSUER_URL (the public base URL, which every id in a
+	// credential starts with) and SKILLGRID_ISSUER_EMAIL.
+	IssuerName  string
+	IssuerURL   string
+	IssuerEmail string
 }
+
+// Issuer defaults, for a server on its default address.
+const (
+	DefaultIssuerName = "SkillGrid"
+	DefaultIssuerURL  = "http://127.0.0.1:8080"
+)
 
 // Error names the variable that is wrong and why, so that a bad start ends
 // with one clear line.
@@ -153,7 +171,42 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.MetricsAddr = v
 	}
+	if err := loadIssuer(getenv, &c); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// loadIssuer reads the signing keys and the issuer's Profile.
+func loadIssuer(getenv func(string) string, c *Config) error {
+	if path := strings.TrimSpace(getenv("SKILLGRID_SIGNING_KEYS")); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return &Error{"SKILLGRID_SIGNING_KEYS", err.Error()}
+		}
+		if c.SigningKeys, err = credentials.ParsePEM(data); err != nil {
+			return &Error{"SKILLGRID_SIGNING_KEYS", err.Error()}
+		}
+	}
+	c.IssuerName = DefaultIssuerName
+	if v := strings.TrimSpace(getenv("SKILLGRID_ISSUER_NAME")); v != "" {
+		c.IssuerName = v
+	}
+	c.IssuerURL = "http://" + c.Addr
+	if v := strings.TrimSpace(getenv("SKILLGRID_ISSUER_URL")); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return &Error{"SKILLGRID_ISSUER_URL", fmt.Sprintf("%q is not a base URL such as https://skillgrid.city.go.kr", v)}
+		}
+		c.IssuerURL = strings.TrimRight(v, "/")
+	}
+	if v := strings.TrimSpace(getenv("SKILLGRID_ISSUER_EMAIL")); v != "" {
+		if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+			return &Error{"SKILLGRID_ISSUER_EMAIL", "must be a plain email address, e.g. skills@city.go.kr"}
+		}
+		c.IssuerEmail = v
+	}
+	return nil
 }
 
 // parseOrigin checks that o is a browser origin, scheme://host[:port] with

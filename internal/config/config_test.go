@@ -1,12 +1,19 @@
 package config_test
 
 import (
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/credentials"
 )
 
 func env(m map[string]string) func(string) string {
@@ -150,5 +157,61 @@ func TestMetricsAddressIsItsOwn(t *testing.T) {
 	_, err = config.Load(env(map[string]string{"SKILLGRID_ADDR": "0.0.0.0:8080", "SKILLGRID_METRICS_ADDR": "0.0.0.0:8080"}))
 	if err == nil || !strings.HasPrefix(err.Error(), "SKILLGRID_METRICS_ADDR: ") {
 		t.Fatalf("metrics on the public address: %v", err)
+	}
+}
+
+func TestSigningKeysAndIssuer(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ed, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file []byte
+	for _, k := range []crypto.Signer{r, ed} {
+		p, err := credentials.EncodePEM(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file = append(file, p...)
+	}
+	keys := filepath.Join(dir, "keys.pem")
+	if err := os.WriteFile(keys, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(env(map[string]string{
+		"SKILLGRID_SIGNING_KEYS": keys, "SKILLGRID_ISSUER_NAME": "시 인력양성 사업단",
+		"SKILLGRID_ISSUER_URL": "https://skills.example.kr/", "SKILLGRID_ISSUER_EMAIL": "skills@example.kr",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.SigningKeys) != 2 || c.SigningKeys[0].Alg != credentials.RS256 || c.SigningKeys[1].Alg != credentials.EdDSA {
+		t.Fatalf("keys %+v", c.SigningKeys)
+	}
+	if c.IssuerName != "시 인력양성 사업단" || c.IssuerURL != "https://skills.example.kr" || c.IssuerEmail != "skills@example.kr" {
+		t.Fatalf("issuer %q %q %q", c.IssuerName, c.IssuerURL, c.IssuerEmail)
+	}
+	d, err := config.Load(env(nil))
+	if err != nil || d.SigningKeys != nil || d.IssuerURL != "http://127.0.0.1:8080" || d.IssuerName != config.DefaultIssuerName {
+		t.Fatalf("defaults %v %+v", err, d)
+	}
+	notKeys := filepath.Join(dir, "cert.pem")
+	if err := os.WriteFile(notKeys, []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, vars := range map[string]map[string]string{
+		"SKILLGRID_SIGNING_KEYS":  {"SKILLGRID_SIGNING_KEYS": filepath.Join(dir, "missing.pem")},
+		"SKILLGRID_ISSUER_URL":    {"SKILLGRID_ISSUER_URL": "skills.example.kr"},
+		"SKILLGRID_ISSUER_EMAIL":  {"SKILLGRID_ISSUER_EMAIL": "not an address"},
+		"SKILLGRID_SIGNING_KEYS ": {"SKILLGRID_SIGNING_KEYS": notKeys},
+	} {
+		if _, err := config.Load(env(vars)); err == nil || !strings.HasPrefix(err.Error(), strings.TrimSpace(name)+": ") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

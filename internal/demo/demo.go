@@ -11,6 +11,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/app"
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/attendance"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/demand"
@@ -414,16 +415,62 @@ func seedCatalogue(ctx context.Context, a *app.App, admin auth.Actor, userIDs ma
 			made++
 		}
 	}
+	seated := map[string]string{}
 	for _, email := range underWayTrainees {
-		_, did, err := enrol(ctx, a, admin, cohorts[UnderWay.Course+" "+UnderWay.Label], userIDs[email])
+		e, did, err := enrol(ctx, a, admin, cohorts[UnderWay.Course+" "+UnderWay.Label], userIDs[email])
 		if err != nil {
 			return made, fmt.Errorf("demo enrolment %s %s: %w", email, UnderWay.Course, err)
 		}
+		seated[email] = e.ID
 		if did {
 			made++
 		}
 	}
-	return made, nil
+	n, err := seedRegister(ctx, a, admin, cohorts[UnderWay.Course+" "+UnderWay.Label], seated)
+	return made + n, err
+}
+
+// UnderWaySessions is how many daily sessions the cohort under way has,
+// from its first day, each 19:00-21:30 in Korea time (2.5 hours): 50
+// hours against the 48 (0.8 × 60) its course requires, so that one
+// absence more than a late arrival puts a trainee at risk.
+const UnderWaySessions = 20
+
+// seedRegister gives the cohort under way its sessions and a partly kept
+// register: of the five sessions already held, the first four are
+// recorded, Choi present but late once and Jung absent once, which leaves
+// Jung unable to reach the minimum (at risk). A cohort that already has
+// sessions is left alone.
+func seedRegister(ctx context.Context, a *app.App, admin auth.Actor, ch catalogue.Cohort, seated map[string]string) (int, error) {
+	have, err := a.Attendance.Sessions(ctx, admin, ch.ID)
+	if err != nil || len(have.Items) > 0 {
+		return 0, err
+	}
+	first, err := time.ParseInLocation(time.DateOnly, ch.StartsOn, a.Attendance.Location())
+	if err != nil {
+		return 0, err
+	}
+	made, err := a.Attendance.CreateSessions(ctx, admin, ch.ID, attendance.NewSessions{
+		Weekly: &attendance.Weekly{
+			Weekdays: []int{1, 2, 3, 4, 5, 6, 7}, StartTime: "19:00", EndTime: "21:30",
+			From: ch.StartsOn, To: first.AddDate(0, 0, UnderWaySessions-1).Format(time.DateOnly),
+		},
+		Topic: "BMS 펌웨어 실습 (BMS firmware lab)",
+	})
+	if err != nil {
+		return 0, fmt.Errorf("demo sessions: %w", err)
+	}
+	choi, jung := seated["trainee.choi@demo.skillgrid.kr"], seated["trainee.jung@demo.skillgrid.kr"]
+	kept := [][2]string{{attendance.Present, attendance.Present}, {attendance.Present, attendance.Absent},
+		{attendance.Late, attendance.Present}, {attendance.Present, attendance.LeftEarly}}
+	for i, k := range kept {
+		if _, err := a.Attendance.PutAttendance(ctx, admin, made.Items[i].ID, []attendance.Entry{
+			{EnrolmentID: choi, Status: k[0]}, {EnrolmentID: jung, Status: k[1]},
+		}); err != nil {
+			return 0, fmt.Errorf("demo register: %w", err)
+		}
+	}
+	return len(made.Items) + len(kept), nil
 }
 
 // demoCohort places a run relative to now: a past run finished two months
@@ -504,7 +551,7 @@ func complete(ctx context.Context, a *app.App, admin auth.Actor, ch catalogue.Co
 	then := *a.Results
 	then.Now = func() time.Time { return end }
 	_, err = then.Record(ctx, admin, ch.ID, results.Batch{Rows: []results.Row{
-		{EnrolmentID: e.ID, AttendedHours: course.Hours, Score: 85},
+		{EnrolmentID: e.ID, AttendedHours: &course.Hours, Score: 85},
 	}})
 	return err == nil, err
 }

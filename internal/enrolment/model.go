@@ -44,6 +44,23 @@ type Enrolment struct {
 	StartsOn         string `bun:"starts_on,scanonly" json:"starts_on"`
 	EndsOn           string `bun:"ends_on,scanonly" json:"ends_on"`
 	InstructorID     string `bun:"instructor_id,scanonly" json:"-"`
+	// RegisterHours are the hours the cohort's register credits so far
+	// (cohorts with sessions); AtRisk says the trainee can no longer reach
+	// the course's minimum attendance. The attendance work keeps both.
+	RegisterHours *float64 `bun:"register_hours,scanonly" json:"-"`
+	AtRisk        bool     `bun:"at_risk,scanonly" json:"at_risk"`
+}
+
+// settle shows the register's hours as attended_hours until a result
+// records the final ones.
+func (e *Enrolment) settle() {
+	if e.AttendedHours == nil && e.RegisterHours != nil {
+		h := *e.RegisterHours
+		e.AttendedHours = &h
+	}
+	if e.Status != Enrolled {
+		e.AtRisk = false
+	}
 }
 
 // state is what the audit trail records of an enrolment.

@@ -163,14 +163,17 @@ func (Store) activeIn(ctx context.Context, idb bun.IDB, cohortID string) ([]Enro
 
 // detailed selects enrolments with what a client sees beside them: the
 // waitlist position (its rank among the cohort's waitlisted), the trainee's
-// name and the cohort's course.
+// name, the cohort's course, and what the attendance work last computed
+// from the cohort's register (hours and at_risk; see Enrolment.settle).
 func (Store) detailed(idb bun.IDB, dst any) *bun.SelectQuery {
 	return idb.NewSelect().Model(dst).Column("e.*").
 		ColumnExpr(`CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM enrolments AS w
 			WHERE w.cohort_id = e.cohort_id AND w.status = 'waitlisted' AND w.waitlist_seq <= e.waitlist_seq) END AS waitlist_position`).
 		ColumnExpr("u.name AS trainee_name, ch.course_id, co.code AS course_code, co.title AS course_title").
 		ColumnExpr("ch.label AS cohort_label, ch.starts_on, ch.ends_on, ch.instructor_id").
+		ColumnExpr("st.attended_hours AS register_hours, COALESCE(st.at_risk, FALSE) AS at_risk").
 		Join("JOIN users AS u ON u.id = e.trainee_id").
+		Join("LEFT JOIN attendance_standings AS st ON st.enrolment_id = e.id").
 		Join("JOIN cohorts AS ch ON ch.id = e.cohort_id").
 		Join("JOIN courses AS co ON co.id = ch.course_id")
 }
@@ -180,6 +183,7 @@ func (s Store) get(ctx context.Context, idb bun.IDB, id string) (Enrolment, erro
 	if err := s.detailed(idb, &e).Where("e.id = ?", id).Scan(ctx); err != nil {
 		return e, db.NotFound(err, msg.NotFoundEnrolment)
 	}
+	e.settle()
 	return e, nil
 }
 
@@ -208,6 +212,7 @@ func (s Store) listOfTrainee(ctx context.Context, idb bun.IDB, traineeID string,
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list enrolments: %w", err)
 	}
+	settleAll(es)
 	return es, nil
 }
 
@@ -224,7 +229,14 @@ func (s Store) roster(ctx context.Context, idb bun.IDB, cohortID, status string,
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("roster of %s: %w", cohortID, err)
 	}
+	settleAll(es)
 	return es, nil
+}
+
+func settleAll(es []Enrolment) {
+	for i := range es {
+		es[i].settle()
+	}
 }
 
 // activeAmong is the set of the trainees who hold an active enrolment in

@@ -18,31 +18,49 @@ type createTrackRequest struct {
 }
 
 type createCourseRequest struct {
-	Code          string   `json:"code" validate:"required,notblank,max=32"`
-	Title         string   `json:"title" validate:"required,notblank,max=200"`
-	Description   string   `json:"description" validate:"max=5000"`
-	Track         string   `json:"track" validate:"required,notblank,max=40"`
-	Level         *int     `json:"level" validate:"required,gte=1,lte=5"`
-	Hours         *float64 `json:"hours" validate:"required,gt=0,lte=10000"`
-	PassScore     *float64 `json:"pass_score" validate:"omitnil,gte=0,lte=100"`
-	MinAttendance *float64 `json:"min_attendance" validate:"omitnil,gte=0,lte=1"`
-	Skills        []string `json:"skills" validate:"max=30,dive,notblank,max=60"`
-	Prerequisites []string `json:"prerequisites" validate:"max=20,dive,uuid"`
-	Status        string   `json:"status" validate:"omitempty,oneof=draft published archived"`
+	Code          string    `json:"code" validate:"required,notblank,max=32"`
+	Title         string    `json:"title" validate:"required,notblank,max=200"`
+	Description   string    `json:"description" validate:"max=5000"`
+	Track         string    `json:"track" validate:"required,notblank,max=40"`
+	Level         *int      `json:"level" validate:"required,gte=1,lte=5"`
+	Hours         *float64  `json:"hours" validate:"required,gt=0,lte=10000"`
+	PassScore     *float64  `json:"pass_score" validate:"omitnil,gte=0,lte=100"`
+	MinAttendance *float64  `json:"min_attendance" validate:"omitnil,gte=0,lte=1"`
+	Skills        []string  `json:"skills" validate:"max=30,dive,notblank,max=60"`
+	Prerequisites []string  `json:"prerequisites" validate:"max=20,dive,uuid"`
+	NCSUnits      []ncsUnit `json:"ncs_units" validate:"max=50,dive"`
+	Status        string    `json:"status" validate:"omitempty,oneof=draft published archived"`
+}
+
+// ncsUnit is checked for shape here; the catalogue checks the code's form
+// and repeats, naming every bad unit at once.
+type ncsUnit struct {
+	Code  string `json:"code" validate:"required,max=32"`
+	Name  string `json:"name" validate:"required,notblank,max=200"`
+	Level *int   `json:"level" validate:"required"`
+}
+
+func ncsUnits(in []ncsUnit) []catalogue.NCSUnit {
+	out := make([]catalogue.NCSUnit, len(in))
+	for i, u := range in {
+		out[i] = catalogue.NCSUnit{Code: u.Code, Name: u.Name, Level: *u.Level}
+	}
+	return out
 }
 
 type updateCourseRequest struct {
-	Code          *string   `json:"code" validate:"omitnil,notblank,max=32"`
-	Title         *string   `json:"title" validate:"omitnil,notblank,max=200"`
-	Description   *string   `json:"description" validate:"omitnil,max=5000"`
-	Track         *string   `json:"track" validate:"omitnil,notblank,max=40"`
-	Level         *int      `json:"level" validate:"omitnil,gte=1,lte=5"`
-	Hours         *float64  `json:"hours" validate:"omitnil,gt=0,lte=10000"`
-	PassScore     *float64  `json:"pass_score" validate:"omitnil,gte=0,lte=100"`
-	MinAttendance *float64  `json:"min_attendance" validate:"omitnil,gte=0,lte=1"`
-	Skills        *[]string `json:"skills" validate:"omitnil,max=30,dive,notblank,max=60"`
-	Prerequisites *[]string `json:"prerequisites" validate:"omitnil,max=20,dive,uuid"`
-	Status        *string   `json:"status" validate:"omitnil,oneof=draft published archived"`
+	Code          *string    `json:"code" validate:"omitnil,notblank,max=32"`
+	Title         *string    `json:"title" validate:"omitnil,notblank,max=200"`
+	Description   *string    `json:"description" validate:"omitnil,max=5000"`
+	Track         *string    `json:"track" validate:"omitnil,notblank,max=40"`
+	Level         *int       `json:"level" validate:"omitnil,gte=1,lte=5"`
+	Hours         *float64   `json:"hours" validate:"omitnil,gt=0,lte=10000"`
+	PassScore     *float64   `json:"pass_score" validate:"omitnil,gte=0,lte=100"`
+	MinAttendance *float64   `json:"min_attendance" validate:"omitnil,gte=0,lte=1"`
+	Skills        *[]string  `json:"skills" validate:"omitnil,max=30,dive,notblank,max=60"`
+	Prerequisites *[]string  `json:"prerequisites" validate:"omitnil,max=20,dive,uuid"`
+	NCSUnits      *[]ncsUnit `json:"ncs_units" validate:"omitnil,max=50,dive"`
+	Status        *string    `json:"status" validate:"omitnil,oneof=draft published archived"`
 }
 
 type createCohortRequest struct {
@@ -131,7 +149,7 @@ func (h *Handlers) createCourse(c *fiber.Ctx) error {
 	out, err := h.Catalogue.CreateCourse(c.UserContext(), actor(c), catalogue.NewCourse{
 		Code: in.Code, Title: in.Title, Description: in.Description, Track: in.Track,
 		Level: *in.Level, Hours: *in.Hours, PassScore: in.PassScore, MinAttendance: in.MinAttendance,
-		Skills: in.Skills, Prerequisites: in.Prerequisites, Status: in.Status,
+		Skills: in.Skills, Prerequisites: in.Prerequisites, NCSUnits: ncsUnits(in.NCSUnits), Status: in.Status,
 	})
 	if err != nil {
 		return err
@@ -152,11 +170,16 @@ func (h *Handlers) updateCourse(c *fiber.Ctx) error {
 	if err := h.bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Catalogue.UpdateCourse(c.UserContext(), actor(c), c.Params("id"), catalogue.CoursePatch{
+	patch := catalogue.CoursePatch{
 		Code: in.Code, Title: in.Title, Description: in.Description, Track: in.Track, Level: in.Level,
 		Hours: in.Hours, PassScore: in.PassScore, MinAttendance: in.MinAttendance,
 		Skills: in.Skills, Prerequisites: in.Prerequisites, Status: in.Status,
-	})
+	}
+	if in.NCSUnits != nil {
+		units := ncsUnits(*in.NCSUnits)
+		patch.NCSUnits = &units
+	}
+	out, err := h.Catalogue.UpdateCourse(c.UserContext(), actor(c), c.Params("id"), patch)
 	if err != nil {
 		return err
 	}

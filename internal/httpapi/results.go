@@ -12,10 +12,12 @@ type resultsRequest struct {
 }
 
 // resultRow is checked for presence here; its values are checked by the
-// results service, which names every bad row of a batch in one answer.
+// results service, which names every bad row of a batch in one answer
+// (attended_hours too: required for a cohort without sessions, refused for
+// one that keeps a register).
 type resultRow struct {
 	EnrolmentID   string   `json:"enrolment_id" validate:"required,max=64"`
-	AttendedHours *float64 `json:"attended_hours" validate:"required"`
+	AttendedHours *float64 `json:"attended_hours"`
 	Score         *float64 `json:"score" validate:"required"`
 }
 
@@ -30,7 +32,7 @@ func (h *Handlers) recordResults(c *fiber.Ctx) error {
 	}
 	b := results.Batch{CorrectionReason: in.CorrectionReason}
 	for _, r := range in.Results {
-		b.Rows = append(b.Rows, results.Row{EnrolmentID: r.EnrolmentID, AttendedHours: *r.AttendedHours, Score: *r.Score})
+		b.Rows = append(b.Rows, results.Row{EnrolmentID: r.EnrolmentID, AttendedHours: r.AttendedHours, Score: *r.Score})
 	}
 	out, err := h.Results.Record(c.UserContext(), actor(c), c.Params("id"), b)
 	if err != nil {

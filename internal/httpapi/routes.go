@@ -17,6 +17,8 @@ func (h *Handlers) routes(app *fiber.App) {
 	if !h.MetricsElsewhere {
 		app.Get("/metrics", h.metrics) // else on SKILLGRID_METRICS_ADDR only
 	}
+	app.Get("/.well-known/jwks.json", h.jwks)
+	app.Get("/verify/:code", h.verifyPage)
 
 	signedIn := h.authenticate()
 	admin := only(auth.Admin)
@@ -65,13 +67,31 @@ func (h *Handlers) routes(app *fiber.App) {
 	v1.Get("/enrolments/:id", signedIn, h.getEnrolment)
 	v1.Post("/enrolments/:id/withdraw", signedIn, only(auth.Trainee, auth.Admin), h.withdraw)
 
+	overseer := only(auth.Instructor, auth.Admin)
+	v1.Post("/cohorts/:id/sessions", signedIn, admin, h.createSessions)
+	v1.Get("/cohorts/:id/sessions", maybeSignedIn, h.listSessions)
+	v1.Patch("/sessions/:id", signedIn, admin, h.updateSession)
+	v1.Post("/sessions/:id/cancel", signedIn, admin, h.cancelSession)
+	v1.Put("/sessions/:id/attendance", signedIn, overseer, h.putAttendance)
+	v1.Get("/sessions/:id/check-in-code", signedIn, overseer, h.checkInCode)
+	v1.Post("/sessions/:id/check-in", signedIn, trainee, h.checkIn)
+	v1.Get("/enrolments/:id/attendance", signedIn, h.enrolmentAttendance)
+	v1.Get("/cohorts/:id/calendar.ics", maybeSignedIn, h.cohortCalendar)
+	v1.Post("/me/calendar-feed", signedIn, h.issueCalendarFeed)
+	v1.Get("/calendar/:token.ics", h.calendarFeed)
+
 	v1.Post("/cohorts/:id/results", signedIn, only(auth.Instructor, auth.Admin), h.recordResults)
 	v1.Get("/me/certificates", signedIn, trainee, h.myCertificates)
 	v1.Get("/me/transcript", signedIn, trainee, h.transcript)
 	v1.Get("/me/transcript.csv", signedIn, trainee, h.exportTranscript(csvFile))
 	v1.Get("/me/transcript.xlsx", signedIn, trainee, h.exportTranscript(xlsxFile))
+	// Before /certificates/:code, which would take the .pdf as the code's.
+	v1.Get("/certificates/:code.pdf", h.certificatePDF)
 	v1.Get("/certificates/:code", h.verifyCertificate)
 	v1.Post("/certificates/:code/revoke", signedIn, admin, h.revokeCertificate)
+	v1.Get("/certificates/:code/credential", h.credential)
+	v1.Get("/issuer", h.issuer)
+	v1.Get("/status-lists/:id", h.statusList)
 
 	v1.Get("/reports/programme", signedIn, admin, h.programmeReport)
 	v1.Get("/reports/programme.csv", signedIn, admin, h.exportProgrammeReport(csvFile))

@@ -25,9 +25,11 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/attendance"
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/credentials"
 	"github.com/skillgrid/skillgrid/internal/demand"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/msg"
@@ -53,7 +55,11 @@ type Deps struct {
 	Demands    *demand.Service
 	Reports    *reports.Service
 	Results    *results.Service
-	Audit      audit.Trail
+	Attendance *attendance.Service
+	// Credentials signs certificates as Open Badges and publishes the
+	// issuer's keys and status lists.
+	Credentials *credentials.Service
+	Audit       audit.Trail
 	// ReadTimeout bounds reading a request, headers and body (default 15 s),
 	// so a client that trickles bytes cannot hold a connection forever.
 	ReadTimeout time.Duration

@@ -120,6 +120,30 @@ const (
 	ContactRequestAnswered     ID = "pool.contact_request_answered"
 	AlreadyHired               ID = "pool.already_hired"
 	HireNeedsAcceptance        ID = "pool.hire_needs_acceptance"
+	NotFoundStatusList         ID = "not_found.status_list"
+	NoSigningKey               ID = "credentials.no_signing_key"
+	NCSCodeFormat              ID = "field.ncs_code_format"
+	NCSUnitRepeats             ID = "field.ncs_unit_repeats"
+
+	// The certificate's page and printable certificate.
+	CertPageTitle       ID = "cert.page_title"
+	CertHeading         ID = "cert.heading"
+	CertCertifies       ID = "cert.certifies"
+	CertValid           ID = "cert.valid"
+	CertRevoked         ID = "cert.revoked"
+	CertHolder          ID = "cert.holder"
+	CertCourse          ID = "cert.course"
+	CertLevel           ID = "cert.level"
+	CertHours           ID = "cert.hours"
+	CertIssuedOn        ID = "cert.issued_on"
+	CertCode            ID = "cert.code"
+	CertNCS             ID = "cert.ncs"
+	CertNCSUnit         ID = "cert.ncs_unit"
+	CertIssuer          ID = "cert.issuer"
+	CertHowToCheck      ID = "cert.how_to_check"
+	CertHowToCheckSteps ID = "cert.how_to_check_steps"
+	CertScanToVerify    ID = "cert.scan_to_verify"
+	CertNotFound        ID = "cert.not_found"
 
 	// Field messages: each follows the field's name in errors[].
 	FieldRequired            ID = "field.required"
@@ -185,6 +209,27 @@ const (
 	ReasonPrerequisite ID = "reason.prerequisite_done"
 	ReasonSeatsLeft    ID = "reason.seats_left"
 	ReasonWaitlist     ID = "reason.waitlist"
+
+	// Sessions, the register, check-in and calendars.
+	NotFoundSession         ID = "not_found.session"
+	NotFoundCalendar        ID = "not_found.calendar"
+	SessionCancelled        ID = "attendance.session_cancelled"
+	SessionNotStarted       ID = "attendance.session_not_started"
+	SessionEndsBeforeStart  ID = "attendance.ends_before_start"
+	SessionOutsideCohort    ID = "attendance.outside_cohort"
+	SessionHoursAboveLength ID = "attendance.hours_above_length"
+	SessionOverlap          ID = "attendance.overlap"
+	TooManySessions         ID = "attendance.too_many_sessions"
+	NoSessionsInPattern     ID = "attendance.no_sessions_in_pattern"
+	RecordRepeats           ID = "attendance.record_repeats"
+	RegisterClosed          ID = "attendance.register_closed"
+	RecordForStatus         ID = "attendance.record_for_status"
+	HoursFromRegister       ID = "attendance.hours_from_register"
+	CheckInClosed           ID = "attendance.check_in_closed"
+	CheckInNoSeat           ID = "attendance.check_in_no_seat"
+	CheckInCodeInvalid      ID = "attendance.check_in_code_invalid"
+	CheckInTooMany          ID = "attendance.check_in_too_many"
+	SessionsOutsideDates    ID = "attendance.sessions_outside_dates"
 )
 
 // catalogue holds every text in English and Korean. It is never written to.
@@ -306,6 +351,28 @@ var catalogue = map[ID]entry{
 	ContactRequestAnswered:   {"this contact request was already answered", "이미 답변한 연락 요청입니다."},
 	AlreadyHired:             {"a hire is already recorded for this contact request", "이 연락 요청에는 이미 채용이 기록되어 있습니다."},
 	HireNeedsAcceptance:      {"a hire can be recorded only after the graduate accepts the contact request (it is {status})", "채용은 수료생이 연락 요청을 수락한 뒤에만 기록할 수 있습니다(현재 상태: {status})."},
+	NotFoundStatusList:       {"status list not found", "상태 목록을 찾을 수 없습니다."},
+	NoSigningKey:             {"the issuer has no {alg} signing key", "발급기관에 {alg} 서명 키가 없습니다."},
+	NCSCodeFormat:            {"must be an NCS competency unit code such as 1903060101_17v2", "1903060101_17v2와 같은 NCS 능력단위 코드여야 합니다."},
+	NCSUnitRepeats:           {"repeats ncs_units[{index}]", "ncs_units[{index}]와 중복됩니다."},
+	CertPageTitle:            {"Certificate verification", "수료증 진위 확인"},
+	CertHeading:              {"Certificate of Completion", "수료증"},
+	CertCertifies:            {"This certifies that {name} has completed {course}.", "위 사람 {name}은(는) {course} 과정을 수료하였음을 증명합니다."},
+	CertValid:                {"Valid: issued by {issuer} and not revoked.", "유효: {issuer}에서 발급하였으며 취소되지 않았습니다."},
+	CertRevoked:              {"Revoked on {date}: this certificate is no longer valid.", "{date}에 취소되어 더 이상 유효하지 않은 수료증입니다."},
+	CertHolder:               {"Holder", "수료자"},
+	CertCourse:               {"Course", "과정"},
+	CertLevel:                {"Level", "수준"},
+	CertHours:                {"Hours", "교육 시간"},
+	CertIssuedOn:             {"Issued on", "발급일"},
+	CertCode:                 {"Certificate code", "수료증 번호"},
+	CertNCS:                  {"NCS competency units", "NCS 능력단위"},
+	CertNCSUnit:              {"{name} ({code}, NCS level {level})", "{name} ({code}, NCS {level}수준)"},
+	CertIssuer:               {"Issuer", "발급기관"},
+	CertHowToCheck:           {"Check the signed credential yourself", "서명된 디지털 수료증 직접 검증하기"},
+	CertHowToCheckSteps:      {"This certificate is also an Open Badges 3.0 verifiable credential, signed by the issuer. Download it from {credential} and check its signature against the issuer's public keys at {jwks} with any JOSE library, or offline with: skillgrid verify --jwks {jwks} credential.jwt", "이 수료증은 발급기관이 서명한 Open Badges 3.0 검증 가능 자격증명이기도 합니다. {credential} 에서 내려받아 {jwks} 의 발급기관 공개키로 아무 JOSE 라이브러리에서나 서명을 확인하거나, 오프라인에서 다음 명령으로 확인하십시오: skillgrid verify --jwks {jwks} credential.jwt"},
+	CertScanToVerify:         {"Scan to verify", "QR 코드로 진위 확인"},
+	CertNotFound:             {"No certificate has this code. Check the code as printed on the certificate.", "이 번호의 수료증이 없습니다. 수료증에 인쇄된 번호를 확인하십시오."},
 
 	FieldRequired:            {"is required", "필수 항목입니다."},
 	FieldEmail:               {"must be an email address", "이메일 주소여야 합니다."},
@@ -369,4 +436,24 @@ var catalogue = map[ID]entry{
 	ReasonPrerequisite: {"prerequisite {course} completed", "선수 과정 {course} 수료 완료"},
 	ReasonSeatsLeft:    {"{left} of {capacity} seats left; enrolment closes {at}", "정원 {capacity}명 중 {left}자리 남음, 수강 신청 마감 {at}"},
 	ReasonWaitlist:     {"full: you would join the waitlist ({waiting} waiting)", "정원 마감: 신청하면 대기자 명단에 오릅니다(대기 {waiting}명)"},
+
+	NotFoundSession:         {"session not found", "수업을 찾을 수 없습니다."},
+	NotFoundCalendar:        {"calendar not found", "캘린더를 찾을 수 없습니다."},
+	SessionCancelled:        {"the session was cancelled", "취소된 수업입니다."},
+	SessionNotStarted:       {"the register of this session opens when it starts, {start}", "이 수업의 출석부는 수업이 시작하는 {start}부터 작성할 수 있습니다."},
+	SessionEndsBeforeStart:  {"must be after the start", "시작 시각보다 뒤여야 합니다."},
+	SessionOutsideCohort:    {"a session must lie within the cohort's dates, {from} to {to}; this one starts {start}", "수업은 기수 기간({from}~{to}) 안에 있어야 합니다. 이 수업은 {start}에 시작합니다."},
+	SessionHoursAboveLength: {"must not be more than the session's length", "수업 길이보다 길 수 없습니다."},
+	SessionOverlap:          {"overlaps the cohort's session from {start} to {end}", "이 기수의 다른 수업({start}~{end})과 시간이 겹칩니다."},
+	TooManySessions:         {"makes more than {max} sessions", "수업이 {max}개를 넘습니다."},
+	NoSessionsInPattern:     {"makes no session: no listed weekday falls between from and to", "만들어지는 수업이 없습니다. from과 to 사이에 지정한 요일이 없습니다."},
+	RecordRepeats:           {"repeats records[{index}]", "records[{index}]와 중복됩니다."},
+	RegisterClosed:          {"has its results recorded; its register is closed", "결과가 이미 기록되어 출석부를 고칠 수 없습니다."},
+	RecordForStatus:         {"is {status}; only enrolled trainees are on the register", "상태가 {status}입니다. 출석부에는 수강 중(enrolled)인 교육생만 오릅니다."},
+	HoursFromRegister:       {"must not be sent: this cohort keeps a register, which computes the hours", "보내지 않아야 합니다. 이 기수는 출석부로 출석 시간을 계산합니다."},
+	CheckInClosed:           {"check-in is open from {from} to {to}", "출석 체크는 {from}부터 {to}까지 할 수 있습니다."},
+	CheckInNoSeat:           {"only trainees with a seat in this cohort check in", "이 기수의 수강생만 출석 체크를 할 수 있습니다."},
+	CheckInCodeInvalid:      {"the code is wrong or has expired; enter the code shown now", "코드가 틀렸거나 만료되었습니다. 지금 보이는 코드를 입력하세요."},
+	CheckInTooMany:          {"too many check-in attempts; try again later", "출석 체크 시도가 너무 많습니다. 잠시 후 다시 시도하세요."},
+	SessionsOutsideDates:    {"the cohort has sessions from {first} to {last}; its dates must cover them (move or cancel those sessions first)", "이 기수에는 {first}부터 {last}까지 수업이 있어 기간이 이를 포함해야 합니다(먼저 해당 수업을 옮기거나 취소하세요)."},
 }

@@ -128,15 +128,11 @@ func (x *Export) Next(ctx context.Context) ([]Graduate, error) {
 	if x.done {
 		return nil, nil
 	}
-	chunk := x.s.ExportChunk
-	if chunk <= 0 {
-		chunk = DefaultExportChunk
-	}
-	keys, err := x.s.search(ctx, x.f, x.after, chunk)
+	keys, err := x.s.search(ctx, x.f, x.after, x.s.ExportChunk)
 	if err != nil {
 		return nil, err
 	}
-	x.done = len(keys) < chunk
+	x.done = len(keys) < x.s.ExportChunk
 	if len(keys) == 0 {
 		return nil, nil
 	}

@@ -38,9 +38,15 @@ type Service struct {
 	Tracks  Tracks
 	Demands Demands
 	Now     func() time.Time
-	// ExportChunk is how many graduates an export reads per query; 0 means
-	// DefaultExportChunk. Tests set it small.
+	// ExportChunk is how many graduates an export reads per query;
+	// DefaultExportChunk unless a test sets it small.
 	ExportChunk int
+}
+
+// New returns the pool's service over d, reading levels and tracks from the
+// catalogue; demands counts hires against employer demand's demands.
+func New(d *bun.DB, levels Levels, tracks Tracks, demands Demands, now func() time.Time) *Service {
+	return &Service{DB: d, Store: Store{}, Levels: levels, Tracks: tracks, Demands: demands, Now: now, ExportChunk: DefaultExportChunk}
 }
 
 // approvedCompany is the caller's company if it is approved; a pending or

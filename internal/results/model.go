@@ -11,8 +11,10 @@ import (
 
 // Row is one trainee's result in a batch.
 type Row struct {
-	EnrolmentID   string
-	AttendedHours float64
+	EnrolmentID string
+	// AttendedHours is given for a cohort without sessions; for one with
+	// sessions it must be nil (the register computes it).
+	AttendedHours *float64
 	Score         float64
 }
 
@@ -22,6 +24,8 @@ type Batch struct {
 	// CorrectionReason is required when an admin changes results already
 	// recorded.
 	CorrectionReason string
+	// fromRegister: the rows' hours were computed from the register.
+	fromRegister bool
 }
 
 // Outcome is what a batch did to one enrolment.

@@ -25,35 +25,50 @@ type Levels interface {
 	TraineeLevels(ctx context.Context, idb bun.IDB, traineeID string) (map[string]int, error)
 }
 
+// Register computes attended hours from a cohort's register (the
+// attendance work provides it): has is false for a cohort without
+// sessions, whose results carry their hours.
+type Register interface {
+	RegisterHours(ctx context.Context, tx bun.IDB, cohortID string) (hours map[string]float64, has bool, err error)
+}
+
 // Service holds the rules of results and certificates.
 type Service struct {
-	DB      *bun.DB
-	Store   Store
-	Levels  Levels
-	Lookups ratelimit.Limiter // public certificate lookups per client address
-	Now     func() time.Time
-	// NewCode draws a certificate code; nil means 80 random bits (newCode).
-	// Tests replace it to make two codes collide.
+	DB       *bun.DB
+	Store    Store
+	Levels   Levels
+	Register Register
+	Lookups  ratelimit.Limiter // public certificate lookups per client address
+	Now      func() time.Time
+	// NewCode draws a certificate code: 80 random bits (newCode) unless a
+	// test replaces it to make two codes collide.
 	NewCode func() (string, error)
+}
+
+// New returns the results service over d: levels raise trainees' levels
+// when they complete, register gives the hours of cohorts with sessions,
+// lookups bound public certificate checks per address.
+func New(d *bun.DB, levels Levels, register Register, lookups ratelimit.Limiter, now func() time.Time) *Service {
+	return &Service{DB: d, Store: Store{}, Levels: levels, Register: register, Lookups: lookups, Now: now, NewCode: newCode}
 }
 
 // codeDraws bounds the draws of a certificate code: two collisions in a
 // row at 80 random bits mean the generator is broken, not unlucky.
 const codeDraws = 3
 
-// required is the attendance a course asks for, min_attendance × hours,
+// Required is the attendance a course asks for, min_attendance × hours,
 // rounded to a millionth of an hour: the product of two decimals is not
 // exact in binary (0.55 × 12 is 6.6000000000000005), and a trainee who
 // attended exactly the required hours passes. Only the product is rounded;
 // the submitted hours and score are compared as given, so any value below
 // the line fails.
-func required(minAttendance, hours float64) float64 {
+func Required(minAttendance, hours float64) float64 {
 	return math.Round(minAttendance*hours*1e6) / 1e6
 }
 
 // decide is the outcome that attendance and score earn in a course.
 func decide(c cohortCourse, hours, score float64) string {
-	if hours >= required(c.MinAttendance, c.Hours) && score >= c.PassScore {
+	if hours >= Required(c.MinAttendance, c.Hours) && score >= c.PassScore {
 		return "completed"
 	}
 	return "failed"
@@ -61,7 +76,7 @@ func decide(c cohortCourse, hours, score float64) string {
 
 // same reports whether the enrolment already holds exactly this result.
 func (e enrolment) same(r Row, status string) bool {
-	return e.Status == status && e.AttendedHours != nil && *e.AttendedHours == r.AttendedHours &&
+	return e.Status == status && e.AttendedHours != nil && *e.AttendedHours == *r.AttendedHours &&
 		e.Score != nil && *e.Score == r.Score
 }
 
@@ -95,6 +110,14 @@ func (s *Service) Record(ctx context.Context, actor auth.Actor, cohortID string,
 			idsIn[i] = r.EnrolmentID
 		}
 		es, err := s.Store.enrolments(ctx, tx, idsIn)
+		if err != nil {
+			return err
+		}
+		registered, kept, err := s.Register.RegisterHours(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		b, err := withHours(b, registered, kept)
 		if err != nil {
 			return err
 		}
@@ -147,7 +170,7 @@ func (s *Service) check(actor auth.Actor, c cohortCourse, b Batch, es map[string
 			switch {
 			case actor.Role != auth.Admin:
 				final = append(final, fmt.Sprintf("results[%d]", i))
-			case e.same(r, decide(c, r.AttendedHours, r.Score)):
+			case e.same(r, decide(c, *r.AttendedHours, r.Score)):
 				unchanged[i] = true
 			default:
 				corrects = true
@@ -159,9 +182,9 @@ func (s *Service) check(actor auth.Actor, c cohortCourse, b Batch, es map[string
 			seen[r.EnrolmentID] = i
 		}
 		switch {
-		case r.AttendedHours < 0:
+		case *r.AttendedHours < 0:
 			bad = append(bad, apperr.Field(at("attended_hours"), msg.FieldMin, "min", 0))
-		case r.AttendedHours > c.Hours:
+		case *r.AttendedHours > c.Hours && !b.fromRegister:
 			bad = append(bad, apperr.Field(at("attended_hours"), msg.HoursAboveCourse, "hours", c.Hours))
 		}
 		if r.Score < 0 || r.Score > 100 {
@@ -180,9 +203,35 @@ func (s *Service) check(actor auth.Actor, c cohortCourse, b Batch, es map[string
 	return unchanged, nil
 }
 
+// withHours gives every row its hours: the register's for a cohort that
+// keeps one (a row that sends its own is refused), the row's own otherwise
+// (where they are required). Every bad row is named at once.
+func withHours(b Batch, registered map[string]float64, kept bool) (Batch, error) {
+	var bad []apperr.FieldError
+	rows := make([]Row, len(b.Rows))
+	for i, r := range b.Rows {
+		at := fmt.Sprintf("results[%d].attended_hours", i)
+		switch {
+		case kept && r.AttendedHours != nil:
+			bad = append(bad, apperr.Field(at, msg.HoursFromRegister))
+		case kept:
+			h := registered[r.EnrolmentID]
+			r.AttendedHours = &h
+		case r.AttendedHours == nil:
+			bad = append(bad, apperr.Field(at, msg.FieldRequired))
+		}
+		rows[i] = r
+	}
+	if len(bad) > 0 {
+		return b, apperr.Invalid(bad...)
+	}
+	b.Rows, b.fromRegister = rows, kept
+	return b, nil
+}
+
 // keep answers a row an admin re-sent unchanged: nothing is written.
 func (s *Service) keep(ctx context.Context, tx bun.Tx, _ auth.Actor, _ cohortCourse, e enrolment, r Row, _ string, _ time.Time) (Outcome, error) {
-	o := Outcome{EnrolmentID: e.ID, TraineeID: e.TraineeID, Status: e.Status, AttendedHours: r.AttendedHours, Score: r.Score}
+	o := Outcome{EnrolmentID: e.ID, TraineeID: e.TraineeID, Status: e.Status, AttendedHours: *r.AttendedHours, Score: r.Score}
 	cert, has, err := s.Store.validCertificateOf(ctx, tx, e.ID)
 	if err != nil {
 		return o, err
@@ -194,18 +243,18 @@ func (s *Service) keep(ctx context.Context, tx bun.Tx, _ auth.Actor, _ cohortCou
 }
 
 func (s *Service) apply(ctx context.Context, tx bun.Tx, actor auth.Actor, c cohortCourse, e enrolment, r Row, reason string, now time.Time) (Outcome, error) {
-	status := decide(c, r.AttendedHours, r.Score)
-	o := Outcome{EnrolmentID: e.ID, TraineeID: e.TraineeID, Status: status, AttendedHours: r.AttendedHours, Score: r.Score}
+	status := decide(c, *r.AttendedHours, r.Score)
+	o := Outcome{EnrolmentID: e.ID, TraineeID: e.TraineeID, Status: status, AttendedHours: *r.AttendedHours, Score: r.Score}
 	before := outcome{Status: e.Status, AttendedHours: e.AttendedHours, Score: e.Score}
 	o.Corrected = e.Status == "completed" || e.Status == "failed"
 	// The result's time is when the enrolment reached its outcome: the
 	// graduate pool orders and shows completions by it, so a correction
 	// that keeps the outcome (a score fixed) keeps the time; the audit
 	// event below records when the correction was made.
-	if err := s.Store.setResult(ctx, tx, e.ID, status, r.AttendedHours, r.Score, e.Status != status, now); err != nil {
+	if err := s.Store.setResult(ctx, tx, e.ID, status, *r.AttendedHours, r.Score, e.Status != status, now); err != nil {
 		return o, err
 	}
-	after := outcome{Status: status, AttendedHours: &r.AttendedHours, Score: &r.Score}
+	after := outcome{Status: status, AttendedHours: r.AttendedHours, Score: &r.Score}
 	action := "result.recorded"
 	if o.Corrected {
 		action, after.Reason = "result.corrected", reason
@@ -345,12 +394,8 @@ func (s *Service) Transcript(ctx context.Context, actor auth.Actor) (Transcript,
 // issueCertificate writes cert with a fresh code, drawing again if the code
 // is already taken.
 func (s *Service) issueCertificate(ctx context.Context, tx bun.IDB, cert Certificate) (Certificate, error) {
-	draw := s.NewCode
-	if draw == nil {
-		draw = newCode
-	}
 	for i := 0; i < codeDraws; i++ {
-		code, err := draw()
+		code, err := s.NewCode()
 		if err != nil {
 			return cert, err
 		}

@@ -27,7 +27,7 @@ var (
 func Spec(t testing.TB) (*openapi3.T, routers.Router) {
 	t.Helper()
 	specOnce.Do(func() {
-		for _, ct := range []string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html", "application/yaml"} {
+		for _, ct := range []string{"text/csv", "text/calendar", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html", "application/yaml", "application/vc+jwt", "application/pdf"} {
 			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 		}
 		loader := openapi3.NewLoader()

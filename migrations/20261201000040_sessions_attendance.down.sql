@@ -1,0 +1,7 @@
+DROP TABLE calendar_feeds;
+--bun:split
+DROP TABLE attendance_standings;
+--bun:split
+DROP TABLE attendance_records;
+--bun:split
+DROP TABLE cohort_sessions;
