@@ -99,7 +99,8 @@ bench-rush: build
 
 ## bench-pool: 100,000 trainees and 300,000 completions bulk-loaded, then a
 ## real serve process searched over HTTP as an approved company (p50/p95/p99
-## of filtered first pages) and CSV exports with the server's RSS sampled, on
+## of filtered first pages), employer demand's ranked matches (first pages of
+## four demands) and CSV exports with the server's RSS sampled, on
 ## SQLite and on PostgreSQL. E.g. `make bench-pool POOL_TRAINEES=20000 POOL_COMPLETIONS=60000`.
 POOL_TRAINEES    ?= 100000
 POOL_COMPLETIONS ?= 300000

@@ -37,6 +37,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/bench"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
+	"github.com/skillgrid/skillgrid/internal/demand"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/migrations"
@@ -51,6 +52,7 @@ type options struct {
 	requests, conc        int
 	optIn                 float64
 	keep                  bool
+	demandOnly            bool
 }
 
 func main() {
@@ -65,6 +67,7 @@ func main() {
 	flag.Float64Var(&o.optIn, "optin", 0.8, "fraction of trainees who opted in to the pool")
 	flag.BoolVar(&o.keep, "keep", false, "keep the database afterwards (its URL is printed) for a closer look")
 	flag.StringVar(&o.reuse, "reuse", "", "measure again on a database kept with -keep (its URL), without loading")
+	flag.BoolVar(&o.demandOnly, "demand-only", false, "measure employer demand's matching only (no pool searches, no downloads)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-pool:", err)
@@ -118,6 +121,9 @@ func run(o options) error {
 	base := srv.Base
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.conc, MaxConnsPerHost: o.conc}, Timeout: 120 * time.Second}
 
+	if o.demandOnly {
+		return benchDemands(ctx, d, client, base, token, o)
+	}
 	fmt.Printf("  first pages (limit 20), %d requests each, %d in flight:\n", o.requests, o.conc)
 	fmt.Printf("  %-44s %8s %8s %8s %8s %6s\n", "filter", "p50", "p95", "p99", "max", "items")
 	failed := 0
@@ -157,6 +163,10 @@ func run(o options) error {
 	failed += errs
 	fmt.Printf("  %-44s %8v %8v %8v %8v\n", "track=bms&min_level=1, page 51", bench.Percentile(lat, 50), bench.Percentile(lat, 95), bench.Percentile(lat, 99), lat[len(lat)-1].Round(time.Microsecond))
 
+	if err := benchDemands(ctx, d, client, base, token, o); err != nil {
+		return err
+	}
+
 	fmt.Println("  Downloads (/v1/graduates.csv and .xlsx), server RSS sampled every 20 ms:")
 	for _, ext := range []string{".csv", ".xlsx"} {
 		for _, q := range []string{"track=cell-design&min_level=3", "track=bms", ""} {
@@ -167,6 +177,94 @@ func run(o options) error {
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d requests failed", failed)
+	}
+	return nil
+}
+
+// demandCases are the demands whose first page of matches the bench
+// measures: from the broadest (every graduate of a track) to narrow ones.
+var demandCases = []demand.NewDemand{
+	{Title: "bench: bms level 1+", Track: "bms", MinLevel: 1},
+	{Title: "bench: bms level 3+, skills, region", Track: "bms", MinLevel: 3, Skills: []string{"soc-estimation", "cell-balancing"}, Region: "충청북도"},
+	{Title: "bench: materials level 2+, 3 skills", Track: "materials", MinLevel: 2, Skills: []string{"cathode-synthesis", "anode-materials", "electrolyte"}},
+	{Title: "bench: safety-testing level 5, region", Track: "safety-testing", MinLevel: 5, Skills: []string{"abuse-testing"}, Region: "서울특별시"},
+}
+
+// benchDemands posts demandCases as the bench's company (through the
+// service, timing each: posting remembers the graduates it already
+// matches) unless a reused database has them, then measures the first
+// page of each one's matches over HTTP, and a page deep in the broadest.
+func benchDemands(ctx context.Context, d *bun.DB, client *http.Client, base, token string, o options) error {
+	var companyUser string
+	if err := d.NewSelect().Table("users").Column("id").Where("email = 'hr@bench.kr'").Scan(ctx, &companyUser); err != nil {
+		return fmt.Errorf("find the bench's company: %w", err)
+	}
+	a, err := benchApp(d)
+	if err != nil {
+		return err
+	}
+	actor := auth.Actor{ID: companyUser, Role: auth.Company}
+	fmt.Printf("  Demand matching, first pages (limit 20), %d requests each, %d in flight:\n", o.requests, o.conc)
+	fmt.Printf("  %-44s %8s %8s %8s %8s %7s %9s\n", "demand", "p50", "p95", "p99", "max", "matches", "posted in")
+	failed := 0
+	var broad string
+	for i, nd := range demandCases {
+		nd.Headcount, nd.NeededBy = 5, time.Now().AddDate(0, 6, 0).Format(time.DateOnly)
+		var id string
+		err := d.NewSelect().Table("demands").Column("id").Where("title = ?", nd.Title).Limit(1).Scan(ctx, &id)
+		posted := "reused"
+		if err != nil {
+			t0 := time.Now()
+			dm, err := a.Demands.Create(ctx, actor, nd)
+			if err != nil {
+				return fmt.Errorf("post demand %q: %w", nd.Title, err)
+			}
+			id, posted = dm.ID, time.Since(t0).Round(time.Millisecond).String()
+		}
+		if i == 0 {
+			broad = id
+		}
+		var matches int
+		if err := d.NewSelect().Table("demand_matches_seen").ColumnExpr("COUNT(*)").Where("demand_id = ?", id).Scan(ctx, &matches); err != nil {
+			return err
+		}
+		lat, _, errs := measure(client, base+"/v1/demands/"+id+"/matches?limit=20", token, o.requests, o.conc)
+		failed += errs
+		fmt.Printf("  %-44s %8v %8v %8v %8v %7d %9s\n", trunc(strings.TrimPrefix(nd.Title, "bench: "), 44),
+			bench.Percentile(lat, 50), bench.Percentile(lat, 95), bench.Percentile(lat, 99), lat[len(lat)-1].Round(time.Microsecond), matches, posted)
+	}
+	// Page 51 of the broadest: the cursor's (score, id) bound.
+	cursor := ""
+	for i := 0; i < 50; i++ {
+		u := base + "/v1/demands/" + broad + "/matches?limit=20"
+		if cursor != "" {
+			u += "&cursor=" + url.QueryEscape(cursor)
+		}
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		_, after, ok := strings.Cut(string(body), `"next_cursor":"`)
+		if !ok {
+			return fmt.Errorf("matches page %d has no next cursor", i+1)
+		}
+		cursor, _, _ = strings.Cut(after, `"`)
+	}
+	lat, _, errs := measure(client, base+"/v1/demands/"+broad+"/matches?limit=20&cursor="+url.QueryEscape(cursor), token, o.requests, o.conc)
+	failed += errs
+	fmt.Printf("  %-44s %8v %8v %8v %8v\n", "bms level 1+, page 51", bench.Percentile(lat, 50), bench.Percentile(lat, 95), bench.Percentile(lat, 99), lat[len(lat)-1].Round(time.Microsecond))
+	t0 := time.Now()
+	n, err := a.Demands.AnnounceNewMatches(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  announcing new matches of the %d demands: %d announced in %v\n", len(demandCases), n, time.Since(t0).Round(time.Millisecond))
+	if failed > 0 {
+		return fmt.Errorf("%d demand requests failed", failed)
 	}
 	return nil
 }

@@ -160,6 +160,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	viewsCtx, stopViews := context.WithCancel(context.WithoutCancel(ctx))
 	viewsDone := make(chan struct{})
 	go func() { a.ViewLog.Run(viewsCtx); close(viewsDone) }()
+	go a.AnnounceMatchesEvery(ctx, time.Minute, log)
 	log.Info("serving", "addr", ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs/")
 	err = app.Serve(ctx, a.HTTP, ln, 30*time.Second)
 	stopViews()

@@ -24,13 +24,14 @@ import (
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/config"
 	"github.com/skillgrid/skillgrid/internal/credentials"
+	"github.com/skillgrid/skillgrid/internal/demand"
 	"github.com/skillgrid/skillgrid/internal/email"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/httpapi"
 	"github.com/skillgrid/skillgrid/internal/notify"
-	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/outcomes"
+	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 	"github.com/skillgrid/skillgrid/internal/platform/seal"
 	"github.com/skillgrid/skillgrid/internal/pool"
@@ -77,6 +78,7 @@ type App struct {
 	// Credentials makes certificates portable (Open Badges 3.0).
 	Credentials *credentials.Service
 	Pool        *pool.Service
+	Demands     *demand.Service
 	HTTP        *fiber.App
 	// Sequencer numbers committed events in commit order and fans them
 	// out to webhook deliveries and e-mails; serve runs it.
@@ -161,7 +163,8 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		viewLog = privacy.NewViewLog(d, opt.ViewFlush, log)
 		views = viewLog
 	}
-	graduates := pool.New(d, cat, cat, views, now)
+	graduates := pool.New(d, cat, cat, views, demand.Filler{}, now)
+	demands := demand.NewService(d, graduates, cat, now)
 	priv, err := privacy.New(d, authSvc, authSvc, hasher, levels, now)
 	if err != nil {
 		return nil, err
@@ -174,7 +177,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	if err != nil {
 		return nil, err
 	}
-	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Attendance: register, Credentials: creds, Pool: graduates, Metrics: metrics, ViewLog: viewLog}
+	a := &App{DB: d, Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Results: res, Attendance: register, Credentials: creds, Pool: graduates, Demands: demands, Metrics: metrics, ViewLog: viewLog}
 	a.Sequencer = &events.Sequencer{DB: d, Now: now, FanOut: []events.FanOut{webhooks.FanOut}}
 	if cfg.SMTPURL != nil {
 		a.Mailer = &email.Mailer{DB: d, SMTP: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, ResetSeal: authSvc.ResetSeal, Now: now, Log: log}
@@ -183,7 +186,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	a.Webhooks, a.Dispatcher = hooks, webhooks.NewDispatcher(d, rules, now, source, log)
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, JWTSecret: cfg.JWTSecret, Spec: openapi.Spec, TrustedProxies: cfg.TrustedProxies, ReadTimeout: opt.ReadTimeout,
-		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates,
+		Auth: authSvc, Accounts: accounts, Catalogue: cat, Enrolments: enrolments, Pool: graduates, Demands: demands,
 		Reports: &reports.Service{DB: d}, Outcomes: outs, Privacy: priv, Audit: audit.Trail{DB: d}, Results: res, Attendance: register, Credentials: creds,
 		Notifications: &notify.Service{DB: d, Now: now}, Events: events.Log{DB: d}, Webhooks: hooks,
 		Ready:      func(ctx context.Context) error { return Ready(ctx, d) },
@@ -236,6 +239,25 @@ func (a *App) StartOutbox(ctx context.Context, log *slog.Logger) {
 	go a.Dispatcher.Every(ctx, DispatchInterval)
 	if a.Mailer != nil {
 		go a.Mailer.Every(ctx, DispatchInterval)
+	}
+}
+
+// AnnounceMatchesEvery tells companies about their demands' new matches
+// (demand.Service.AnnounceNewMatches) every interval until ctx ends,
+// logging failures. Any number of processes may run it: each pair is
+// announced once.
+func (a *App) AnnounceMatchesEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.Demands.AnnounceNewMatches(ctx); err != nil && ctx.Err() == nil {
+				log.Error("announce demand matches", "err", err.Error())
+			}
+		}
 	}
 }
 

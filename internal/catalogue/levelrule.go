@@ -131,3 +131,23 @@ func LevelAtLeast(traineeID, track string, min int, form LevelForm) (string, []a
    WHERE le.trainee_id = ` + traineeID + ` AND ` + completedEnrolment("le") + ` AND le.cohort_id IN (` + cohorts + `) LIMIT 1) IS NOT NULL
  OR EXISTS (SELECT 1 FROM placements AS p WHERE p.trainee_id = ` + traineeID + ` AND ` + latest + `))`, args
 }
+
+// QualifyingRows is the level rule as the SQL of the facts that give
+// trainees a level of at least min (≥ 1) in track, with its arguments: one
+// row (trainee_id, level, at) per completed course there at min or above,
+// at being when its result was recorded, and one per current placement
+// there at min or above, with a NULL at. A trainee has such a row exactly
+// when LevelAtLeast holds, and then their level in the track is the
+// highest level among their rows. Employer demand ranks its matches from
+// them (the level, and the latest qualifying completion).
+func QualifyingRows(track string, min int) (string, []any) {
+	return `SELECT e.trainee_id AS trainee_id, c.level AS level, e.result_recorded_at AS at
+  FROM courses AS c
+  JOIN cohorts AS ch ON ch.course_id = c.id
+  JOIN enrolments AS e ON e.cohort_id = ch.id
+ WHERE c.track = ? AND c.level >= ? AND ` + completedEnrolment("e") + `
+UNION ALL
+SELECT p.trainee_id AS trainee_id, p.level AS level, NULL AS at
+  FROM placements AS p
+ WHERE p.track = ? AND p.level >= ? AND ` + currentPlacement("p"), []any{track, min, track, min}
+}

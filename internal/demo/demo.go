@@ -14,6 +14,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/attendance"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
+	"github.com/skillgrid/skillgrid/internal/demand"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 	"github.com/skillgrid/skillgrid/internal/results"
@@ -82,7 +83,50 @@ func Seed(ctx context.Context, a *app.App) (int, error) {
 		return made + n, err
 	}
 	m, err := seedPool(ctx, a, userIDs)
-	return made + n + m, err
+	if err != nil {
+		return made + n + m, err
+	}
+	k, err := seedDemands(ctx, a, userIDs)
+	return made + n + m + k, err
+}
+
+// Demands are the approved demo company's open demands: one the demo's
+// graduates cover (both are at BMS level 2 or above), one the programme
+// has nobody for yet, so the gap report shows both.
+var Demands = []demand.NewDemand{
+	{Title: "BMS 검증 엔지니어 (BMS validation engineers)", Track: "bms", MinLevel: 2,
+		Skills: []string{"bms", "cell-balancing"}, Headcount: 2, Region: "충청북도 청주시",
+		Description: "오창 2공장 BMS 검증팀 (BMS validation team, Ochang plant 2)"},
+	{Title: "열폭주 시험 엔지니어 (Thermal runaway test engineers)", Track: "safety-testing", MinLevel: 3,
+		Skills: []string{"thermal-runaway", "abuse-testing"}, Headcount: 4, Region: "충청북도 청주시",
+		Description: "신규 안전성 시험동 (the new safety test building)"},
+}
+
+// seedDemands posts Demands as the approved demo company, each unless it
+// has one of that title; they are needed four and six months after the
+// day of seeding.
+func seedDemands(ctx context.Context, a *app.App, userIDs map[string]string) (int, error) {
+	company := auth.Actor{ID: userIDs["hr@cellmaker.demo.skillgrid.kr"], Role: auth.Company}
+	have, err := a.Demands.List(ctx, company, demand.Filter{}, page.Params{Limit: page.MaxLimit})
+	if err != nil {
+		return 0, err
+	}
+	made := 0
+	for i, d := range Demands {
+		exists := false
+		for _, h := range have.Items {
+			exists = exists || h.Title == d.Title
+		}
+		if exists {
+			continue
+		}
+		d.NeededBy = catalogue.Today(a.Catalogue.Now().AddDate(0, 4+2*i, 0))
+		if _, err := a.Demands.Create(ctx, company, d); err != nil {
+			return made, fmt.Errorf("demo demand %q: %w", d.Title, err)
+		}
+		made++
+	}
+	return made, nil
 }
 
 // poolProfiles are the demo graduates who opted in to the graduate pool.

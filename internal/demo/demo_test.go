@@ -157,3 +157,57 @@ func TestDemoCohortUnderWayKeepsARegister(t *testing.T) {
 		}
 	})
 }
+
+// The demo company's two open demands show in the gap report: one the
+// demo's graduates cover, one with a gap the next cohorts must close.
+func TestDemoDemandsShowACoveredRowAndAGap(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		ctx := context.Background()
+		if _, err := demo.Seed(ctx, e.App); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := demo.Seed(ctx, e.App); err != nil || n != 0 {
+			t.Fatalf("seeding again made %d records (%v), want 0", n, err)
+		}
+		hr := login(t, e, "hr@cellmaker.demo.skillgrid.kr")
+		var mine struct {
+			Items []struct {
+				ID     string `json:"id"`
+				Track  string `json:"track"`
+				Status string `json:"status"`
+			} `json:"items"`
+		}
+		e.Get("/v1/demands", hr).Want(t, 200).JSON(t, &mine)
+		if len(mine.Items) != 2 {
+			t.Fatalf("demo company's demands: %+v", mine.Items)
+		}
+		for _, d := range mine.Items {
+			var m struct {
+				Items []struct {
+					Score int `json:"score"`
+				} `json:"items"`
+			}
+			e.Get("/v1/demands/"+d.ID+"/matches", hr).Want(t, 200).JSON(t, &m)
+			if (d.Track == "bms") != (len(m.Items) == 2) {
+				t.Errorf("%s demand has %d matches", d.Track, len(m.Items))
+			}
+		}
+		var rep struct {
+			Rows []struct {
+				Track             string `json:"track"`
+				OpenHeadcount     int    `json:"open_headcount"`
+				MatchingGraduates int    `json:"matching_graduates"`
+				Gap               int    `json:"gap"`
+			} `json:"rows"`
+		}
+		e.Get("/v1/reports/demand", login(t, e, "admin@demo.skillgrid.kr")).Want(t, 200).JSON(t, &rep)
+		gaps := map[string]int{}
+		for _, r := range rep.Rows {
+			gaps[r.Track] = r.Gap
+		}
+		if len(rep.Rows) != 2 || gaps["bms"] != 0 || gaps["safety-testing"] == 0 {
+			t.Errorf("demo gap report: %+v", rep.Rows)
+		}
+	})
+}

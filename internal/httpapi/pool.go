@@ -22,6 +22,7 @@ type contactRequestRequest struct {
 type hireRequest struct {
 	Position string `json:"position" validate:"required,notblank,max=200"`
 	HiredOn  string `json:"hired_on" validate:"required,date"`
+	DemandID string `json:"demand_id" validate:"omitempty,max=100"`
 }
 
 // graduateFilter reads the pool's search parameters. skill may repeat and
@@ -211,7 +212,7 @@ func (h *Handlers) hire(c *fiber.Ctx) error {
 	if err := h.bind(c, &in); err != nil {
 		return err
 	}
-	out, err := h.Pool.Hire(c.UserContext(), actor(c), c.Params("id"), pool.NewHire{Position: in.Position, HiredOn: in.HiredOn})
+	out, err := h.Pool.Hire(c.UserContext(), actor(c), c.Params("id"), pool.NewHire{Position: in.Position, HiredOn: in.HiredOn, DemandID: in.DemandID})
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/credentials"
+	"github.com/skillgrid/skillgrid/internal/demand"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
@@ -56,6 +57,7 @@ type Deps struct {
 	Catalogue  *catalogue.Service
 	Enrolments *enrolment.Service
 	Pool       *pool.Service
+	Demands    *demand.Service
 	Reports    *reports.Service
 	Outcomes   *outcomes.Service
 	Privacy    *privacy.Service

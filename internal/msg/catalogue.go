@@ -4,122 +4,126 @@ package msg
 // texts are found by it, so rename one only together with every use.
 const (
 	// Problem titles, one per HTTP status the API answers.
-	TitleBadRequest          ID = "title.bad_request"
-	TitleUnauthorized        ID = "title.unauthorized"
-	TitleForbidden           ID = "title.forbidden"
-	TitleNotFound            ID = "title.not_found"
-	TitleMethodNotAllowed    ID = "title.method_not_allowed"
-	TitleNotAcceptable       ID = "title.not_acceptable"
-	TitleRequestTimeout      ID = "title.request_timeout"
-	TitleConflict            ID = "title.conflict"
-	TitleTooLarge            ID = "title.too_large"
-	TitleUnsupportedMedia    ID = "title.unsupported_media_type"
-	TitleUnprocessable       ID = "title.unprocessable"
-	TitleTooManyRequests     ID = "title.too_many_requests"
-	TitleHeadersTooLarge     ID = "title.headers_too_large"
-	TitleInternal            ID = "title.internal"
-	TitleServiceUnavailable  ID = "title.service_unavailable"
-	TitleOther               ID = "title.other"
-	InternalError            ID = "internal"
-	InvalidFields            ID = "invalid_fields"
-	RouteNotFound            ID = "http.route_not_found"
-	MethodNotAllowed         ID = "http.method_not_allowed"
-	NotAcceptable            ID = "http.not_acceptable"
-	RequestTimeout           ID = "http.request_timeout"
-	UnsupportedMedia         ID = "http.unsupported_media_type"
-	HeadersTooLarge          ID = "http.headers_too_large"
-	BadRequest               ID = "http.bad_request"
-	BodyTooLarge             ID = "http.body_too_large"
-	Unavailable              ID = "http.unavailable"
-	RateLimited              ID = "http.rate_limited"
-	NULCharacter             ID = "http.nul_character"
-	QueryNotUTF8             ID = "http.query_not_utf8"
-	InvalidCursor            ID = "http.invalid_cursor"
-	ParamNotInteger          ID = "http.param_not_integer"
-	ParamNotBoolean          ID = "http.param_not_boolean"
-	BodyRequired             ID = "json.body_required"
-	BodyOneValue             ID = "json.one_value"
-	BodyMalformedAt          ID = "json.malformed_at"
-	BodyNotObject            ID = "json.not_object"
-	BodyWrongType            ID = "json.wrong_type"
-	BodyEndsEarly            ID = "json.ends_early"
-	BodyUnknownField         ID = "json.unknown_field"
-	BodyNotJSON              ID = "json.not_json"
-	JSONString               ID = "json.type.string"
-	JSONBoolean              ID = "json.type.boolean"
-	JSONInteger              ID = "json.type.integer"
-	JSONNumber               ID = "json.type.number"
-	JSONArray                ID = "json.type.array"
-	JSONObject               ID = "json.type.object"
-	NotFoundUser             ID = "not_found.user"
-	NotFoundCompany          ID = "not_found.company"
-	NotFoundTrainee          ID = "not_found.trainee"
-	NotFoundTrack            ID = "not_found.track"
-	NotFoundCourse           ID = "not_found.course"
-	NotFoundCohort           ID = "not_found.cohort"
-	NotFoundEnrolment        ID = "not_found.enrolment"
-	NotFoundCertificate      ID = "not_found.certificate"
-	NotFoundGraduate         ID = "not_found.graduate"
-	NotFoundContactRequest   ID = "not_found.contact_request"
-	TokenRequired            ID = "auth.token_required"
-	BadLogin                 ID = "auth.bad_login"
-	TooManyLogins            ID = "auth.too_many_logins"
-	RefreshInvalid           ID = "auth.refresh_invalid"
-	RefreshExpired           ID = "auth.refresh_expired"
-	RefreshReused            ID = "auth.refresh_reused"
-	AccountDeactivated       ID = "auth.account_deactivated"
-	TokenFromFuture          ID = "auth.token_from_future"
-	TokenRoleStale           ID = "auth.token_role_stale"
-	SessionEnded             ID = "auth.session_ended"
-	SessionUnknown           ID = "auth.session_unknown"
-	TokenTooLong             ID = "auth.token_too_long"
-	ResetTokenInvalid        ID = "auth.reset_token_invalid"
-	CurrentPasswordWrong     ID = "auth.current_password_wrong"
-	UnknownParameters        ID = "http.unknown_parameters"
-	UnknownParametersNone    ID = "http.unknown_parameters_none"
-	AmbiguousLength          ID = "http.ambiguous_length"
-	HashingBusy              ID = "auth.hashing_busy"
-	RoleNotAllowed           ID = "auth.role_not_allowed"
-	TraineesEnrolThemselves  ID = "auth.trainees_enrol_themselves"
-	RoleMayNotEnrol          ID = "auth.role_may_not_enrol"
-	CompanyNotApproved       ID = "auth.company_not_approved"
-	EmailTaken               ID = "account.email_taken"
-	SelfDeactivation         ID = "account.self_deactivation"
-	CompanyAlreadyApproved   ID = "account.company_already_approved"
-	CompanyAlreadyRejected   ID = "account.company_already_rejected"
-	TrackExists              ID = "catalogue.track_exists"
-	CourseCodeTaken          ID = "catalogue.course_code_taken"
-	CapacityBelowSeats       ID = "catalogue.capacity_below_seats"
-	CapacityBelowSeatsTaken  ID = "catalogue.capacity_below_seats_taken"
-	CourseArchived           ID = "catalogue.course_archived"
-	CohortCancelled          ID = "catalogue.cohort_cancelled"
-	CohortAlreadyCancelled   ID = "catalogue.cohort_already_cancelled"
-	CohortFinished           ID = "catalogue.cohort_finished"
-	AlreadyCompleted         ID = "catalogue.already_completed"
-	LevelTooLow              ID = "catalogue.level_too_low"
-	PrerequisiteMissing      ID = "catalogue.prerequisite_missing"
-	AlreadyEnrolled          ID = "enrolment.already_enrolled"
-	EnrolmentClosedMeanwhile ID = "enrolment.closed_meanwhile"
-	EnrolmentCohortCancelled ID = "enrolment.cohort_cancelled"
-	EnrolmentNotPublished    ID = "enrolment.not_published"
-	EnrolmentOpensAt         ID = "enrolment.opens_at"
-	EnrolmentClosedAt        ID = "enrolment.closed_at"
-	EnrolmentIs              ID = "enrolment.is"
-	EnrolmentChanged         ID = "enrolment.changed"
-	CohortStartedNoWithdraw  ID = "enrolment.cohort_started"
-	ResultsCohortCancelled   ID = "results.cohort_cancelled"
-	ResultsNotStarted        ID = "results.cohort_not_started"
-	ResultFinal              ID = "results.final"
-	CertificateRevoked       ID = "results.certificate_revoked"
-	ContactRequestOpen       ID = "pool.contact_request_open"
-	ContactRequestAnsweredAs ID = "pool.contact_request_answered_as"
-	ContactRequestAnswered   ID = "pool.contact_request_answered"
-	AlreadyHired             ID = "pool.already_hired"
-	HireNeedsAcceptance      ID = "pool.hire_needs_acceptance"
-	NotFoundStatusList       ID = "not_found.status_list"
-	NoSigningKey             ID = "credentials.no_signing_key"
-	NCSCodeFormat            ID = "field.ncs_code_format"
-	NCSUnitRepeats           ID = "field.ncs_unit_repeats"
+	TitleBadRequest            ID = "title.bad_request"
+	TitleUnauthorized          ID = "title.unauthorized"
+	TitleForbidden             ID = "title.forbidden"
+	TitleNotFound              ID = "title.not_found"
+	TitleMethodNotAllowed      ID = "title.method_not_allowed"
+	TitleNotAcceptable         ID = "title.not_acceptable"
+	TitleRequestTimeout        ID = "title.request_timeout"
+	TitleConflict              ID = "title.conflict"
+	TitleTooLarge              ID = "title.too_large"
+	TitleUnsupportedMedia      ID = "title.unsupported_media_type"
+	TitleUnprocessable         ID = "title.unprocessable"
+	TitleTooManyRequests       ID = "title.too_many_requests"
+	TitleHeadersTooLarge       ID = "title.headers_too_large"
+	TitleInternal              ID = "title.internal"
+	TitleServiceUnavailable    ID = "title.service_unavailable"
+	TitleOther                 ID = "title.other"
+	InternalError              ID = "internal"
+	InvalidFields              ID = "invalid_fields"
+	RouteNotFound              ID = "http.route_not_found"
+	MethodNotAllowed           ID = "http.method_not_allowed"
+	NotAcceptable              ID = "http.not_acceptable"
+	RequestTimeout             ID = "http.request_timeout"
+	UnsupportedMedia           ID = "http.unsupported_media_type"
+	HeadersTooLarge            ID = "http.headers_too_large"
+	BadRequest                 ID = "http.bad_request"
+	BodyTooLarge               ID = "http.body_too_large"
+	Unavailable                ID = "http.unavailable"
+	RateLimited                ID = "http.rate_limited"
+	NULCharacter               ID = "http.nul_character"
+	QueryNotUTF8               ID = "http.query_not_utf8"
+	InvalidCursor              ID = "http.invalid_cursor"
+	ParamNotInteger            ID = "http.param_not_integer"
+	ParamNotBoolean            ID = "http.param_not_boolean"
+	BodyRequired               ID = "json.body_required"
+	BodyOneValue               ID = "json.one_value"
+	BodyMalformedAt            ID = "json.malformed_at"
+	BodyNotObject              ID = "json.not_object"
+	BodyWrongType              ID = "json.wrong_type"
+	BodyEndsEarly              ID = "json.ends_early"
+	BodyUnknownField           ID = "json.unknown_field"
+	BodyNotJSON                ID = "json.not_json"
+	JSONString                 ID = "json.type.string"
+	JSONBoolean                ID = "json.type.boolean"
+	JSONInteger                ID = "json.type.integer"
+	JSONNumber                 ID = "json.type.number"
+	JSONArray                  ID = "json.type.array"
+	JSONObject                 ID = "json.type.object"
+	NotFoundUser               ID = "not_found.user"
+	NotFoundCompany            ID = "not_found.company"
+	NotFoundTrainee            ID = "not_found.trainee"
+	NotFoundTrack              ID = "not_found.track"
+	NotFoundCourse             ID = "not_found.course"
+	NotFoundCohort             ID = "not_found.cohort"
+	NotFoundEnrolment          ID = "not_found.enrolment"
+	NotFoundCertificate        ID = "not_found.certificate"
+	NotFoundGraduate           ID = "not_found.graduate"
+	NotFoundContactRequest     ID = "not_found.contact_request"
+	NotFoundDemand             ID = "not_found.demand"
+	DemandClosed               ID = "demand.closed"
+	DemandHeadcountBelowFilled ID = "demand.headcount_below_filled"
+	HireDemandUnknown          ID = "demand.hire_demand_unknown"
+	TokenRequired              ID = "auth.token_required"
+	BadLogin                   ID = "auth.bad_login"
+	TooManyLogins              ID = "auth.too_many_logins"
+	RefreshInvalid             ID = "auth.refresh_invalid"
+	RefreshExpired             ID = "auth.refresh_expired"
+	RefreshReused              ID = "auth.refresh_reused"
+	AccountDeactivated         ID = "auth.account_deactivated"
+	TokenFromFuture            ID = "auth.token_from_future"
+	TokenRoleStale             ID = "auth.token_role_stale"
+	SessionEnded               ID = "auth.session_ended"
+	SessionUnknown             ID = "auth.session_unknown"
+	TokenTooLong               ID = "auth.token_too_long"
+	ResetTokenInvalid          ID = "auth.reset_token_invalid"
+	CurrentPasswordWrong       ID = "auth.current_password_wrong"
+	UnknownParameters          ID = "http.unknown_parameters"
+	UnknownParametersNone      ID = "http.unknown_parameters_none"
+	AmbiguousLength            ID = "http.ambiguous_length"
+	HashingBusy                ID = "auth.hashing_busy"
+	RoleNotAllowed             ID = "auth.role_not_allowed"
+	TraineesEnrolThemselves    ID = "auth.trainees_enrol_themselves"
+	RoleMayNotEnrol            ID = "auth.role_may_not_enrol"
+	CompanyNotApproved         ID = "auth.company_not_approved"
+	EmailTaken                 ID = "account.email_taken"
+	SelfDeactivation           ID = "account.self_deactivation"
+	CompanyAlreadyApproved     ID = "account.company_already_approved"
+	CompanyAlreadyRejected     ID = "account.company_already_rejected"
+	TrackExists                ID = "catalogue.track_exists"
+	CourseCodeTaken            ID = "catalogue.course_code_taken"
+	CapacityBelowSeats         ID = "catalogue.capacity_below_seats"
+	CapacityBelowSeatsTaken    ID = "catalogue.capacity_below_seats_taken"
+	CourseArchived             ID = "catalogue.course_archived"
+	CohortCancelled            ID = "catalogue.cohort_cancelled"
+	CohortAlreadyCancelled     ID = "catalogue.cohort_already_cancelled"
+	CohortFinished             ID = "catalogue.cohort_finished"
+	AlreadyCompleted           ID = "catalogue.already_completed"
+	LevelTooLow                ID = "catalogue.level_too_low"
+	PrerequisiteMissing        ID = "catalogue.prerequisite_missing"
+	AlreadyEnrolled            ID = "enrolment.already_enrolled"
+	EnrolmentClosedMeanwhile   ID = "enrolment.closed_meanwhile"
+	EnrolmentCohortCancelled   ID = "enrolment.cohort_cancelled"
+	EnrolmentNotPublished      ID = "enrolment.not_published"
+	EnrolmentOpensAt           ID = "enrolment.opens_at"
+	EnrolmentClosedAt          ID = "enrolment.closed_at"
+	EnrolmentIs                ID = "enrolment.is"
+	EnrolmentChanged           ID = "enrolment.changed"
+	CohortStartedNoWithdraw    ID = "enrolment.cohort_started"
+	ResultsCohortCancelled     ID = "results.cohort_cancelled"
+	ResultsNotStarted          ID = "results.cohort_not_started"
+	ResultFinal                ID = "results.final"
+	CertificateRevoked         ID = "results.certificate_revoked"
+	ContactRequestOpen         ID = "pool.contact_request_open"
+	ContactRequestAnsweredAs   ID = "pool.contact_request_answered_as"
+	ContactRequestAnswered     ID = "pool.contact_request_answered"
+	AlreadyHired               ID = "pool.already_hired"
+	HireNeedsAcceptance        ID = "pool.hire_needs_acceptance"
+	NotFoundStatusList         ID = "not_found.status_list"
+	NoSigningKey               ID = "credentials.no_signing_key"
+	NCSCodeFormat              ID = "field.ncs_code_format"
+	NCSUnitRepeats             ID = "field.ncs_unit_repeats"
 
 	// The certificate's page and printable certificate.
 	CertPageTitle       ID = "cert.page_title"
@@ -292,101 +296,105 @@ const (
 
 // catalogue holds every text in English and Korean. It is never written to.
 var catalogue = map[ID]entry{
-	TitleBadRequest:         {"Bad Request", "잘못된 요청"},
-	TitleUnauthorized:       {"Unauthorized", "인증 필요"},
-	TitleForbidden:          {"Forbidden", "권한 없음"},
-	TitleNotFound:           {"Not Found", "찾을 수 없음"},
-	TitleMethodNotAllowed:   {"Method Not Allowed", "허용되지 않는 메서드"},
-	TitleNotAcceptable:      {"Not Acceptable", "제공할 수 없는 형식"},
-	TitleRequestTimeout:     {"Request Timeout", "요청 시간 초과"},
-	TitleConflict:           {"Conflict", "현재 상태와 충돌"},
-	TitleTooLarge:           {"Request Entity Too Large", "요청 본문이 너무 큼"},
-	TitleUnsupportedMedia:   {"Unsupported Media Type", "지원하지 않는 미디어 형식"},
-	TitleUnprocessable:      {"Unprocessable Entity", "처리할 수 없는 요청"},
-	TitleTooManyRequests:    {"Too Many Requests", "요청이 너무 많음"},
-	TitleHeadersTooLarge:    {"Request Header Fields Too Large", "요청 헤더가 너무 큼"},
-	TitleInternal:           {"Internal Server Error", "서버 내부 오류"},
-	TitleServiceUnavailable: {"Service Unavailable", "서비스를 사용할 수 없음"},
-	TitleOther:              {"HTTP {status}", "HTTP {status}"},
-	InternalError:           {"an unexpected error occurred; it has been logged", "예기치 않은 오류가 발생했습니다. 오류는 기록되었습니다."},
-	InvalidFields:           {"the request has invalid fields", "요청에 올바르지 않은 항목이 있습니다."},
-	RouteNotFound:           {"this API has no {method} {path}", "이 API에는 {method} {path} 요청이 없습니다."},
-	MethodNotAllowed:        {"this path does not take the {method} method", "이 경로는 {method} 메서드를 받지 않습니다."},
-	NotAcceptable:           {"this endpoint cannot answer in a media type the Accept header allows", "이 엔드포인트는 Accept 헤더가 허용하는 미디어 형식으로 응답할 수 없습니다."},
-	RequestTimeout:          {"the request took too long to arrive", "요청을 받는 데 시간이 너무 오래 걸렸습니다."},
-	UnsupportedMedia:        {"the request body's media type is not supported", "요청 본문의 미디어 형식을 지원하지 않습니다."},
-	HeadersTooLarge:         {"the request headers are too large", "요청 헤더가 너무 큽니다."},
-	BadRequest:              {"the request is malformed", "요청 형식이 잘못되었습니다."},
-	BodyTooLarge:            {"the request body is larger than 1 MiB", "요청 본문이 1 MiB보다 큽니다."},
-	Unavailable:             {"the database is unreachable or not migrated", "데이터베이스에 연결할 수 없거나 마이그레이션되지 않았습니다."},
-	RateLimited:             {"too many requests; try again later", "요청이 너무 많습니다. 잠시 후 다시 시도하세요."},
-	NULCharacter:            {"text may not contain the NUL character", "텍스트에는 NUL 문자를 넣을 수 없습니다."},
-	QueryNotUTF8:            {"query parameters must be UTF-8 text", "쿼리 매개변수는 UTF-8 텍스트여야 합니다."},
-	InvalidCursor:           {"cursor is not one this API returned", "이 API가 돌려준 cursor가 아닙니다."},
-	ParamNotInteger:         {"{name} must be an integer", "{name} 값은 정수여야 합니다."},
-	ParamNotBoolean:         {"{name} must be true or false", "{name} 값은 true 또는 false여야 합니다."},
-	BodyRequired:            {"a JSON request body is required", "JSON 요청 본문이 필요합니다."},
-	BodyOneValue:            {"the body must hold exactly one JSON value", "본문에는 JSON 값이 정확히 하나만 있어야 합니다."},
-	BodyMalformedAt:         {"malformed JSON at byte {offset}: {error}", "{offset}번째 바이트에서 JSON 형식이 잘못되었습니다: {error}"},
-	BodyNotObject:           {"the body must be a JSON object", "본문은 JSON 객체여야 합니다."},
-	BodyWrongType:           {`field "{field}" must be {type}, not {value}`, `"{field}" 항목은 {type} 값이어야 합니다(받은 값: {value}).`},
-	BodyEndsEarly:           {"the JSON body ends too early", "JSON 본문이 중간에 끝났습니다."},
-	BodyUnknownField:        {`unknown field "{field}"`, `알 수 없는 항목입니다: "{field}"`},
-	BodyNotJSON:             {"the body is not valid JSON", "본문이 올바른 JSON이 아닙니다."},
-	JSONString:              {"a string", "문자열"},
-	JSONBoolean:             {"a boolean", "불리언"},
-	JSONInteger:             {"an integer", "정수"},
-	JSONNumber:              {"a number", "숫자"},
-	JSONArray:               {"an array", "배열"},
-	JSONObject:              {"an object", "객체"},
-	NotFoundUser:            {"user not found", "사용자를 찾을 수 없습니다."},
-	NotFoundCompany:         {"company not found", "기업을 찾을 수 없습니다."},
-	NotFoundTrainee:         {"trainee not found", "교육생을 찾을 수 없습니다."},
-	NotFoundTrack:           {"track not found", "분야를 찾을 수 없습니다."},
-	NotFoundCourse:          {"course not found", "과정을 찾을 수 없습니다."},
-	NotFoundCohort:          {"cohort not found", "기수를 찾을 수 없습니다."},
-	NotFoundEnrolment:       {"enrolment not found", "수강 신청을 찾을 수 없습니다."},
-	NotFoundCertificate:     {"certificate not found", "수료증을 찾을 수 없습니다."},
-	NotFoundGraduate:        {"graduate not found", "수료생을 찾을 수 없습니다."},
-	NotFoundContactRequest:  {"contact request not found", "연락 요청을 찾을 수 없습니다."},
-	TokenRequired:           {"a valid bearer access token is required", "유효한 Bearer 액세스 토큰이 필요합니다."},
-	BadLogin:                {"email or password is wrong", "이메일 또는 비밀번호가 올바르지 않습니다."},
-	TooManyLogins:           {"too many failed logins; try again later", "로그인 실패가 너무 많습니다. 잠시 후 다시 시도하세요."},
-	RefreshInvalid:          {"refresh token is not valid", "리프레시 토큰이 유효하지 않습니다."},
-	RefreshExpired:          {"refresh token has expired", "리프레시 토큰이 만료되었습니다."},
-	RefreshReused:           {"refresh token was already used; its session is revoked", "이미 사용된 리프레시 토큰입니다. 이 세션은 폐기되었습니다."},
-	AccountDeactivated:      {"account is deactivated", "비활성화된 계정입니다."},
-	TokenFromFuture:         {"token issued in the future", "발급 시각이 미래인 토큰입니다."},
-	TokenRoleStale:          {"token role is stale", "토큰의 역할이 계정의 현재 역할과 다릅니다. 다시 로그인하세요."},
-	SessionEnded:            {"the session has ended; sign in again", "세션이 종료되었습니다. 다시 로그인하세요."},
-	SessionUnknown:          {"token session does not exist", "토큰의 세션이 존재하지 않습니다."},
-	TokenTooLong:            {"token lives longer than this server's access tokens", "이 서버의 액세스 토큰보다 유효 기간이 긴 토큰입니다."},
-	ResetTokenInvalid:       {"the reset token is used, expired or unknown", "비밀번호 재설정 토큰이 이미 사용되었거나 만료되었거나 알 수 없는 토큰입니다."},
-	CurrentPasswordWrong:    {"the current password is wrong", "현재 비밀번호가 올바르지 않습니다."},
-	UnknownParameters:       {"unknown query parameters: {names}; this operation takes only {allowed}", "알 수 없는 쿼리 매개변수입니다: {names}. 이 요청은 {allowed}만 받습니다."},
-	UnknownParametersNone:   {"unknown query parameters: {names}; this operation takes no query parameters", "알 수 없는 쿼리 매개변수입니다: {names}. 이 요청은 쿼리 매개변수를 받지 않습니다."},
-	AmbiguousLength:         {"a request may not carry both Content-Length and Transfer-Encoding", "요청에 Content-Length와 Transfer-Encoding을 함께 보낼 수 없습니다."},
-	HashingBusy:             {"the server is busy checking passwords; try again shortly", "서버가 비밀번호를 확인하느라 바쁩니다. 잠시 후 다시 시도하세요."},
-	RoleNotAllowed:          {"your role may not do this", "현재 역할로는 이 작업을 할 수 없습니다."},
-	TraineesEnrolThemselves: {"trainees enrol only themselves", "교육생은 본인만 수강 신청할 수 있습니다."},
-	RoleMayNotEnrol:         {"your role may not enrol", "현재 역할로는 수강 신청을 할 수 없습니다."},
-	CompanyNotApproved:      {"your company account is {status}: the graduate pool opens once an operator approves it", "기업 계정의 상태가 {status}입니다. 운영자가 승인한 기업만 수료생 인재풀을 이용할 수 있습니다."},
-	EmailTaken:              {"an account with this email already exists", "이 이메일로 가입된 계정이 이미 있습니다."},
-	SelfDeactivation:        {"you cannot deactivate your own account", "자신의 계정은 비활성화할 수 없습니다."},
-	CompanyAlreadyApproved:  {"the company is already approved", "이미 승인된 기업입니다."},
-	CompanyAlreadyRejected:  {"the company is already rejected", "이미 반려된 기업입니다."},
-	TrackExists:             {"a track with code {code} already exists", "코드가 {code}인 분야가 이미 있습니다."},
-	CourseCodeTaken:         {"a course with code {code} already exists", "코드가 {code}인 과정이 이미 있습니다."},
-	CapacityBelowSeats:      {"capacity cannot go below the seats taken", "정원을 이미 신청된 좌석 수보다 적게 줄일 수 없습니다."},
-	CapacityBelowSeatsTaken: {"capacity {capacity} is below the {taken} seats taken", "정원 {capacity}명은 이미 신청된 {taken}석보다 적습니다."},
-	CourseArchived:          {"{course} is archived and takes no new cohorts", "{course} 과정은 보관되어 새 기수를 열 수 없습니다."},
-	CohortCancelled:         {"the cohort is cancelled", "취소된 기수입니다."},
-	CohortAlreadyCancelled:  {"the cohort is already cancelled", "이미 취소된 기수입니다."},
-	CohortFinished:          {"the cohort has finished and cannot be cancelled", "이미 끝난 기수는 취소할 수 없습니다."},
-	AlreadyCompleted:        {"you have already completed {course}", "{course} 과정을 이미 수료했습니다."},
-	LevelTooLow:             {"{course} is level {level}: it needs level {needs} in {track}; you have {have}", "{course} 과정은 레벨 {level} 과정이라 {track} 분야 레벨 {needs} 이상이 필요합니다. 현재 레벨은 {have}입니다."},
-	PrerequisiteMissing:     {"complete {courses} first", "먼저 {courses} 과정을 수료하세요."},
-	AlreadyEnrolled:         {"the trainee already holds an active enrolment in this cohort", "이 교육생은 이미 이 기수에 수강 신청되어 있습니다."},
+	TitleBadRequest:            {"Bad Request", "잘못된 요청"},
+	TitleUnauthorized:          {"Unauthorized", "인증 필요"},
+	TitleForbidden:             {"Forbidden", "권한 없음"},
+	TitleNotFound:              {"Not Found", "찾을 수 없음"},
+	TitleMethodNotAllowed:      {"Method Not Allowed", "허용되지 않는 메서드"},
+	TitleNotAcceptable:         {"Not Acceptable", "제공할 수 없는 형식"},
+	TitleRequestTimeout:        {"Request Timeout", "요청 시간 초과"},
+	TitleConflict:              {"Conflict", "현재 상태와 충돌"},
+	TitleTooLarge:              {"Request Entity Too Large", "요청 본문이 너무 큼"},
+	TitleUnsupportedMedia:      {"Unsupported Media Type", "지원하지 않는 미디어 형식"},
+	TitleUnprocessable:         {"Unprocessable Entity", "처리할 수 없는 요청"},
+	TitleTooManyRequests:       {"Too Many Requests", "요청이 너무 많음"},
+	TitleHeadersTooLarge:       {"Request Header Fields Too Large", "요청 헤더가 너무 큼"},
+	TitleInternal:              {"Internal Server Error", "서버 내부 오류"},
+	TitleServiceUnavailable:    {"Service Unavailable", "서비스를 사용할 수 없음"},
+	TitleOther:                 {"HTTP {status}", "HTTP {status}"},
+	InternalError:              {"an unexpected error occurred; it has been logged", "예기치 않은 오류가 발생했습니다. 오류는 기록되었습니다."},
+	InvalidFields:              {"the request has invalid fields", "요청에 올바르지 않은 항목이 있습니다."},
+	RouteNotFound:              {"this API has no {method} {path}", "이 API에는 {method} {path} 요청이 없습니다."},
+	MethodNotAllowed:           {"this path does not take the {method} method", "이 경로는 {method} 메서드를 받지 않습니다."},
+	NotAcceptable:              {"this endpoint cannot answer in a media type the Accept header allows", "이 엔드포인트는 Accept 헤더가 허용하는 미디어 형식으로 응답할 수 없습니다."},
+	RequestTimeout:             {"the request took too long to arrive", "요청을 받는 데 시간이 너무 오래 걸렸습니다."},
+	UnsupportedMedia:           {"the request body's media type is not supported", "요청 본문의 미디어 형식을 지원하지 않습니다."},
+	HeadersTooLarge:            {"the request headers are too large", "요청 헤더가 너무 큽니다."},
+	BadRequest:                 {"the request is malformed", "요청 형식이 잘못되었습니다."},
+	BodyTooLarge:               {"the request body is larger than 1 MiB", "요청 본문이 1 MiB보다 큽니다."},
+	Unavailable:                {"the database is unreachable or not migrated", "데이터베이스에 연결할 수 없거나 마이그레이션되지 않았습니다."},
+	RateLimited:                {"too many requests; try again later", "요청이 너무 많습니다. 잠시 후 다시 시도하세요."},
+	NULCharacter:               {"text may not contain the NUL character", "텍스트에는 NUL 문자를 넣을 수 없습니다."},
+	QueryNotUTF8:               {"query parameters must be UTF-8 text", "쿼리 매개변수는 UTF-8 텍스트여야 합니다."},
+	InvalidCursor:              {"cursor is not one this API returned", "이 API가 돌려준 cursor가 아닙니다."},
+	ParamNotInteger:            {"{name} must be an integer", "{name} 값은 정수여야 합니다."},
+	ParamNotBoolean:            {"{name} must be true or false", "{name} 값은 true 또는 false여야 합니다."},
+	BodyRequired:               {"a JSON request body is required", "JSON 요청 본문이 필요합니다."},
+	BodyOneValue:               {"the body must hold exactly one JSON value", "본문에는 JSON 값이 정확히 하나만 있어야 합니다."},
+	BodyMalformedAt:            {"malformed JSON at byte {offset}: {error}", "{offset}번째 바이트에서 JSON 형식이 잘못되었습니다: {error}"},
+	BodyNotObject:              {"the body must be a JSON object", "본문은 JSON 객체여야 합니다."},
+	BodyWrongType:              {`field "{field}" must be {type}, not {value}`, `"{field}" 항목은 {type} 값이어야 합니다(받은 값: {value}).`},
+	BodyEndsEarly:              {"the JSON body ends too early", "JSON 본문이 중간에 끝났습니다."},
+	BodyUnknownField:           {`unknown field "{field}"`, `알 수 없는 항목입니다: "{field}"`},
+	BodyNotJSON:                {"the body is not valid JSON", "본문이 올바른 JSON이 아닙니다."},
+	JSONString:                 {"a string", "문자열"},
+	JSONBoolean:                {"a boolean", "불리언"},
+	JSONInteger:                {"an integer", "정수"},
+	JSONNumber:                 {"a number", "숫자"},
+	JSONArray:                  {"an array", "배열"},
+	JSONObject:                 {"an object", "객체"},
+	NotFoundUser:               {"user not found", "사용자를 찾을 수 없습니다."},
+	NotFoundCompany:            {"company not found", "기업을 찾을 수 없습니다."},
+	NotFoundTrainee:            {"trainee not found", "교육생을 찾을 수 없습니다."},
+	NotFoundTrack:              {"track not found", "분야를 찾을 수 없습니다."},
+	NotFoundCourse:             {"course not found", "과정을 찾을 수 없습니다."},
+	NotFoundCohort:             {"cohort not found", "기수를 찾을 수 없습니다."},
+	NotFoundEnrolment:          {"enrolment not found", "수강 신청을 찾을 수 없습니다."},
+	NotFoundCertificate:        {"certificate not found", "수료증을 찾을 수 없습니다."},
+	NotFoundGraduate:           {"graduate not found", "수료생을 찾을 수 없습니다."},
+	NotFoundContactRequest:     {"contact request not found", "연락 요청을 찾을 수 없습니다."},
+	NotFoundDemand:             {"demand not found", "채용 수요를 찾을 수 없습니다."},
+	DemandClosed:               {"the demand is closed", "마감된 채용 수요입니다."},
+	DemandHeadcountBelowFilled: {"the headcount cannot be less than the {filled} places already filled", "채용 인원은 이미 채용된 {filled}명보다 적을 수 없습니다."},
+	HireDemandUnknown:          {"no demand of your company has this id", "이 ID의 자사 채용 수요가 없습니다."},
+	TokenRequired:              {"a valid bearer access token is required", "유효한 Bearer 액세스 토큰이 필요합니다."},
+	BadLogin:                   {"email or password is wrong", "이메일 또는 비밀번호가 올바르지 않습니다."},
+	TooManyLogins:              {"too many failed logins; try again later", "로그인 실패가 너무 많습니다. 잠시 후 다시 시도하세요."},
+	RefreshInvalid:             {"refresh token is not valid", "리프레시 토큰이 유효하지 않습니다."},
+	RefreshExpired:             {"refresh token has expired", "리프레시 토큰이 만료되었습니다."},
+	RefreshReused:              {"refresh token was already used; its session is revoked", "이미 사용된 리프레시 토큰입니다. 이 세션은 폐기되었습니다."},
+	AccountDeactivated:         {"account is deactivated", "비활성화된 계정입니다."},
+	TokenFromFuture:            {"token issued in the future", "발급 시각이 미래인 토큰입니다."},
+	TokenRoleStale:             {"token role is stale", "토큰의 역할이 계정의 현재 역할과 다릅니다. 다시 로그인하세요."},
+	SessionEnded:               {"the session has ended; sign in again", "세션이 종료되었습니다. 다시 로그인하세요."},
+	SessionUnknown:             {"token session does not exist", "토큰의 세션이 존재하지 않습니다."},
+	TokenTooLong:               {"token lives longer than this server's access tokens", "이 서버의 액세스 토큰보다 유효 기간이 긴 토큰입니다."},
+	ResetTokenInvalid:          {"the reset token is used, expired or unknown", "비밀번호 재설정 토큰이 이미 사용되었거나 만료되었거나 알 수 없는 토큰입니다."},
+	CurrentPasswordWrong:       {"the current password is wrong", "현재 비밀번호가 올바르지 않습니다."},
+	UnknownParameters:          {"unknown query parameters: {names}; this operation takes only {allowed}", "알 수 없는 쿼리 매개변수입니다: {names}. 이 요청은 {allowed}만 받습니다."},
+	UnknownParametersNone:      {"unknown query parameters: {names}; this operation takes no query parameters", "알 수 없는 쿼리 매개변수입니다: {names}. 이 요청은 쿼리 매개변수를 받지 않습니다."},
+	AmbiguousLength:            {"a request may not carry both Content-Length and Transfer-Encoding", "요청에 Content-Length와 Transfer-Encoding을 함께 보낼 수 없습니다."},
+	HashingBusy:                {"the server is busy checking passwords; try again shortly", "서버가 비밀번호를 확인하느라 바쁩니다. 잠시 후 다시 시도하세요."},
+	RoleNotAllowed:             {"your role may not do this", "현재 역할로는 이 작업을 할 수 없습니다."},
+	TraineesEnrolThemselves:    {"trainees enrol only themselves", "교육생은 본인만 수강 신청할 수 있습니다."},
+	RoleMayNotEnrol:            {"your role may not enrol", "현재 역할로는 수강 신청을 할 수 없습니다."},
+	CompanyNotApproved:         {"your company account is {status}: the graduate pool opens once an operator approves it", "기업 계정의 상태가 {status}입니다. 운영자가 승인한 기업만 수료생 인재풀을 이용할 수 있습니다."},
+	EmailTaken:                 {"an account with this email already exists", "이 이메일로 가입된 계정이 이미 있습니다."},
+	SelfDeactivation:           {"you cannot deactivate your own account", "자신의 계정은 비활성화할 수 없습니다."},
+	CompanyAlreadyApproved:     {"the company is already approved", "이미 승인된 기업입니다."},
+	CompanyAlreadyRejected:     {"the company is already rejected", "이미 반려된 기업입니다."},
+	TrackExists:                {"a track with code {code} already exists", "코드가 {code}인 분야가 이미 있습니다."},
+	CourseCodeTaken:            {"a course with code {code} already exists", "코드가 {code}인 과정이 이미 있습니다."},
+	CapacityBelowSeats:         {"capacity cannot go below the seats taken", "정원을 이미 신청된 좌석 수보다 적게 줄일 수 없습니다."},
+	CapacityBelowSeatsTaken:    {"capacity {capacity} is below the {taken} seats taken", "정원 {capacity}명은 이미 신청된 {taken}석보다 적습니다."},
+	CourseArchived:             {"{course} is archived and takes no new cohorts", "{course} 과정은 보관되어 새 기수를 열 수 없습니다."},
+	CohortCancelled:            {"the cohort is cancelled", "취소된 기수입니다."},
+	CohortAlreadyCancelled:     {"the cohort is already cancelled", "이미 취소된 기수입니다."},
+	CohortFinished:             {"the cohort has finished and cannot be cancelled", "이미 끝난 기수는 취소할 수 없습니다."},
+	AlreadyCompleted:           {"you have already completed {course}", "{course} 과정을 이미 수료했습니다."},
+	LevelTooLow:                {"{course} is level {level}: it needs level {needs} in {track}; you have {have}", "{course} 과정은 레벨 {level} 과정이라 {track} 분야 레벨 {needs} 이상이 필요합니다. 현재 레벨은 {have}입니다."},
+	PrerequisiteMissing:        {"complete {courses} first", "먼저 {courses} 과정을 수료하세요."},
+	AlreadyEnrolled:            {"the trainee already holds an active enrolment in this cohort", "이 교육생은 이미 이 기수에 수강 신청되어 있습니다."},
 	EnrolmentClosedMeanwhile: {"enrolment closed while the request was being handled",
 		"요청을 처리하는 사이에 수강 신청이 마감되었습니다."},
 	EnrolmentCohortCancelled: {"the cohort was cancelled", "취소된 기수입니다."},

@@ -155,8 +155,10 @@ func (s *Service) decide(ctx context.Context, actor auth.Actor, id, status strin
 
 // Hire records that the approved company that sent the request hired its
 // graduate. Another company gets 404; a request not accepted is 409
-// not_accepted; a second hire for one request is 409 already_hired.
-// Audited as hire.created.
+// not_accepted; a second hire for one request is 409 already_hired. A
+// hire that names a demand fills one of its places in the same
+// transaction (see Demands), or is refused with it. Audited as
+// hire.created.
 func (s *Service) Hire(ctx context.Context, actor auth.Actor, requestID string, in NewHire) (Hire, error) {
 	c, err := s.approvedCompany(ctx, actor)
 	if err != nil {
@@ -181,6 +183,17 @@ func (s *Service) Hire(ctx context.Context, actor auth.Actor, requestID string, 
 		h = Hire{
 			ID: ids.New(), CompanyID: c.ID, TraineeID: cr.TraineeID, ContactRequestID: cr.ID,
 			Position: strings.TrimSpace(in.Position), HiredOn: in.HiredOn, RecordedBy: actor.ID, CreatedAt: now,
+		}
+		if in.DemandID != "" {
+			id := in.DemandID
+			h.DemandID = &id
+			if err := s.Demands.Fill(ctx, tx, actor.ID, c.ID, id, now); err != nil {
+				if apperr.IsKind(err, apperr.KindNotFound) {
+					// No demand of this company: a bad field of the hire.
+					return apperr.Invalid(apperr.Field("demand_id", msg.HireDemandUnknown))
+				}
+				return err
+			}
 		}
 		if err := s.Store.insertHire(ctx, tx, &h); err != nil {
 			return err

@@ -123,6 +123,7 @@ type Hire struct {
 	CompanyID        string    `bun:"company_id" json:"company_id"`
 	TraineeID        string    `bun:"trainee_id" json:"trainee_id"`
 	ContactRequestID string    `bun:"contact_request_id" json:"contact_request_id"`
+	DemandID         *string   `bun:"demand_id" json:"demand_id"`
 	Position         string    `bun:"position" json:"position"`
 	HiredOn          string    `bun:"hired_on" json:"hired_on"`
 	RecordedBy       string    `bun:"recorded_by" json:"-"`
@@ -133,4 +134,6 @@ type Hire struct {
 type NewHire struct {
 	Position string
 	HiredOn  string // YYYY-MM-DD
+	// DemandID names the company's open demand the hire fills, if any.
+	DemandID string
 }

@@ -87,6 +87,18 @@ func (s *Service) Graduate(ctx context.Context, actor auth.Actor, id string) (Gr
 	return gs[0], nil
 }
 
+// Entries are the pool entries of the graduates with the ids, in that
+// order, leaving out anyone not in the pool now, read through idb. Other
+// domains that show graduates (employer demand's matches) show them in
+// this one shape, never with email or phone.
+func (s *Service) Entries(ctx context.Context, idb bun.IDB, ids []string) ([]Graduate, error) {
+	keys := make([]key, len(ids))
+	for i, id := range ids {
+		keys[i].ID = id
+	}
+	return s.assemble(ctx, idb, keys)
+}
+
 // Export is a checked search of the whole pool, read in chunks.
 type Export struct {
 	// Shape is the shape of the pool when the export began.

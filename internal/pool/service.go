@@ -31,6 +31,12 @@ type Views interface {
 	Record(ctx context.Context, idb bun.IDB, companyID string, kind privacy.ViewKind, at time.Time, graduateIDs []string) error
 }
 
+// Demands counts a hire against the demand it fills, in the hire's
+// transaction; employer demand (internal/demand) provides it.
+type Demands interface {
+	Fill(ctx context.Context, tx bun.IDB, actorID, companyID, demandID string, now time.Time) error
+}
+
 // Service holds the rules of the graduate pool.
 type Service struct {
 	DB     *bun.DB
@@ -38,17 +44,19 @@ type Service struct {
 	Levels Levels
 	Tracks Tracks
 	// Views records every read of the pool by a company: required.
-	Views Views
-	Now   func() time.Time
+	Views   Views
+	Demands Demands
+	Now     func() time.Time
 	// ExportChunk is how many graduates an export reads per query;
 	// DefaultExportChunk unless a test sets it small.
 	ExportChunk int
 }
 
 // New returns the pool's service over d, reading levels and tracks from the
-// catalogue and recording companies' reads in views.
-func New(d *bun.DB, levels Levels, tracks Tracks, views Views, now func() time.Time) *Service {
-	return &Service{DB: d, Store: Store{}, Levels: levels, Tracks: tracks, Views: views, Now: now, ExportChunk: DefaultExportChunk}
+// catalogue, recording companies' reads in views and counting hires
+// against employer demand's demands.
+func New(d *bun.DB, levels Levels, tracks Tracks, views Views, demands Demands, now func() time.Time) *Service {
+	return &Service{DB: d, Store: Store{}, Levels: levels, Tracks: tracks, Views: views, Demands: demands, Now: now, ExportChunk: DefaultExportChunk}
 }
 
 // approvedCompany is the caller's company if it is approved; a pending or
@@ -66,6 +74,14 @@ func (s *Service) approvedCompany(ctx context.Context, actor auth.Actor) (compan
 			msg.CompanyNotApproved, "status", c.Status)
 	}
 	return c, nil
+}
+
+// ApprovedCompany is the id of the caller's company if it is approved;
+// any other role, or a pending or rejected company, is refused (403).
+// Employer demand asks it too, so one rule says who acts for a company.
+func (s *Service) ApprovedCompany(ctx context.Context, actor auth.Actor) (string, error) {
+	c, err := s.approvedCompany(ctx, actor)
+	return c.ID, err
 }
 
 // MayUse answers 403 unless the actor is an operator or an approved
