@@ -16,6 +16,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/privacy"
 	"github.com/skillgrid/skillgrid/internal/testutil"
 )
@@ -244,6 +245,16 @@ func TestErasureLeavesNoPersonalDataAnywhere(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.Post("/v1/auth/login", "", map[string]any{"email": email, "password": "not-the-password"}).Want(t, http.StatusUnauthorized)
+		// A register note naming the trainee (the instructor's free text).
+		sessionID, at := ids.New(), time.Date(2026, 1, 5, 1, 0, 0, 0, time.UTC)
+		if _, err := db.Exec(context.Background(), e.DB, `INSERT INTO cohort_sessions (id, cohort_id, starts_at, ends_at, hours, check_in_secret, created_at, updated_at)
+VALUES (?0, ?1, ?2, ?3, 3, 'secret', ?2, ?2)`, sessionID, c.ID, at, at.Add(3*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(context.Background(), e.DB, `INSERT INTO attendance_records (session_id, enrolment_id, status, note, source, recorded_by, updated_at)
+VALUES (?0, ?1, 'late', ?2, 'register', ?3, ?4)`, sessionID, enrolmentID, name+" 버스 지연", c.Instructor.ID, at); err != nil {
+			t.Fatal(err)
+		}
 		needles := []string{name, strings.ToLower(name), email, phone}
 		for _, n := range needles[:3] {
 			if len(textHits(t, e.DB, n)) == 0 {

@@ -49,6 +49,14 @@ var Exported = []Section{
 	{Name: "surveys", Table: "surveys", Where: "trainee_id = ?0"},
 	{Name: "consents", Table: "consents", Where: "user_id = ?0"},
 	{Name: "profile_views", Table: "profile_views", Where: "graduate_id = ?0"},
+	// The register: the trainee's records, and those an instructor kept.
+	{Name: "attendance", Table: "attendance_records", Where: "enrolment_id IN (SELECT id FROM enrolments WHERE trainee_id = ?0) OR recorded_by = ?0"},
+	{Name: "notifications", Table: "notifications", Where: "user_id = ?0"},
+	// Employer demand: a company user's demands, and which demands a
+	// graduate matched and which companies were told of it.
+	{Name: "demands", Table: "demands", Where: "created_by = ?0 OR company_id IN (SELECT id FROM companies WHERE user_id = ?0)"},
+	{Name: "demand_matches", Table: "demand_match_facts", Where: "trainee_id = ?0"},
+	{Name: "demand_matches_announced", Table: "demand_matches_seen", Where: "trainee_id = ?0"},
 	// The audit events about the user: those they made, those about their
 	// account, and those about their enrolments, certificates, contact
 	// requests, hires and employment.
@@ -64,6 +72,8 @@ var Exported = []Section{
 // the export, each with the reason.
 var NotExported = map[string]string{
 	"refresh_tokens": "secret hashes only; the sessions they belong to are exported",
+	"calendar_feeds": "a secret feed token's hash and when it was issued, nothing else",
+	"mail_jobs":      "the delivery state of the notifications exported (sent, failed, retry times)",
 }
 
 // Export is everything SkillGrid holds about a user.

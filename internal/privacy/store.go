@@ -68,7 +68,8 @@ func ErasedEmail(userID string) string { return "erased-" + userID + "@erased.in
 // name, e-mail, phone and profile; their skills and pending reset tokens;
 // and the free text others or they wrote about them (contact messages,
 // placement reasons, revocation reasons, hire positions, employers,
-// survey comments). What stays is pseudonymous: ids, dates, statuses,
+// survey comments, register notes); their calendar feed, their rows in
+// employer demands' matches and the e-mails not yet sent. What stays is pseudonymous: ids, dates, statuses,
 // scores, for the programme's statistics and certificate verification.
 // The failed-login counters keyed by the e-mail go too.
 func (Store) erase(ctx context.Context, tx bun.IDB, userID, email, lockedHash string, now time.Time) error {
@@ -91,6 +92,10 @@ func (Store) erase(ctx context.Context, tx bun.IDB, userID, email, lockedHash st
 		{"hire positions", "UPDATE hires SET position = '' WHERE trainee_id = ?0", []any{userID}},
 		{"employers", "UPDATE employments SET employer = '' WHERE trainee_id = ?0", []any{userID}},
 		{"survey comments", "UPDATE surveys SET comment = NULL WHERE trainee_id = ?0", []any{userID}},
+		{"attendance notes", "UPDATE attendance_records SET note = '' WHERE enrolment_id IN (SELECT id FROM enrolments WHERE trainee_id = ?0)", []any{userID}},
+		{"calendar feed", "DELETE FROM calendar_feeds WHERE user_id = ?0", []any{userID}},
+		{"demand matches", "DELETE FROM demand_match_facts WHERE trainee_id = ?0", []any{userID}},
+		{"pending e-mail", "DELETE FROM mail_jobs WHERE user_id = ?0 AND state = 'pending'", []any{userID}},
 		{"login counters", "DELETE FROM rate_counters WHERE " + find, []any{email}},
 	}
 	for _, s := range steps {
