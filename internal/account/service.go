@@ -291,6 +291,14 @@ func (s *Service) UpdateMe(ctx context.Context, actor auth.Actor, p ProfilePatch
 			}); err != nil {
 				return err
 			}
+			// The consent history records e-mail as granted while any type
+			// the user may turn off still goes by e-mail; the audit trail
+			// keeps the types.
+			if was, is := anyEmailWanted(before), anyEmailWanted(EmailWanted(u.EmailNotificationsJSON)); was != is {
+				if err := privacy.RecordConsent(ctx, tx, u.ID, privacy.PurposeEmail, is, privacy.SourceProfile, now); err != nil {
+					return err
+				}
+			}
 		}
 		if p.Skills != nil {
 			if err := s.Store.replaceSkills(ctx, tx, u.ID, skills.Normalise(*p.Skills)); err != nil {
@@ -491,4 +499,15 @@ func emptyToNil(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// anyEmailWanted reports whether any notification type the user may turn
+// off still goes by e-mail.
+func anyEmailWanted(wanted map[string]bool) bool {
+	for t, on := range wanted {
+		if on && t != string(events.PasswordResetRequested) {
+			return true
+		}
+	}
+	return false
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/auth"
+	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/privacy"
@@ -42,10 +43,26 @@ func TestConsentHistory(t *testing.T) {
 		e.Patch("/v1/me", u.Token, map[string]any{"pool_opt_in": true, "region": "청주"}).Want(t, http.StatusOK) // no change of consent
 		e.Clock.Advance(time.Minute)
 		e.Patch("/v1/me", u.Token, map[string]any{"pool_opt_in": false}).Want(t, http.StatusOK)
+		// E-mail: one type off leaves e-mail granted; every type the user
+		// may turn off, off, withdraws it; one back on grants it again.
+		e.Clock.Advance(time.Minute)
+		e.Patch("/v1/me", u.Token, map[string]any{"email_notifications": map[string]bool{"enrolment.created": false}}).Want(t, http.StatusOK)
+		allOff := map[string]bool{}
+		for _, typ := range events.Types {
+			if typ != events.PasswordResetRequested {
+				allOff[string(typ)] = false
+			}
+		}
+		e.Clock.Advance(time.Minute)
+		e.Patch("/v1/me", u.Token, map[string]any{"email_notifications": allOff}).Want(t, http.StatusOK)
+		e.Clock.Advance(time.Minute)
+		e.Patch("/v1/me", u.Token, map[string]any{"email_notifications": map[string]bool{"enrolment.promoted": true}}).Want(t, http.StatusOK)
 		want := []consentView{
 			{Purpose: "terms", Granted: true, Source: "registration"},
 			{Purpose: "pool", Granted: true, Source: "profile"},
 			{Purpose: "pool", Granted: false, Source: "profile"},
+			{Purpose: "email", Granted: false, Source: "profile"},
+			{Purpose: "email", Granted: true, Source: "profile"},
 		}
 		var all consentPage
 		e.Get("/v1/me/consents", u.Token).Want(t, http.StatusOK).JSON(t, &all)
@@ -58,7 +75,7 @@ func TestConsentHistory(t *testing.T) {
 		if first.NextCursor == nil {
 			t.Fatal("no next page")
 		}
-		e.Get("/v1/me/consents?limit=2&cursor="+*first.NextCursor, u.Token).Want(t, http.StatusOK).JSON(t, &second)
+		e.Get("/v1/me/consents?limit=3&cursor="+*first.NextCursor, u.Token).Want(t, http.StatusOK).JSON(t, &second)
 		if diff := cmp.Diff(want, append(first.Items, second.Items...)); diff != "" {
 			t.Fatalf("pages (-want +got):\n%s", diff)
 		}
