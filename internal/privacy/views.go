@@ -53,6 +53,96 @@ func (Views) Record(ctx context.Context, idb bun.IDB, companyID string, kind Vie
 	return insertViews(ctx, idb, rows)
 }
 
+// RecordExport writes that the company's export exportID, begun at at,
+// held the graduates (once each): the export's row, written once however
+// many chunks name it, and a narrow member row per graduate.
+func (Views) RecordExport(ctx context.Context, idb bun.IDB, exportID, companyID string, at time.Time, graduateIDs []string) error {
+	if len(graduateIDs) == 0 {
+		return nil
+	}
+	b := exportBatch{head: ProfileExport{ID: exportID, CompanyID: companyID, At: at.UTC()}, members: uniq(graduateIDs)}
+	if d, ok := idb.(*bun.DB); ok {
+		return d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insertExports(ctx, tx, []exportBatch{b}) })
+	}
+	return insertExports(ctx, idb, []exportBatch{b})
+}
+
+// ProfileExport is one export of the pool by a company; its graduates are
+// in profile_export_members.
+type ProfileExport struct {
+	ID        string
+	CompanyID string
+	At        time.Time
+}
+
+// exportBatch is an export's row and some of its graduates.
+type exportBatch struct {
+	head    ProfileExport
+	members []string
+}
+
+// uniq is ids without repeats, in their first order.
+func uniq(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, g := range ids {
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// insertExports writes the exports' rows (those written before are left
+// as they are) and their members. A member already written (a graduate
+// named twice) is skipped rather than failing the batch.
+func insertExports(ctx context.Context, idb bun.IDB, bs []exportBatch) error {
+	pg := db.IsPostgres(idb)
+	for _, b := range bs {
+		if _, err := db.Exec(ctx, idb, "INSERT INTO profile_exports (id, company_id, at) VALUES (?0, ?1, ?2) ON CONFLICT (id) DO NOTHING", b.head.ID, b.head.CompanyID, b.head.At); err != nil {
+			return fmt.Errorf("record export %s: %w", b.head.ID, err)
+		}
+		if pg {
+			if _, err := db.Exec(ctx, idb, `INSERT INTO profile_export_members (graduate_id, export_id)
+SELECT g, ?1 FROM unnest(?0::text[]) AS g ON CONFLICT DO NOTHING`, b.members, b.head.ID); err != nil {
+				return fmt.Errorf("record %d exported graduates: %w", len(b.members), err)
+			}
+			continue
+		}
+		rows := b.members
+		for _, size := range []int{500, 50, 1} {
+			for len(rows) >= size {
+				args := make([]any, 0, size+1)
+				args = append(args, b.head.ID)
+				for _, g := range rows[:size] {
+					args = append(args, g)
+				}
+				if _, err := db.Exec(ctx, idb, sqliteMemberInsert(size), args...); err != nil {
+					return fmt.Errorf("record %d exported graduates: %w", size, err)
+				}
+				rows = rows[size:]
+			}
+		}
+	}
+	return nil
+}
+
+// sqliteMemberInsert is the insert of n members of the export ?0, the
+// graduates ?1 to ?n.
+func sqliteMemberInsert(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO profile_export_members (graduate_id, export_id) VALUES ")
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "(?%d, ?0)", i)
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING")
+	return b.String()
+}
+
 // viewRows are the rows recording that the company read the graduates,
 // once each however often an id repeats.
 func viewRows(companyID string, kind ViewKind, at time.Time, graduateIDs []string) []ProfileView {
@@ -140,6 +230,8 @@ type ViewLog struct {
 
 	mu      sync.Mutex
 	pending []ProfileView
+	exports []exportBatch
+	npend   int // rows pending, views and export members
 	stopped bool
 }
 
@@ -165,15 +257,41 @@ func (l *ViewLog) Record(ctx context.Context, _ bun.IDB, companyID string, kind 
 		return Views{}.Record(ctx, l.db, companyID, kind, at, graduateIDs)
 	}
 	l.pending = append(l.pending, rows...)
-	full := len(l.pending) >= maxPending
+	l.npend += len(rows)
+	full := l.npend >= maxPending
 	l.mu.Unlock()
+	l.kickIf(full)
+	return nil
+}
+
+// RecordExport hands an export's graduates to Run like Record; once Run
+// has stopped, it writes them at once.
+func (l *ViewLog) RecordExport(ctx context.Context, _ bun.IDB, exportID, companyID string, at time.Time, graduateIDs []string) error {
+	if len(graduateIDs) == 0 {
+		return nil
+	}
+	b := exportBatch{head: ProfileExport{ID: exportID, CompanyID: companyID, At: at.UTC()}, members: uniq(graduateIDs)}
+	l.mu.Lock()
+	if l.stopped {
+		l.mu.Unlock()
+		return Views{}.RecordExport(ctx, l.db, exportID, companyID, at, graduateIDs)
+	}
+	l.exports = append(l.exports, b)
+	l.npend += len(b.members)
+	full := l.npend >= maxPending
+	l.mu.Unlock()
+	l.kickIf(full)
+	return nil
+}
+
+// kickIf asks Run for a write now when full.
+func (l *ViewLog) kickIf(full bool) {
 	if full {
 		select {
 		case l.kick <- struct{}{}:
 		default: // a write is already asked for
 		}
 	}
-	return nil
 }
 
 // Run writes the gathered views every interval until ctx ends, then
@@ -199,18 +317,25 @@ func (l *ViewLog) Run(ctx context.Context) {
 // Records write at once.
 func (l *ViewLog) flush(ctx context.Context, stop bool) {
 	l.mu.Lock()
-	rows := l.pending
-	l.pending = nil
+	rows, exports, n := l.pending, l.exports, l.npend
+	l.pending, l.exports, l.npend = nil, nil, 0
 	l.stopped = l.stopped || stop
 	l.mu.Unlock()
-	if len(rows) == 0 {
+	if n == 0 {
 		return
 	}
-	err := l.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insertViews(ctx, tx, rows) })
+	err := l.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := insertViews(ctx, tx, rows); err != nil {
+			return err
+		}
+		return insertExports(ctx, tx, exports)
+	})
 	if err != nil {
-		l.log.Error("write profile views", "rows", len(rows), "err", err.Error())
+		l.log.Error("write profile views", "rows", n, "err", err.Error())
 		l.mu.Lock()
 		l.pending = append(rows, l.pending...)
+		l.exports = append(exports, l.exports...)
+		l.npend += n
 		l.mu.Unlock()
 	}
 }
