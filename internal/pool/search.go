@@ -107,11 +107,11 @@ type Export struct {
 	// company is the reader whose export is recorded ("" for an operator).
 	company string
 	// id and at name the export in the views it records.
-	id string
-	at time.Time
-	f  Filter
-	after   *key // the last graduate read
-	done    bool
+	id    string
+	at    time.Time
+	f     Filter
+	after *key // the last graduate read
+	done  bool
 }
 
 // Export checks the caller and the filter for an export of every graduate
