@@ -148,22 +148,23 @@ func (x *Export) Next(ctx context.Context) ([]Graduate, error) {
 		return nil, err
 	}
 	x.done = len(keys) < x.s.ExportChunk
-	if len(keys) == 0 {
-		return nil, nil
-	}
 	gs, err := x.s.assemble(ctx, x.s.DB, keys)
 	if err != nil {
 		return nil, err
 	}
 	// Each graduate is in one chunk only: the export counts once each.
+	// The last chunk (empty when the pool filled the one before) says so.
 	if x.company != "" {
 		gids := make([]string, len(gs))
 		for i, g := range gs {
 			gids[i] = g.ID
 		}
-		if err := x.s.Views.RecordExport(ctx, x.s.DB, x.id, x.company, x.at, gids); err != nil {
+		if err := x.s.Views.RecordExport(ctx, x.s.DB, x.id, x.company, x.at, gids, x.done); err != nil {
 			return nil, err
 		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
 	}
 	x.after = &keys[len(keys)-1]
 	return gs, nil

@@ -99,7 +99,7 @@ func TestExportViewsAreOneExportAndItsMembers(t *testing.T) {
 		go func() { l.Run(runCtx); close(done) }()
 		now := e.Clock.Now()
 		for _, chunk := range [][]string{gs[:300], gs[300:], {gs[0], gs[0]}, {}} {
-			if err := l.RecordExport(ctx, nil, "x1", c.ID, now, chunk); err != nil {
+			if err := l.RecordExport(ctx, nil, "x1", c.ID, now, chunk, false); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -111,7 +111,7 @@ func TestExportViewsAreOneExportAndItsMembers(t *testing.T) {
 		if n := count("profile_export_members", "export_id = ?", "x1"); n != len(gs) {
 			t.Fatalf("%d exported graduates written, want %d", n, len(gs))
 		}
-		if err := l.RecordExport(ctx, nil, "x2", c.ID, now, gs[:2]); err != nil {
+		if err := l.RecordExport(ctx, nil, "x2", c.ID, now, gs[:2], true); err != nil {
 			t.Fatal(err)
 		}
 		if n := count("profile_export_members", "graduate_id = ?", gs[0]); n != 2 {
