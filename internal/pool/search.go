@@ -106,9 +106,12 @@ type Export struct {
 	s     *Service
 	// company is the reader whose export is recorded ("" for an operator).
 	company string
-	f       Filter
-	after   *key // the last graduate read
-	done    bool
+	// id and at name the export in the views it records.
+	id    string
+	at    time.Time
+	f     Filter
+	after *key // the last graduate read
+	done  bool
 }
 
 // Export checks the caller and the filter for an export of every graduate
@@ -129,7 +132,7 @@ func (s *Service) Export(ctx context.Context, actor auth.Actor, f Filter) (*Expo
 	if err != nil {
 		return nil, err
 	}
-	return &Export{Shape: shape, s: s, company: companyID, f: f}, nil
+	return &Export{Shape: shape, s: s, company: companyID, id: ids.New(), at: s.Now().UTC(), f: f}, nil
 }
 
 // Next reads the next chunk of the matching graduates, in the pool's
@@ -145,16 +148,23 @@ func (x *Export) Next(ctx context.Context) ([]Graduate, error) {
 		return nil, err
 	}
 	x.done = len(keys) < x.s.ExportChunk
-	if len(keys) == 0 {
-		return nil, nil
-	}
 	gs, err := x.s.assemble(ctx, x.s.DB, keys)
 	if err != nil {
 		return nil, err
 	}
 	// Each graduate is in one chunk only: the export counts once each.
-	if err := x.s.recordViews(ctx, x.company, privacy.ViewExport, gs); err != nil {
-		return nil, err
+	// The last chunk (empty when the pool filled the one before) says so.
+	if x.company != "" {
+		gids := make([]string, len(gs))
+		for i, g := range gs {
+			gids[i] = g.ID
+		}
+		if err := x.s.Views.RecordExport(ctx, x.s.DB, x.id, x.company, x.at, gids, x.done); err != nil {
+			return nil, err
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
 	}
 	x.after = &keys[len(keys)-1]
 	return gs, nil

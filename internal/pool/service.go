@@ -29,6 +29,10 @@ type Tracks interface {
 // sees who viewed them); privacy provides it.
 type Views interface {
 	Record(ctx context.Context, idb bun.IDB, companyID string, kind privacy.ViewKind, at time.Time, graduateIDs []string) error
+	// RecordExport records that the company's export exportID, begun at
+	// at, held the graduates; an export calls it once per chunk, with
+	// last set on its last.
+	RecordExport(ctx context.Context, idb bun.IDB, exportID, companyID string, at time.Time, graduateIDs []string, last bool) error
 }
 
 // Demands counts a hire against the demand it fills, in the hire's

@@ -49,6 +49,10 @@ var Exported = []Section{
 	{Name: "surveys", Table: "surveys", Where: "trainee_id = ?0"},
 	{Name: "consents", Table: "consents", Where: "user_id = ?0"},
 	{Name: "profile_views", Table: "profile_views", Where: "graduate_id = ?0"},
+	// Exports of the pool the graduate was in, and which companies made
+	// them when (GET /v1/me/profile-views lists them as views).
+	{Name: "profile_exports", Table: "profile_exports", Where: "id IN (SELECT export_id FROM profile_export_members WHERE graduate_id = ?0)"},
+	{Name: "profile_export_members", Table: "profile_export_members", Where: "graduate_id = ?0"},
 	// The register: the trainee's records, and those an instructor kept.
 	{Name: "attendance", Table: "attendance_records", Where: "enrolment_id IN (SELECT id FROM enrolments WHERE trainee_id = ?0) OR recorded_by = ?0"},
 	{Name: "notifications", Table: "notifications", Where: "user_id = ?0"},

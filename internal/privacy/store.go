@@ -25,15 +25,29 @@ func (Store) consents(ctx context.Context, idb bun.IDB, userID string, after *po
 	return cs, nil
 }
 
+// profileViews lists a graduate's views, newest first: the rows of
+// profile_views and the exports they were in (profile_export_members),
+// each export one view of kind export.
 func (Store) profileViews(ctx context.Context, idb bun.IDB, graduateID string, after *position, limit int) ([]ProfileView, error) {
 	vs := []ProfileView{}
-	q := idb.NewSelect().Model(&vs).Column("pv.*").ColumnExpr("co.name AS company_name").
-		Join("JOIN companies AS co ON co.id = pv.company_id").
-		Where("pv.graduate_id = ?", graduateID).OrderExpr("pv.at DESC, pv.id DESC").Limit(int64(limit))
+	args := []any{graduateID, limit}
+	viewsAfter, exportsAfter := "", ""
 	if after != nil {
-		q = q.Where("(pv.at < ? OR (pv.at = ? AND pv.id < ?))", after.At, after.At, after.ID)
+		args = append(args, after.At, after.ID)
+		viewsAfter = " AND (pv.at < ?2 OR (pv.at = ?2 AND pv.id < ?3))"
+		exportsAfter = " AND (pe.at < ?2 OR (pe.at = ?2 AND pe.id < ?3))"
 	}
-	if err := q.Scan(ctx); err != nil {
+	q := `SELECT v.* FROM (
+SELECT pv.id, pv.graduate_id, pv.company_id, co.name AS company_name, pv.kind, pv.at
+FROM profile_views AS pv JOIN companies AS co ON co.id = pv.company_id
+WHERE pv.graduate_id = ?0` + viewsAfter + `
+UNION ALL
+SELECT pe.id, m.graduate_id, pe.company_id, co.name AS company_name, 'export' AS kind, pe.at
+FROM profile_export_members AS m JOIN profile_exports AS pe ON pe.id = m.export_id
+JOIN companies AS co ON co.id = pe.company_id
+WHERE m.graduate_id = ?0` + exportsAfter + `
+) AS v ORDER BY v.at DESC, v.id DESC LIMIT ?1`
+	if err := db.Query(ctx, idb, &vs, q, args...); err != nil {
 		return nil, fmt.Errorf("profile views of %s: %w", graduateID, err)
 	}
 	return vs, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -51,6 +52,124 @@ func (Views) Record(ctx context.Context, idb bun.IDB, companyID string, kind Vie
 		return d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insertViews(ctx, tx, rows) })
 	}
 	return insertViews(ctx, idb, rows)
+}
+
+// RecordExport writes that the company's export exportID, begun at at,
+// held the graduates (once each): the export's row, written once however
+// many chunks name it, and a narrow member row per graduate.
+func (Views) RecordExport(ctx context.Context, idb bun.IDB, exportID, companyID string, at time.Time, graduateIDs []string, _ bool) error {
+	if len(graduateIDs) == 0 {
+		return nil
+	}
+	b := exportBatch{head: ProfileExport{ID: exportID, CompanyID: companyID, At: at.UTC()}, members: uniq(graduateIDs)}
+	if d, ok := idb.(*bun.DB); ok {
+		return d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insertExports(ctx, tx, []exportBatch{b}) })
+	}
+	return insertExports(ctx, idb, []exportBatch{b})
+}
+
+// ProfileExport is one export of the pool by a company; its graduates are
+// in profile_export_members.
+type ProfileExport struct {
+	ID        string
+	CompanyID string
+	At        time.Time
+}
+
+// exportBatch is an export's row and some of its graduates.
+type exportBatch struct {
+	head    ProfileExport
+	members []string
+}
+
+// uniq is ids without repeats, in their first order.
+func uniq(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, g := range ids {
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// insertExports writes the exports' rows (those written before are left
+// as they are) and their members, in the member table's order: a batch
+// of an export's graduates then fills each leaf of the table once, where
+// the pool's order would dirty a leaf per graduate. A member already
+// written (a graduate named twice) is skipped rather than failing the
+// batch.
+func insertExports(ctx context.Context, idb bun.IDB, bs []exportBatch) error {
+	if len(bs) == 0 {
+		return nil
+	}
+	var graduates, exports []string
+	heads := map[string]bool{}
+	for _, b := range bs {
+		if !heads[b.head.ID] {
+			heads[b.head.ID] = true
+			if _, err := db.Exec(ctx, idb, "INSERT INTO profile_exports (id, company_id, at) VALUES (?0, ?1, ?2) ON CONFLICT (id) DO NOTHING", b.head.ID, b.head.CompanyID, b.head.At); err != nil {
+				return fmt.Errorf("record export %s: %w", b.head.ID, err)
+			}
+		}
+		for _, g := range b.members {
+			graduates = append(graduates, g)
+			exports = append(exports, b.head.ID)
+		}
+	}
+	sort.Sort(byMember{graduates, exports})
+	if db.IsPostgres(idb) {
+		if _, err := db.Exec(ctx, idb, `INSERT INTO profile_export_members (graduate_id, export_id)
+SELECT * FROM unnest(?0::text[], ?1::text[]) ON CONFLICT DO NOTHING`, graduates, exports); err != nil {
+			return fmt.Errorf("record %d exported graduates: %w", len(graduates), err)
+		}
+		return nil
+	}
+	for _, size := range []int{500, 50, 1} {
+		for len(graduates) >= size {
+			args := make([]any, 0, 2*size)
+			for i := range graduates[:size] {
+				args = append(args, graduates[i], exports[i])
+			}
+			if _, err := db.Exec(ctx, idb, sqliteMemberInsert(size), args...); err != nil {
+				return fmt.Errorf("record %d exported graduates: %w", size, err)
+			}
+			graduates, exports = graduates[size:], exports[size:]
+		}
+	}
+	return nil
+}
+
+// byMember sorts export members by graduate, then export.
+type byMember struct{ graduates, exports []string }
+
+func (m byMember) Len() int { return len(m.graduates) }
+func (m byMember) Less(i, j int) bool {
+	if m.graduates[i] != m.graduates[j] {
+		return m.graduates[i] < m.graduates[j]
+	}
+	return m.exports[i] < m.exports[j]
+}
+func (m byMember) Swap(i, j int) {
+	m.graduates[i], m.graduates[j] = m.graduates[j], m.graduates[i]
+	m.exports[i], m.exports[j] = m.exports[j], m.exports[i]
+}
+
+// sqliteMemberInsert is the insert of n export members, with
+// placeholders ?0 to ?(2n-1).
+func sqliteMemberInsert(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO profile_export_members (graduate_id, export_id) VALUES ")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "(?%d, ?%d)", 2*i, 2*i+1)
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING")
+	return b.String()
 }
 
 // viewRows are the rows recording that the company read the graduates,
@@ -129,27 +248,41 @@ const ViewFlushEvery = 250 * time.Millisecond
 // maxPending rows) in one transaction. A search then costs no commit of
 // its own (with SQLite's synchronous=FULL, a commit is an fsync, slower
 // than the search itself); the price is that a crash of the process loses
-// the views of its last interval. Run writes what is pending when its
-// context ends, so a stopping server loses none; a Record after that
-// writes at once. Each process has its own log; nothing is shared.
+// the views of its last interval. An export's graduates (RecordExport)
+// are written when the export is done instead (or every exportEvery
+// intervals for one cut short, or past maxPendingExported), sorted into
+// the member table's order, in one transaction: a download of the whole
+// pool then fills the table's leaves in one pass, not a leaf per graduate
+// (see insertExports), and after its last byte, not during it; a crash
+// loses the exports under way and up to that long of those cut short. Run writes everything pending when its context ends, so a
+// stopping server loses none; a Record after that writes at once. Each
+// process has its own log; nothing is shared.
 type ViewLog struct {
 	db    *bun.DB
 	every time.Duration
 	log   *slog.Logger
-	kick  chan struct{}
+	// kick asks for the views' write, kickExports for the exports'.
+	kick, kickExports chan struct{}
 
-	mu      sync.Mutex
-	pending []ProfileView
-	stopped bool
+	mu       sync.Mutex
+	pending  []ProfileView
+	exports  []exportBatch
+	exported int // graduates in exports
+	stopped  bool
 }
 
-// maxPending is how many rows ViewLog gathers before writing without
-// waiting for the interval.
-const maxPending = 2000
+// maxPending is how many views ViewLog gathers before writing without
+// waiting for the interval; maxPendingExported is that for exported
+// graduates, and exportEvery how many intervals they wait.
+const (
+	maxPending         = 2000
+	maxPendingExported = 200_000
+	exportEvery        = 120
+)
 
 // NewViewLog is a view log writing to d every interval; start Run.
 func NewViewLog(d *bun.DB, every time.Duration, log *slog.Logger) *ViewLog {
-	return &ViewLog{db: d, every: every, log: log, kick: make(chan struct{}, 1)}
+	return &ViewLog{db: d, every: every, log: log, kick: make(chan struct{}, 1), kickExports: make(chan struct{}, 1)}
 }
 
 // Record hands the views to Run (idb is not used: they are written in
@@ -167,50 +300,97 @@ func (l *ViewLog) Record(ctx context.Context, _ bun.IDB, companyID string, kind 
 	l.pending = append(l.pending, rows...)
 	full := len(l.pending) >= maxPending
 	l.mu.Unlock()
-	if full {
-		select {
-		case l.kick <- struct{}{}:
-		default: // a write is already asked for
-		}
-	}
+	l.kickIf(l.kick, full)
 	return nil
 }
 
-// Run writes the gathered views every interval until ctx ends, then
-// writes what is pending and returns. A failed write is logged and its
-// rows are tried again with the next one.
+// RecordExport hands an export's graduates to Run like Record, and asks
+// for their write when the export is done (last); once Run has stopped,
+// it writes them at once.
+func (l *ViewLog) RecordExport(ctx context.Context, _ bun.IDB, exportID, companyID string, at time.Time, graduateIDs []string, last bool) error {
+	if len(graduateIDs) == 0 {
+		if last {
+			l.kickIf(l.kickExports, true)
+		}
+		return nil
+	}
+	b := exportBatch{head: ProfileExport{ID: exportID, CompanyID: companyID, At: at.UTC()}, members: uniq(graduateIDs)}
+	l.mu.Lock()
+	if l.stopped {
+		l.mu.Unlock()
+		return Views{}.RecordExport(ctx, l.db, exportID, companyID, at, graduateIDs, last)
+	}
+	l.exports = append(l.exports, b)
+	l.exported += len(b.members)
+	full := l.exported >= maxPendingExported
+	l.mu.Unlock()
+	l.kickIf(l.kickExports, full || last)
+	return nil
+}
+
+// kickIf asks Run, on kick, for a write now when full.
+func (l *ViewLog) kickIf(kick chan struct{}, full bool) {
+	if full {
+		select {
+		case kick <- struct{}{}:
+		default: // a write is already asked for
+		}
+	}
+}
+
+// Run writes the gathered views every interval, and exports every
+// exportEvery intervals, until ctx ends, then writes what is pending and
+// returns. A failed write is logged and its rows are tried again with the
+// next one.
 func (l *ViewLog) Run(ctx context.Context) {
 	t := time.NewTicker(l.every)
 	defer t.Stop()
-	for {
+	for ticks := 1; ; ticks++ {
 		select {
 		case <-t.C:
-			l.flush(ctx, false)
+			l.flush(ctx, false, ticks%exportEvery == 0)
 		case <-l.kick:
-			l.flush(ctx, false)
+			l.flush(ctx, false, false)
+		case <-l.kickExports:
+			l.flush(ctx, false, true)
 		case <-ctx.Done():
-			l.flush(context.WithoutCancel(ctx), true)
+			l.flush(context.WithoutCancel(ctx), true, true)
 			return
 		}
 	}
 }
 
-// flush writes the pending rows in one transaction; stop makes later
-// Records write at once.
-func (l *ViewLog) flush(ctx context.Context, stop bool) {
+// flush writes the pending views, and the exports when withExports or
+// past maxPendingExported, in one transaction; stop makes later Records
+// write at once.
+func (l *ViewLog) flush(ctx context.Context, stop, withExports bool) {
 	l.mu.Lock()
 	rows := l.pending
 	l.pending = nil
+	var exports []exportBatch
+	if withExports || l.exported >= maxPendingExported {
+		exports = l.exports
+		l.exports, l.exported = nil, 0
+	}
 	l.stopped = l.stopped || stop
 	l.mu.Unlock()
-	if len(rows) == 0 {
+	if len(rows) == 0 && len(exports) == 0 {
 		return
 	}
-	err := l.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insertViews(ctx, tx, rows) })
+	err := l.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := insertViews(ctx, tx, rows); err != nil {
+			return err
+		}
+		return insertExports(ctx, tx, exports)
+	})
 	if err != nil {
-		l.log.Error("write profile views", "rows", len(rows), "err", err.Error())
+		l.log.Error("write profile views", "rows", len(rows), "exports", len(exports), "err", err.Error())
 		l.mu.Lock()
 		l.pending = append(rows, l.pending...)
+		for _, b := range exports {
+			l.exported += len(b.members)
+		}
+		l.exports = append(exports, l.exports...)
 		l.mu.Unlock()
 	}
 }

@@ -67,3 +67,58 @@ func TestViewLogWritesEverythingByTheTimeItStops(t *testing.T) {
 		}
 	})
 }
+
+// TestExportViewsAreOneExportAndItsMembers: an export's graduates, handed
+// to a view log chunk by chunk, are written by the time it stops as one
+// export row and one member row per graduate (a graduate named in two
+// chunks counts once), and an export recorded after the log stopped is
+// written at once.
+func TestExportViewsAreOneExportAndItsMembers(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		ctx := context.Background()
+		co := e.NewUser(auth.Company)
+		c, err := e.App.Accounts.CompanyOf(ctx, co.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs := make([]string, 561) // statements of 500, 50 and 1 rows
+		for i := range gs {
+			gs[i] = e.NewUser(auth.Trainee).ID
+		}
+		count := func(table, where string, arg any) int {
+			n, err := e.DB.NewSelect().Table(table).Where(where, arg).Count(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return int(n)
+		}
+		l := privacy.NewViewLog(e.DB, time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { l.Run(runCtx); close(done) }()
+		now := e.Clock.Now()
+		for _, chunk := range [][]string{gs[:300], gs[300:], {gs[0], gs[0]}, {}} {
+			if err := l.RecordExport(ctx, nil, "x1", c.ID, now, chunk, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stop()
+		<-done
+		if n := count("profile_exports", "company_id = ?", c.ID); n != 1 {
+			t.Fatalf("%d exports written, want 1", n)
+		}
+		if n := count("profile_export_members", "export_id = ?", "x1"); n != len(gs) {
+			t.Fatalf("%d exported graduates written, want %d", n, len(gs))
+		}
+		if err := l.RecordExport(ctx, nil, "x2", c.ID, now, gs[:2], true); err != nil {
+			t.Fatal(err)
+		}
+		if n := count("profile_export_members", "graduate_id = ?", gs[0]); n != 2 {
+			t.Fatalf("g0 in %d exports after one recorded once stopped, want 2", n)
+		}
+		if n := count("profile_views", "company_id = ?", c.ID); n != 0 {
+			t.Fatalf("%d rows in profile_views for exports", n)
+		}
+	})
+}
