@@ -153,14 +153,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		}()
 		log.Info("serving metrics", "addr", mln.Addr().String())
 	}
-	go a.PruneEvery(ctx, 10*time.Minute, log)
+	a.StartHousekeeping(ctx, log)
 	a.StartOutbox(ctx, log)
 	// The profile views gathered are written until the HTTP server has
 	// stopped, then the last of them: its own context, ended after Serve.
 	viewsCtx, stopViews := context.WithCancel(context.WithoutCancel(ctx))
 	viewsDone := make(chan struct{})
 	go func() { a.ViewLog.Run(viewsCtx); close(viewsDone) }()
-	go a.AnnounceMatchesEvery(ctx, time.Minute, log)
 	log.Info("serving", "addr", ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs/")
 	err = app.Serve(ctx, a.HTTP, ln, 30*time.Second)
 	stopViews()

@@ -32,6 +32,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/notify"
 	"github.com/skillgrid/skillgrid/internal/outcomes"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/every"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 	"github.com/skillgrid/skillgrid/internal/platform/seal"
 	"github.com/skillgrid/skillgrid/internal/pool"
@@ -208,22 +209,6 @@ func (a *App) Prune(ctx context.Context) error {
 	return err
 }
 
-// PruneEvery runs Prune every interval until ctx ends, logging failures.
-func (a *App) PruneEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := a.Prune(ctx); err != nil && ctx.Err() == nil {
-				log.Error("prune counters", "err", err.Error())
-			}
-		}
-	}
-}
-
 // SequenceInterval is how often serve numbers newly committed events (and
 // so fans them out to webhooks and e-mail).
 const SequenceInterval = 250 * time.Millisecond
@@ -235,31 +220,29 @@ const DispatchInterval = time.Second
 // the sequencer, the webhook dispatcher and the mailer. Every serve
 // process runs them; the database shares the work out.
 func (a *App) StartOutbox(ctx context.Context, log *slog.Logger) {
-	go a.Sequencer.Every(ctx, SequenceInterval, log)
-	go a.Dispatcher.Every(ctx, DispatchInterval)
+	go every.Run(ctx, SequenceInterval, log, "sequence events", a.Sequencer.Drain)
+	go every.Run(ctx, DispatchInterval, log, "deliver webhooks", a.Dispatcher.Drain)
 	if a.Mailer != nil {
-		go a.Mailer.Every(ctx, DispatchInterval)
+		go every.Run(ctx, DispatchInterval, log, "send mail", a.Mailer.Drain)
 	}
 }
 
-// AnnounceMatchesEvery tells companies about their demands' new matches
-// (demand.Service.AnnounceNewMatches) every interval until ctx ends,
-// logging failures. Any number of processes may run it: each pair is
-// announced once.
-func (a *App) AnnounceMatchesEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := a.Demands.AnnounceNewMatches(ctx); err != nil && ctx.Err() == nil {
-				log.Error("announce demand matches", "err", err.Error())
-			}
-		}
-	}
+// StartHousekeeping starts, until ctx ends, the jobs any number of serve
+// processes may run at once: pruning expired counters and reset secrets,
+// and telling companies of their demands' new matches (each pair once).
+func (a *App) StartHousekeeping(ctx context.Context, log *slog.Logger) {
+	go every.Run(ctx, PruneInterval, log, "prune counters", a.Prune)
+	go every.Run(ctx, AnnounceInterval, log, "announce demand matches", func(ctx context.Context) error {
+		_, err := a.Demands.AnnounceNewMatches(ctx)
+		return err
+	})
 }
+
+// PruneInterval is how often serve prunes expired counters.
+const PruneInterval = 10 * time.Minute
+
+// AnnounceInterval is how often serve looks for demands' new matches.
+const AnnounceInterval = time.Minute
 
 // Ready reports whether d answers and has every migration applied.
 func Ready(ctx context.Context, d *bun.DB) error {

@@ -28,6 +28,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/notify"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/every"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/seal"
 )
@@ -126,28 +127,7 @@ RETURNING id, event_id, user_id, attempts, created_at`, now, now.Add(lease), bat
 
 // Drain runs Step until nothing is due.
 func (m *Mailer) Drain(ctx context.Context) error {
-	for {
-		n, err := m.Step(ctx)
-		if err != nil || n == 0 {
-			return err
-		}
-	}
-}
-
-// Every runs Drain every interval until ctx ends, logging failures.
-func (m *Mailer) Every(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := m.Drain(ctx); err != nil && ctx.Err() == nil {
-				m.Log.Error("send mail", "err", err.Error())
-			}
-		}
-	}
+	return every.Drain(ctx, m.Step)
 }
 
 // errSkip is a mail that is no longer to be sent (its token expired, its

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -113,22 +112,6 @@ func (s *Sequencer) Drain(ctx context.Context) error {
 		n, err := s.Step(ctx)
 		if err != nil || n < batchSize {
 			return err
-		}
-	}
-}
-
-// Every runs Drain every interval until ctx ends, logging failures.
-func (s *Sequencer) Every(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.Drain(ctx); err != nil && ctx.Err() == nil {
-				log.Error("sequence events", "err", err.Error())
-			}
 		}
 	}
 }

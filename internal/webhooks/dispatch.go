@@ -22,6 +22,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/every"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
 
@@ -102,28 +103,7 @@ func (d *Dispatcher) Step(ctx context.Context) (int, error) {
 
 // Drain runs Step until nothing is due.
 func (d *Dispatcher) Drain(ctx context.Context) error {
-	for {
-		n, err := d.Step(ctx)
-		if err != nil || n == 0 {
-			return err
-		}
-	}
-}
-
-// Every runs Drain every interval until ctx ends, logging failures.
-func (d *Dispatcher) Every(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := d.Drain(ctx); err != nil && ctx.Err() == nil {
-				d.Log.Error("deliver webhooks", "err", err.Error())
-			}
-		}
-	}
+	return every.Drain(ctx, d.Step)
 }
 
 // CloudEvent is the webhook payload: CloudEvents 1.0 in JSON.
