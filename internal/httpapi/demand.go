@@ -117,7 +117,7 @@ func (h *Handlers) exportDemandReport(format fileFormat) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return sendTable(c, h.Log, format, demandReportTable(), allAtOnce(rep.Rows))
+		return sendTable(c, h.Log, h.WriteTimeout, format, demandReportTable(), allAtOnce(rep.Rows))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -152,12 +153,44 @@ func allAtOnce[T any](rows []T) chunks[T] {
 	}
 }
 
-// sendTable answers the rows of t in format f as an attachment.
-func sendTable[T any](c *fiber.Ctx, log *slog.Logger, f fileFormat, t table[T], next chunks[T]) error {
+// sendTable answers the rows of t in format f as an attachment; idle is
+// the server's write timeout, which bounds the download's stalls rather
+// than its length (stallWriter).
+func sendTable[T any](c *fiber.Ctx, log *slog.Logger, idle time.Duration, f fileFormat, t table[T], next chunks[T]) error {
 	if f == xlsxFile {
-		return sendXLSX(c, log, t, next)
+		return sendXLSX(c, log, idle, t, next)
 	}
-	return sendCSV(c, log, t, next)
+	return sendCSV(c, log, idle, t, next)
+}
+
+// stallWriter passes a download's bytes to w, and moves the connection's
+// write deadline to idle from now while they flow (at most every tenth
+// of idle, so a write costs no system call). The server's write timeout
+// is set once per response, before its first byte: without this, a
+// download of the whole pool would be cut off after that long however
+// fast it moved. With it, a download runs as long as it keeps moving and
+// ends only when nothing could be sent for idle (a client that stopped
+// reading), so exports of any size complete while a stalled client still
+// frees its connection.
+type stallWriter struct {
+	w    io.Writer
+	conn net.Conn
+	idle time.Duration
+	next time.Time // when to move the deadline again
+}
+
+func newStallWriter(w io.Writer, conn net.Conn, idle time.Duration) *stallWriter {
+	return &stallWriter{w: w, conn: conn, idle: idle}
+}
+
+func (s *stallWriter) Write(p []byte) (int, error) {
+	if now := time.Now(); !now.Before(s.next) {
+		if err := s.conn.SetWriteDeadline(now.Add(s.idle)); err != nil {
+			return 0, err
+		}
+		s.next = now.Add(s.idle / 10)
+	}
+	return s.w.Write(p)
 }
 
 func attachment(c *fiber.Ctx, contentType, filename string) {
@@ -174,7 +207,7 @@ func attachment(c *fiber.Ctx, contentType, filename string) {
 // so that the client sees a broken transfer (Go's client: unexpected EOF;
 // curl: exit 18) instead of a complete-looking file that silently lacks
 // rows.
-func sendCSV[T any](c *fiber.Ctx, log *slog.Logger, t table[T], next chunks[T]) error {
+func sendCSV[T any](c *fiber.Ctx, log *slog.Logger, idle time.Duration, t table[T], next chunks[T]) error {
 	ctx := c.UserContext()
 	first, err := next(ctx)
 	if err != nil {
@@ -186,7 +219,7 @@ func sendCSV[T any](c *fiber.Ctx, log *slog.Logger, t table[T], next chunks[T]) 
 	// body: it must not touch c.
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		_, _ = w.WriteString("\ufeff")
-		cw := newCSVWriter(w)
+		cw := newCSVWriter(newStallWriter(w, conn, idle))
 		err := func() error {
 			if err := cw.Write(t.headers()); err != nil {
 				return err
@@ -295,7 +328,7 @@ func writeCells[T any](w *csvWriter, columns []column[T], r T) error {
 // answered as a problem. The workbook is then zipped straight into the
 // response: excelize's WriteTo would build the whole file in memory
 // first, so its zip writer is pointed at the response instead.
-func sendXLSX[T any](c *fiber.Ctx, log *slog.Logger, t table[T], next chunks[T]) error {
+func sendXLSX[T any](c *fiber.Ctx, log *slog.Logger, idle time.Duration, t table[T], next chunks[T]) error {
 	ctx := c.UserContext()
 	f := excelize.NewFile()
 	handed := false
@@ -314,7 +347,7 @@ func sendXLSX[T any](c *fiber.Ctx, log *slog.Logger, t table[T], next chunks[T])
 		defer f.Close()
 		var zw *zip.Writer
 		f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
-			zw = zip.NewWriter(w)
+			zw = zip.NewWriter(newStallWriter(w, conn, idle))
 			return zw
 		})
 		if err := f.Write(io.Discard); err != nil || zw == nil {

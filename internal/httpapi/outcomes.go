@@ -74,7 +74,7 @@ func (h *Handlers) exportOutcomesReport(format fileFormat) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return sendTable(c, h.Log, format, outcomesTable(rep.By), allAtOnce(rep.Rows))
+		return sendTable(c, h.Log, h.WriteTimeout, format, outcomesTable(rep.By), allAtOnce(rep.Rows))
 	}
 }
 

@@ -86,7 +86,7 @@ func (h *Handlers) exportGraduates(format fileFormat) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return sendTable(c, h.Log, format, graduatesTable(x.Shape), x.Next)
+		return sendTable(c, h.Log, h.WriteTimeout, format, graduatesTable(x.Shape), x.Next)
 	}
 }
 

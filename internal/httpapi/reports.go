@@ -29,7 +29,7 @@ func (h *Handlers) exportProgrammeReport(format fileFormat) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return sendTable(c, h.Log, format, programmeTable(), allAtOnce(rep.Rows))
+		return sendTable(c, h.Log, h.WriteTimeout, format, programmeTable(), allAtOnce(rep.Rows))
 	}
 }
 

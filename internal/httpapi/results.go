@@ -95,7 +95,7 @@ func (h *Handlers) exportTranscript(format fileFormat) fiber.Handler {
 		if len(rows) == 0 {
 			rows = []transcriptRow{{&t, &results.TranscriptEntry{}}}
 		}
-		return sendTable(c, h.Log, format, transcriptTable(), allAtOnce(rows))
+		return sendTable(c, h.Log, h.WriteTimeout, format, transcriptTable(), allAtOnce(rows))
 	}
 }
 

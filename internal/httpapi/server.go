@@ -75,6 +75,11 @@ type Deps struct {
 	// ReadTimeout bounds reading a request, headers and body (default 15 s),
 	// so a client that trickles bytes cannot hold a connection forever.
 	ReadTimeout time.Duration
+	// WriteTimeout bounds writing a response (default 30 s). A download
+	// (CSV, XLSX) is bounded by it as an idle time instead: it runs as long
+	// as its bytes keep moving, and ends when none could be sent for that
+	// long (see stallWriter).
+	WriteTimeout time.Duration
 	// TrustedProxies may name the client in X-Forwarded-For (see config).
 	TrustedProxies []string
 	// Operations are the OpenAPI document's operations: the query
@@ -109,12 +114,15 @@ func New(d Deps) *fiber.App {
 	if d.ReadTimeout == 0 {
 		d.ReadTimeout = 15 * time.Second
 	}
+	if d.WriteTimeout == 0 {
+		d.WriteTimeout = 30 * time.Second
+	}
 	errs := errorHandler(d.Log)
 	app := fiber.New(fiber.Config{
 		AppName:               "skillgrid",
 		BodyLimit:             BodyLimit,
 		ReadTimeout:           d.ReadTimeout,
-		WriteTimeout:          30 * time.Second,
+		WriteTimeout:          d.WriteTimeout,
 		IdleTimeout:           60 * time.Second,
 		DisableStartupMessage: true,
 		// Strings from the request stay valid after the handler returns.
