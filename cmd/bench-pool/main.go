@@ -10,6 +10,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"context"
 	"crypto/rand"
@@ -167,10 +168,22 @@ func run(o options) error {
 		return err
 	}
 
+	// The whole pool's size, counted here from its definition (an active
+	// trainee who opted in and completed a course), not by the server: a
+	// download of the whole pool must hold every one of them.
+	var poolSize int
+	if err := d.NewRaw(`SELECT count(*) FROM users AS u WHERE u.role = 'trainee' AND u.active AND u.pool_opt_in
+AND EXISTS (SELECT 1 FROM enrolments AS e WHERE e.trainee_id = u.id AND e.status = 'completed' AND e.result_recorded_at IS NOT NULL)`).Scan(ctx, &poolSize); err != nil {
+		return fmt.Errorf("count the pool: %w", err)
+	}
 	fmt.Println("  Downloads (/v1/graduates.csv and .xlsx), server RSS sampled every 20 ms:")
 	for _, ext := range []string{".csv", ".xlsx"} {
 		for _, q := range []string{"track=cell-design&min_level=3", "track=bms", ""} {
-			if err := export(client, base, token, ext, q, srv.PID); err != nil {
+			want := -1
+			if q == "" {
+				want = poolSize
+			}
+			if err := export(client, base, token, ext, q, want, srv.PID); err != nil {
 				return err
 			}
 		}
@@ -602,8 +615,11 @@ func cursorAfter(client *http.Client, base, token string, pages int) (string, er
 
 // export downloads the pool as ext (.csv or .xlsx) with the filter and
 // reports its size (and, for CSV, its rows), its time and the server's RSS
-// before, at peak and after.
-func export(client *http.Client, base, token, ext, q string, pid int) error {
+// before, at peak and after. A short download fails: one that breaks off
+// (the server ends a download that fails part-way by cutting the
+// connection, never with a complete-looking file), a workbook that is not
+// a whole zip, and a CSV of fewer rows than want (unless -1).
+func export(client *http.Client, base, token, ext, q string, want, pid int) error {
 	before, err := rss(pid)
 	if err != nil {
 		return err
@@ -636,6 +652,10 @@ func export(client *http.Client, base, token, ext, q string, pid int) error {
 	}
 	var rows, bytes int
 	var firstByte time.Duration
+	var readErr error
+	// A workbook is kept to check that its zip is whole; a CSV is counted
+	// as it comes.
+	var book []byte
 	br := bufio.NewReaderSize(res.Body, 64<<10)
 	for {
 		line, err := br.ReadSlice('\n')
@@ -643,6 +663,9 @@ func export(client *http.Client, base, token, ext, q string, pid int) error {
 			firstByte = time.Since(t0)
 		}
 		bytes += len(line)
+		if ext != ".csv" {
+			book = append(book, line...)
+		}
 		if len(line) > 0 && line[len(line)-1] == '\n' {
 			rows++
 		}
@@ -651,6 +674,9 @@ func export(client *http.Client, base, token, ext, q string, pid int) error {
 			continue
 		}
 		if err != nil {
+			if err != io.EOF {
+				readErr = err
+			}
 			break
 		}
 	}
@@ -659,16 +685,26 @@ func export(client *http.Client, base, token, ext, q string, pid int) error {
 	close(stop)
 	<-done
 	after, _ := rss(pid)
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("export ?%s: status %d", q, res.StatusCode)
-	}
 	label := q
 	if label == "" {
 		label = "(whole pool)"
 	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("export %s %s: status %d", ext, label, res.StatusCode)
+	}
+	if readErr != nil {
+		return fmt.Errorf("export %s %s broke off after %d bytes in %v: %w", ext, label, bytes, wall.Round(time.Millisecond), readErr)
+	}
 	count := strconv.Itoa(rows - 1)
-	if ext != ".csv" {
+	if ext == ".csv" {
+		if want >= 0 && rows-1 != want {
+			return fmt.Errorf("export %s %s: %d graduates, the pool holds %d", ext, label, rows-1, want)
+		}
+	} else {
 		count = "-" // a zip has no lines to count
+		if _, err := zip.NewReader(strings.NewReader(string(book)), int64(len(book))); err != nil {
+			return fmt.Errorf("export %s %s: not a whole workbook: %w", ext, label, err)
+		}
 	}
 	fmt.Printf("  %-5s %-32s %7s graduates, %6.1f MiB in %6v (first byte %v); RSS before %3d MiB, peak %3d MiB, after %3d MiB\n",
 		ext, label, count, float64(bytes)/(1<<20), wall.Round(time.Millisecond), firstByte.Round(time.Millisecond),
