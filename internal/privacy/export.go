@@ -51,8 +51,9 @@ var Exported = []Section{
 	{Name: "profile_views", Table: "profile_views", Where: "graduate_id = ?0"},
 	// Exports of the pool the graduate was in, and which companies made
 	// them when (GET /v1/me/profile-views lists them as views).
-	{Name: "profile_exports", Table: "profile_exports", Where: "id IN (SELECT export_id FROM profile_export_members WHERE graduate_id = ?0)"},
-	{Name: "profile_export_members", Table: "profile_export_members", Where: "graduate_id = ?0"},
+	{Name: "profile_exports", Table: "profile_exports", Where: "EXISTS (SELECT 1 FROM profile_export_members AS m WHERE m.export_id = profile_exports.id AND m.graduate_id = ?0)"},
+	// A probe per export of the member table's key (export, graduate).
+	{Name: "profile_export_members", Table: "profile_export_members", Where: "export_id IN (SELECT id FROM profile_exports) AND graduate_id = ?0"},
 	// The register: the trainee's records, and those an instructor kept.
 	{Name: "attendance", Table: "attendance_records", Where: "enrolment_id IN (SELECT id FROM enrolments WHERE trainee_id = ?0) OR recorded_by = ?0"},
 	{Name: "notifications", Table: "notifications", Where: "user_id = ?0"},

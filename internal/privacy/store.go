@@ -27,7 +27,8 @@ func (Store) consents(ctx context.Context, idb bun.IDB, userID string, after *po
 
 // profileViews lists a graduate's views, newest first: the rows of
 // profile_views and the exports they were in (profile_export_members),
-// each export one view of kind export.
+// each export one view of kind export, found by a probe of the member
+// table's key (export, graduate) per export.
 func (Store) profileViews(ctx context.Context, idb bun.IDB, graduateID string, after *position, limit int) ([]ProfileView, error) {
 	vs := []ProfileView{}
 	args := []any{graduateID, limit}
@@ -43,9 +44,10 @@ FROM profile_views AS pv JOIN companies AS co ON co.id = pv.company_id
 WHERE pv.graduate_id = ?0` + viewsAfter + `
 UNION ALL
 SELECT pe.id, m.graduate_id, pe.company_id, co.name AS company_name, 'export' AS kind, pe.at
-FROM profile_export_members AS m JOIN profile_exports AS pe ON pe.id = m.export_id
+FROM profile_exports AS pe
+JOIN profile_export_members AS m ON m.export_id = pe.id AND m.graduate_id = ?0
 JOIN companies AS co ON co.id = pe.company_id
-WHERE m.graduate_id = ?0` + exportsAfter + `
+WHERE TRUE` + exportsAfter + `
 ) AS v ORDER BY v.at DESC, v.id DESC LIMIT ?1`
 	if err := db.Query(ctx, idb, &vs, q, args...); err != nil {
 		return nil, fmt.Errorf("profile views of %s: %w", graduateID, err)

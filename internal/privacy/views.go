@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -61,7 +61,7 @@ func (Views) RecordExport(ctx context.Context, idb bun.IDB, exportID, companyID 
 	if len(graduateIDs) == 0 {
 		return nil
 	}
-	b := exportBatch{head: ProfileExport{ID: exportID, CompanyID: companyID, At: at.UTC()}, members: uniq(graduateIDs)}
+	b := exportBatch{head: ProfileExport{ID: exportID, CompanyID: companyID, At: at.UTC()}, members: graduateIDs}
 	if d, ok := idb.(*bun.DB); ok {
 		return d.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insertExports(ctx, tx, []exportBatch{b}) })
 	}
@@ -82,91 +82,74 @@ type exportBatch struct {
 	members []string
 }
 
-// uniq is ids without repeats, in their first order.
-func uniq(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, g := range ids {
-		if !seen[g] {
-			seen[g] = true
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
 // insertExports writes the exports' rows (those written before are left
-// as they are) and their members, in the member table's order: a batch
-// of an export's graduates then fills each leaf of the table once, where
-// the pool's order would dirty a leaf per graduate. A member already
-// written (a graduate named twice) is skipped rather than failing the
-// batch.
+// as they are) and their members, each export's graduates sorted and once
+// each, exports in id order: the member table is keyed (export,
+// graduate) and export ids are UUIDv7, so the rows are appended at the
+// table's end, filling each new leaf once. A member already written (a
+// graduate named again after a cut-short export's earlier write) is
+// skipped rather than failing the batch.
 func insertExports(ctx context.Context, idb bun.IDB, bs []exportBatch) error {
-	if len(bs) == 0 {
-		return nil
-	}
-	var graduates, exports []string
-	heads := map[string]bool{}
+	var heads []ProfileExport
+	members := map[string][]string{}
 	for _, b := range bs {
-		if !heads[b.head.ID] {
-			heads[b.head.ID] = true
-			if _, err := db.Exec(ctx, idb, "INSERT INTO profile_exports (id, company_id, at) VALUES (?0, ?1, ?2) ON CONFLICT (id) DO NOTHING", b.head.ID, b.head.CompanyID, b.head.At); err != nil {
-				return fmt.Errorf("record export %s: %w", b.head.ID, err)
-			}
+		if _, ok := members[b.head.ID]; !ok {
+			heads = append(heads, b.head)
 		}
-		for _, g := range b.members {
-			graduates = append(graduates, g)
-			exports = append(exports, b.head.ID)
-		}
+		members[b.head.ID] = append(members[b.head.ID], b.members...)
 	}
-	sort.Sort(byMember{graduates, exports})
-	if db.IsPostgres(idb) {
-		if _, err := db.Exec(ctx, idb, `INSERT INTO profile_export_members (graduate_id, export_id)
-SELECT * FROM unnest(?0::text[], ?1::text[]) ON CONFLICT DO NOTHING`, graduates, exports); err != nil {
-			return fmt.Errorf("record %d exported graduates: %w", len(graduates), err)
+	slices.SortFunc(heads, func(a, b ProfileExport) int { return strings.Compare(a.ID, b.ID) })
+	for _, h := range heads {
+		if _, err := db.Exec(ctx, idb, "INSERT INTO profile_exports (id, company_id, at) VALUES (?0, ?1, ?2) ON CONFLICT (id) DO NOTHING", h.ID, h.CompanyID, h.At); err != nil {
+			return fmt.Errorf("record export %s: %w", h.ID, err)
 		}
-		return nil
-	}
-	for _, size := range []int{500, 50, 1} {
-		for len(graduates) >= size {
-			args := make([]any, 0, 2*size)
-			for i := range graduates[:size] {
-				args = append(args, graduates[i], exports[i])
-			}
-			if _, err := db.Exec(ctx, idb, sqliteMemberInsert(size), args...); err != nil {
-				return fmt.Errorf("record %d exported graduates: %w", size, err)
-			}
-			graduates, exports = graduates[size:], exports[size:]
+		gs := members[h.ID]
+		slices.Sort(gs)
+		if err := insertMembers(ctx, idb, h.ID, slices.Compact(gs)); err != nil {
+			return fmt.Errorf("record %d graduates of export %s: %w", len(gs), h.ID, err)
 		}
 	}
 	return nil
 }
 
-// byMember sorts export members by graduate, then export.
-type byMember struct{ graduates, exports []string }
-
-func (m byMember) Len() int { return len(m.graduates) }
-func (m byMember) Less(i, j int) bool {
-	if m.graduates[i] != m.graduates[j] {
-		return m.graduates[i] < m.graduates[j]
+// insertMembers writes that the export held the graduates: on PostgreSQL
+// in one statement of an array, on SQLite in statements of 500, 50 and 1
+// rows, which the connection keeps prepared.
+func insertMembers(ctx context.Context, idb bun.IDB, exportID string, graduates []string) error {
+	if len(graduates) == 0 {
+		return nil
 	}
-	return m.exports[i] < m.exports[j]
-}
-func (m byMember) Swap(i, j int) {
-	m.graduates[i], m.graduates[j] = m.graduates[j], m.graduates[i]
-	m.exports[i], m.exports[j] = m.exports[j], m.exports[i]
+	if db.IsPostgres(idb) {
+		_, err := db.Exec(ctx, idb, `INSERT INTO profile_export_members (export_id, graduate_id)
+SELECT ?0::text, g FROM unnest(?1::text[]) AS g ON CONFLICT DO NOTHING`, exportID, graduates)
+		return err
+	}
+	for _, size := range []int{500, 50, 1} {
+		for len(graduates) >= size {
+			args := make([]any, 0, 1+size)
+			args = append(args, exportID)
+			for _, g := range graduates[:size] {
+				args = append(args, g)
+			}
+			if _, err := db.Exec(ctx, idb, sqliteMemberInsert(size), args...); err != nil {
+				return err
+			}
+			graduates = graduates[size:]
+		}
+	}
+	return nil
 }
 
-// sqliteMemberInsert is the insert of n export members, with
-// placeholders ?0 to ?(2n-1).
+// sqliteMemberInsert is the insert of n members of one export: the
+// export is ?0, the graduates ?1 to ?n.
 func sqliteMemberInsert(n int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO profile_export_members (graduate_id, export_id) VALUES ")
-	for i := 0; i < n; i++ {
-		if i > 0 {
+	b.WriteString("INSERT INTO profile_export_members (export_id, graduate_id) VALUES ")
+	for i := 1; i <= n; i++ {
+		if i > 1 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "(?%d, ?%d)", 2*i, 2*i+1)
+		fmt.Fprintf(&b, "(?0, ?%d)", i)
 	}
 	b.WriteString(" ON CONFLICT DO NOTHING")
 	return b.String()
@@ -314,7 +297,7 @@ func (l *ViewLog) RecordExport(ctx context.Context, _ bun.IDB, exportID, company
 		}
 		return nil
 	}
-	b := exportBatch{head: ProfileExport{ID: exportID, CompanyID: companyID, At: at.UTC()}, members: uniq(graduateIDs)}
+	b := exportBatch{head: ProfileExport{ID: exportID, CompanyID: companyID, At: at.UTC()}, members: graduateIDs}
 	l.mu.Lock()
 	if l.stopped {
 		l.mu.Unlock()
