@@ -233,13 +233,14 @@ const ViewFlushEvery = 250 * time.Millisecond
 // than the search itself); the price is that a crash of the process loses
 // the views of its last interval. An export's graduates (RecordExport)
 // are written when the export is done instead (or every exportEvery
-// intervals for one cut short, or past maxPendingExported), sorted into
-// the member table's order, in one transaction: a download of the whole
-// pool then fills the table's leaves in one pass, not a leaf per graduate
-// (see insertExports), and after its last byte, not during it; a crash
-// loses the exports under way and up to that long of those cut short. Run writes everything pending when its context ends, so a
-// stopping server loses none; a Record after that writes at once. Each
-// process has its own log; nothing is shared.
+// intervals for one cut short, or past maxPendingExported), sorted, in
+// one transaction: the export's members are then appended at the member
+// table's end, each new leaf filled once (see insertExports), after the
+// download's last byte rather than during it. A crash loses the exports
+// under way, and up to that long of those cut short. Run writes
+// everything pending when its context ends, so a stopping server loses
+// none; a Record after that writes at once. Each process has its own log;
+// nothing is shared.
 type ViewLog struct {
 	db    *bun.DB
 	every time.Duration
