@@ -108,6 +108,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	defer d.Close()
+	reads, err := db.OpenReads(ctx, cfg.DatabaseURL, d)
+	if err != nil {
+		return fmt.Errorf("SKILLGRID_DATABASE_URL: %w", err)
+	}
+	if reads != d {
+		defer reads.Close()
+	}
 	// Password hashing gets one slot per processor the runtime uses, and the
 	// runtime one processor more: during a login storm the rest of the API
 	// then runs beside the hashes (the OS shares the cores) instead of
@@ -115,7 +122,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	// later change of the container's CPU limit; a restart picks that up.
 	hashSlots := runtime.GOMAXPROCS(0)
 	runtime.GOMAXPROCS(hashSlots + 1)
-	a, err := app.Build(cfg, log, d, app.Options{Hashing: auth.HashOptions{Slots: hashSlots}, ViewFlush: privacy.ViewFlushEvery})
+	a, err := app.Build(cfg, log, d, app.Options{Hashing: auth.HashOptions{Slots: hashSlots}, ViewFlush: privacy.ViewFlushEvery, Reads: reads})
 	if err != nil {
 		return err
 	}

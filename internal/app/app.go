@@ -57,6 +57,10 @@ type Options struct {
 	// writes them every ViewFlush (App.ViewLog, which the caller runs);
 	// zero writes each read's views at once, in the request.
 	ViewFlush time.Duration
+	// Reads serves the reads every request makes before it writes (the
+	// session check, the enrolment checks) beside the writes: see
+	// db.OpenReads. Nil means the database itself.
+	Reads *bun.DB
 }
 
 // CertificateLookupsPerMinute bounds public certificate checks per client
@@ -113,7 +117,11 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 		return nil, err
 	}
 	users := account.Store{}
-	authSvc := &auth.Service{
+	reads := opt.Reads
+	if reads == nil {
+		reads = d
+	}
+	authSvc := &auth.Service{Reads: reads,
 		DB: d, Users: users, Hasher: hasher,
 		Tokens:     auth.Tokens{Secret: cfg.JWTSecret, TTL: cfg.AccessTokenTTL, Now: now},
 		RefreshTTL: cfg.RefreshTokenTTL, Limits: auth.NewLoginLimits(d), Now: now,
@@ -132,7 +140,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	enrolments := enrolment.NewService(d, levels, now, metrics)
+	enrolments := enrolment.NewService(d, reads, levels, now, metrics)
 	cat, err := catalogue.New(d, now, enrolments)
 	if err != nil {
 		return nil, err

@@ -39,7 +39,10 @@ type Users interface {
 
 // Service signs users in and out and keeps their sessions.
 type Service struct {
-	DB         *bun.DB
+	DB *bun.DB
+	// Reads serves the session check of every authenticated request; it
+	// may be DB, or read-only connections beside it (db.OpenReads).
+	Reads      *bun.DB
 	Users      Users
 	Hasher     *Hasher
 	Tokens     Tokens
@@ -300,7 +303,7 @@ func (s *Service) Authenticate(ctx context.Context, c *Claims) (Actor, error) {
 	if !s.Tokens.LifetimeOK(c) {
 		return Actor{}, apperr.Unauthorized(msg.TokenTooLong)
 	}
-	u, found, err := s.store.sessionUser(ctx, s.DB, c.SessionID, c.Subject)
+	u, found, err := s.store.sessionUser(ctx, s.Reads, c.SessionID, c.Subject)
 	if err != nil {
 		return Actor{}, err
 	}

@@ -28,7 +28,11 @@ type Eligibility interface {
 
 // Service holds the rules of enrolment.
 type Service struct {
-	DB          *bun.DB
+	DB *bun.DB
+	// Reads serves the checks an enrolment reads before it is queued; it
+	// may be DB, or read-only connections beside it (db.OpenReads), so
+	// that on SQLite the checks do not wait behind a batch's commit.
+	Reads       *bun.DB
 	Store       Store
 	Eligibility Eligibility
 	Now         func() time.Time
@@ -36,10 +40,11 @@ type Service struct {
 	batches *batcher // places new enrolments, a cohort's batch at a time
 }
 
-// NewService is the enrolment service on d; the metrics of its batches of
+// NewService is the enrolment service on d, reading its checks from reads
+// (d, or read-only connections beside it); the metrics of its batches of
 // enrolments are registered with reg (none when reg is nil).
-func NewService(d *bun.DB, eligibility Eligibility, now func() time.Time, reg prometheus.Registerer) *Service {
-	return &Service{DB: d, Eligibility: eligibility, Now: now, batches: newBatcher(d, Store{}, reg)}
+func NewService(d, reads *bun.DB, eligibility Eligibility, now func() time.Time, reg prometheus.Registerer) *Service {
+	return &Service{DB: d, Reads: reads, Eligibility: eligibility, Now: now, batches: newBatcher(d, Store{}, reg)}
 }
 
 // maxRechecks bounds how often Enrol checks again an enrolment whose
@@ -108,7 +113,7 @@ func (s *Service) Enrol(ctx context.Context, actor auth.Actor, cohortID, trainee
 // joined the waitlist).
 func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, traineeID string) (Enrolment, bool, error) {
 	now := s.Now()
-	c, err := s.Store.cohortFor(ctx, s.DB, cohortID, traineeID)
+	c, err := s.Store.cohortFor(ctx, s.Reads, cohortID, traineeID)
 	if err != nil {
 		return Enrolment{}, false, err
 	}
@@ -130,7 +135,7 @@ func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, tra
 	if err := open(c, now); err != nil {
 		return Enrolment{}, false, err
 	}
-	if err := s.Eligibility.CheckEligible(ctx, s.DB, traineeID, c.CourseID); err != nil {
+	if err := s.Eligibility.CheckEligible(ctx, s.Reads, traineeID, c.CourseID); err != nil {
 		return Enrolment{}, false, err
 	}
 	e := Enrolment{ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, CreatedAt: now, UpdatedAt: now}

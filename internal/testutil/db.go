@@ -95,6 +95,20 @@ func Open(t testing.TB, dsn string) *bun.DB {
 	return d
 }
 
+// OpenReads opens what serves reads beside d for the length of the test
+// (db.OpenReads).
+func OpenReads(t testing.TB, dsn string, d *bun.DB) *bun.DB {
+	t.Helper()
+	r, err := db.OpenReads(context.Background(), dsn, d)
+	if err != nil {
+		t.Fatalf("open readers of %s: %v", dsn, err)
+	}
+	if r != d {
+		t.Cleanup(func() { _ = r.Close() })
+	}
+	return r
+}
+
 // NewDSN makes a fresh, migrated database and returns its URL.
 func NewDSN(t testing.TB, dialect string) string {
 	t.Helper()

@@ -61,10 +61,13 @@ type Env struct {
 	Dialect string
 	DSN     string
 	DB      *bun.DB
-	App     *app.App
-	Clock   *Clock
-	Config  config.Config
-	Logs    fmt.Stringer
+	// Reads is what serves the pre-write checks beside DB, as in serve
+	// (db.OpenReads): read-only connections on SQLite, DB on PostgreSQL.
+	Reads  *bun.DB
+	App    *app.App
+	Clock  *Clock
+	Config config.Config
+	Logs   fmt.Stringer
 
 	adminToken string
 }
@@ -127,7 +130,8 @@ func newOn(t testing.TB, dialect, dsn string, hashing auth.HashOptions, opts ...
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	d := Open(t, dsn)
-	a, err := app.Build(cfg, log, d, app.Options{Hashing: hashing, Now: clock.Now})
+	reads := OpenReads(t, dsn, d)
+	a, err := app.Build(cfg, log, d, app.Options{Hashing: hashing, Now: clock.Now, Reads: reads})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
@@ -136,7 +140,7 @@ func newOn(t testing.TB, dialect, dsn string, hashing auth.HashOptions, opts ...
 			t.Logf("server errors:\n%s", errorLines(logs.String()))
 		}
 	})
-	return &Env{T: t, Dialect: dialect, DSN: dsn, DB: d, App: a, Clock: clock, Config: cfg, Logs: logs}
+	return &Env{T: t, Dialect: dialect, DSN: dsn, DB: d, Reads: reads, App: a, Clock: clock, Config: cfg, Logs: logs}
 }
 
 // errorLines keeps the log lines at level ERROR, which explain a 500.

@@ -114,6 +114,45 @@ func openSQLite(path string) (*sql.DB, error) {
 	return sqldb, nil
 }
 
+// OpenReads opens what serves the reads that may run beside d's writes,
+// d being opened from the same rawURL. On SQLite, whose d keeps one
+// connection for every write in turn, it is a pool of read-only
+// connections to the same file: WAL lets them read the last commit while
+// a write runs and syncs, where on d they would wait behind it. On
+// PostgreSQL (and an in-memory SQLite, which another connection would not
+// see) it is d itself, whose pool already reads in parallel. Close what it
+// returns when that is not d.
+//
+// A read on its own statement sees every write committed before it
+// began, so a check read here is as fresh as one read on d; what must be
+// decided under a write's lock is still read in the write's transaction.
+func OpenReads(ctx context.Context, rawURL string, d *bun.DB) (*bun.DB, error) {
+	path, ok := strings.CutPrefix(rawURL, "sqlite://")
+	if !ok || path == ":memory:" {
+		return d, nil
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	connector, err := newSQLiteConnector(sqliteURI(path) + "?" + q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	sqldb := sql.OpenDB(connector)
+	n := max(2, runtime.NumCPU())
+	sqldb.SetMaxOpenConns(n)
+	sqldb.SetMaxIdleConns(n)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	r := bun.NewDB(sqldb, sqlitedialect.New())
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := r.PingContext(pctx); err != nil {
+		_ = r.Close()
+		return nil, fmt.Errorf("connect sqlite readers to %s: %w", redact(rawURL), err)
+	}
+	return r, nil
+}
+
 // sqliteURI is the SQLite URI of the file at path, taken literally: SQLite
 // decodes %XX in a URI's path and ends the path at ? or #, so those are
 // escaped, and an absolute path gets the empty authority ("file:///...")
