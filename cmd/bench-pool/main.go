@@ -54,6 +54,7 @@ type options struct {
 	optIn                 float64
 	keep                  bool
 	demandOnly            bool
+	pagesOnly             bool
 }
 
 func main() {
@@ -69,6 +70,7 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the database afterwards (its URL is printed) for a closer look")
 	flag.StringVar(&o.reuse, "reuse", "", "measure again on a database kept with -keep (its URL), without loading")
 	flag.BoolVar(&o.demandOnly, "demand-only", false, "measure employer demand's matching only (no pool searches, no downloads)")
+	flag.BoolVar(&o.pagesOnly, "pages-only", false, "measure the pool's first pages only (no demands, no downloads)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-pool:", err)
@@ -164,6 +166,12 @@ func run(o options) error {
 	failed += errs
 	fmt.Printf("  %-44s %8v %8v %8v %8v\n", "track=bms&min_level=1, page 51", bench.Percentile(lat, 50), bench.Percentile(lat, 95), bench.Percentile(lat, 99), lat[len(lat)-1].Round(time.Microsecond))
 
+	if o.pagesOnly {
+		if failed > 0 {
+			return fmt.Errorf("%d requests failed", failed)
+		}
+		return nil
+	}
 	if err := benchDemands(ctx, d, client, base, token, o); err != nil {
 		return err
 	}
