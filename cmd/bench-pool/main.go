@@ -15,7 +15,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -628,34 +627,17 @@ func cursorAfter(client *http.Client, base, token string, pages int) (string, er
 // connection, never with a complete-looking file), a workbook that is not
 // a whole zip, and a CSV of fewer rows than want (unless -1).
 func export(client *http.Client, base, token, ext, q string, want, pid int) error {
-	before, err := rss(pid)
+	before, err := bench.RSS(pid)
 	if err != nil {
 		return err
 	}
-	peak := before
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				if r, err := rss(pid); err == nil && r > peak {
-					peak = r
-				}
-			}
-		}
-	}()
+	peakRSS := bench.PeakRSS(pid)
 	req, _ := http.NewRequest(http.MethodGet, base+"/v1/graduates"+ext+"?"+q, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	t0 := time.Now()
 	res, err := client.Do(req)
 	if err != nil {
-		close(stop)
+		peakRSS()
 		return err
 	}
 	var rows, bytes int
@@ -690,9 +672,8 @@ func export(client *http.Client, base, token, ext, q string, want, pid int) erro
 	}
 	res.Body.Close()
 	wall := time.Since(t0)
-	close(stop)
-	<-done
-	after, _ := rss(pid)
+	peak := peakRSS()
+	after, _ := bench.RSS(pid)
 	label := q
 	if label == "" {
 		label = "(whole pool)"
@@ -718,20 +699,6 @@ func export(client *http.Client, base, token, ext, q string, want, pid int) erro
 		ext, label, count, float64(bytes)/(1<<20), wall.Round(time.Millisecond), firstByte.Round(time.Millisecond),
 		before>>10, peak>>10, after>>10)
 	return nil
-}
-
-// rss reads a process's resident set size in KiB from /proc.
-func rss(pid int) (int, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			return strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-		}
-	}
-	return 0, errors.New("no VmRSS in /proc status")
 }
 
 func trunc(s string, n int) string {

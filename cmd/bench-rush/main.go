@@ -128,8 +128,16 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 		return t
 	}
 	cpu0 := cpu()
+	peaks := make([]func() int, len(pids))
+	for i, pid := range pids {
+		peaks[i] = bench.PeakRSS(pid)
+	}
 	lat, codes, answers, wall := fire(bases, "/v1/cohorts/"+f.cohortID+"/enrolments", f.tokens, conc)
 	used := cpu() - cpu0
+	peakRSS := 0 // the largest server's, in KiB
+	for _, p := range peaks {
+		peakRSS = max(peakRSS, p())
+	}
 	errs := 0
 	for code, k := range codes {
 		if code != http.StatusCreated {
@@ -148,6 +156,9 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 		// machine: the figure to compare on a shared box (the database
 		// server's own, on PostgreSQL, is not in it).
 		fmt.Printf("  server CPU: %v for the rush, %v per enrolment\n", used.Round(time.Millisecond), (used / time.Duration(n)).Round(time.Microsecond))
+	}
+	if peakRSS > 0 {
+		fmt.Printf("  server RSS peak during the rush: %d MiB\n", peakRSS>>10)
 	}
 
 	if err := verify(ctx, d, f.cohortID, n, seats, answers); err != nil {

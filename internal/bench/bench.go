@@ -162,3 +162,49 @@ func CPUTime(pid int) time.Duration {
 	const ticksPerSecond = 100 // USER_HZ on Linux
 	return time.Duration(utime+stime) * time.Second / ticksPerSecond
 }
+
+// RSS is process pid's resident set size in KiB, from /proc (Linux).
+func RSS(pid int) (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			return strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+		}
+	}
+	return 0, errors.New("no VmRSS in /proc status")
+}
+
+// PeakRSS samples process pid's RSS every 20 ms until the function it
+// returns is called, which returns the highest sample in KiB (0 when none
+// could be read).
+func PeakRSS(pid int) func() int {
+	stop, done := make(chan struct{}), make(chan struct{})
+	peak := 0
+	sample := func() {
+		if r, err := RSS(pid); err == nil && r > peak {
+			peak = r
+		}
+	}
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			sample()
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() int {
+		close(stop)
+		<-done
+		sample()
+		return peak
+	}
+}
