@@ -67,7 +67,10 @@ func TestKillMidRushLosesNoAcknowledgedEnrolment(t *testing.T) {
 			)
 			kill := func() { killOnce.Do(func() { _ = cmd.Process.Signal(syscall.SIGKILL) }) }
 			next := make(chan string)
-			for range 16 {
+			// Eight in flight: enough for batches to form, and few
+			// connections for a child serve next to the other tests on
+			// one PostgreSQL (see testutil.PostgresConns).
+			for range 8 {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
