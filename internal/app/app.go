@@ -121,8 +121,8 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	if reads == nil {
 		reads = d
 	}
-	authSvc := &auth.Service{Reads: reads,
-		DB: d, Users: users, Hasher: hasher,
+	authSvc := &auth.Service{
+		DB: d, Reads: reads, Users: users, Hasher: hasher,
 		Tokens:     auth.Tokens{Secret: cfg.JWTSecret, TTL: cfg.AccessTokenTTL, Now: now},
 		RefreshTTL: cfg.RefreshTokenTTL, Limits: auth.NewLoginLimits(d), Now: now,
 		ResetRequests: ratelimit.Limiter{DB: d, Name: "password-reset", Max: auth.ResetsPerHour, Window: time.Hour},
