@@ -6,6 +6,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -439,6 +440,35 @@ func bound(idb bun.IDB, query string, args []any) (string, []any) {
 		}
 	}
 	return placeholders(query, '?'), out
+}
+
+// In is the condition that a value is one of the strings ss, to write
+// after the value ("s.id " + cond), and the one argument it takes, at
+// ?n: a text array on PostgreSQL, a JSON array read by json_each on
+// SQLite. However many strings there are, the statement's text stays the
+// same, so one prepared statement serves every number of them.
+func In(idb bun.IDB, n int, ss []string) (cond string, arg any) {
+	p := "?" + strconv.Itoa(n)
+	if IsPostgres(idb) {
+		return "= ANY(" + p + "::text[])", ss
+	}
+	list, _ := json.Marshal(ss) // strings always marshal
+	return "IN (SELECT value FROM json_each(" + p + "))", string(list)
+}
+
+// Pairs is a table of the pairs (as[i], bs[i]), to write after FROM: its
+// columns are named a and b, the table alias, and its two arguments are
+// at ?n and ?n+1 (a text array each on PostgreSQL, a JSON array each on
+// SQLite). Like In, its text is the same for any number of pairs.
+func Pairs(idb bun.IDB, n int, as, bs []string, alias string) (table string, args []any) {
+	p, q := "?"+strconv.Itoa(n), "?"+strconv.Itoa(n+1)
+	if IsPostgres(idb) {
+		return "unnest(" + p + "::text[], " + q + "::text[]) AS " + alias + "(a, b)", []any{as, bs}
+	}
+	la, _ := json.Marshal(as) // strings always marshal
+	lb, _ := json.Marshal(bs)
+	return "(SELECT ja.value AS a, jb.value AS b FROM json_each(" + p + ") AS ja JOIN json_each(" + q + ") AS jb ON jb.key = ja.key) AS " + alias,
+		[]any{string(la), string(lb)}
 }
 
 // sqliteTime is how bun writes a time into SQLite (schema.BaseDialect's

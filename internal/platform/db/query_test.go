@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +137,61 @@ func TestQueryAgainWhileItsRowsAreOpen(t *testing.T) {
 // db.Query with its arguments.
 func raw(q string) string {
 	return strings.ReplaceAll(q, "?0", "?1")
+}
+
+// In and Pairs send any number of strings as one argument each, on both
+// databases: the same statement text matches one string, several, none,
+// and strings holding quotes, commas and Korean; Pairs keeps each pair
+// together, in order.
+func TestInAndPairsTakeListsAsOneArgument(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range testutil.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			d := testutil.NewDB(t, dialect)
+			if _, err := d.ExecContext(ctx, "CREATE TABLE query_test_names (id TEXT PRIMARY KEY, n INTEGER NOT NULL)"); err != nil {
+				t.Fatal(err)
+			}
+			names := []string{"a", `it's "quoted", too`, "훈련생", "d"}
+			for i, n := range names {
+				if _, err := db.Exec(ctx, d, "INSERT INTO query_test_names (id, n) VALUES (?0, ?1)", n, i); err != nil {
+					t.Fatal(err)
+				}
+			}
+			in := func(ss ...string) []int {
+				t.Helper()
+				cond, arg := db.In(d, 0, ss)
+				var got []int
+				if err := db.Query(ctx, d, &got, "SELECT n FROM query_test_names WHERE id "+cond+" ORDER BY n", arg); err != nil {
+					t.Fatal(err)
+				}
+				return got
+			}
+			for _, c := range []struct {
+				ss   []string
+				want string
+			}{
+				{[]string{"훈련생"}, "[2]"},
+				{[]string{"d", `it's "quoted", too`, "nobody"}, "[1 3]"},
+				{[]string{}, "[]"},
+			} {
+				if got := in(c.ss...); fmt.Sprint(got) != c.want {
+					t.Errorf("In(%q) matched %v, want %s", c.ss, got, c.want)
+				}
+			}
+			table, args := db.Pairs(d, 1, []string{"훈련생", "a", "x"}, []string{"1", `"2"`, "3"}, "p")
+			var pairs []struct {
+				N int    `bun:"n"`
+				B string `bun:"b"`
+			}
+			if err := db.Query(ctx, d, &pairs, "SELECT q.n, p.b FROM "+table+" JOIN query_test_names AS q ON q.id = p.a WHERE q.n >= ?0 ORDER BY q.n",
+				append([]any{0}, args...)...); err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(pairs) != `[{0 "2"} {2 1}]` {
+				t.Errorf("Pairs joined %v, want [{0 \"2\"} {2 1}]", pairs)
+			}
+		})
+	}
 }
