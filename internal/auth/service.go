@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -13,6 +14,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/audit"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/fresh"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/ratelimit"
 	"github.com/skillgrid/skillgrid/internal/platform/seal"
@@ -57,7 +59,25 @@ type Service struct {
 	ResetSeal seal.Key
 	Now       func() time.Time
 	store     Store
+
+	sessionsOnce sync.Once
+	sessions     *fresh.Batch[string, sessionUser] // the session checks in flight, read together
 }
+
+// sessionBatch reads the sessions of the requests in flight together, on
+// Reads, each request getting a read that began after it asked: as fresh
+// as reading its own, so an ended session is refused at once as before.
+func (s *Service) sessionBatch() *fresh.Batch[string, sessionUser] {
+	s.sessionsOnce.Do(func() {
+		s.sessions = fresh.NewBatch(func(ctx context.Context, ids []string) (map[string]sessionUser, error) {
+			return s.store.sessionUsers(ctx, s.Reads, ids)
+		}, maxSessionsPerRead, 10*time.Second)
+	})
+	return s.sessions
+}
+
+// maxSessionsPerRead bounds the sessions one read checks.
+const maxSessionsPerRead = 256
 
 var errBadLogin = apperr.Unauthorized(msg.BadLogin)
 
@@ -303,11 +323,11 @@ func (s *Service) Authenticate(ctx context.Context, c *Claims) (Actor, error) {
 	if !s.Tokens.LifetimeOK(c) {
 		return Actor{}, apperr.Unauthorized(msg.TokenTooLong)
 	}
-	u, found, err := s.store.sessionUser(ctx, s.Reads, c.SessionID, c.Subject)
+	u, found, err := s.sessionBatch().Get(ctx, c.SessionID)
 	if err != nil {
 		return Actor{}, err
 	}
-	if !found {
+	if !found || u.ID != c.Subject {
 		return Actor{}, apperr.Unauthorized(msg.SessionUnknown)
 	}
 	if !u.Active {

@@ -34,6 +34,7 @@ type sessionScope struct {
 // query: the session's user, whether that user is active, and whether the
 // session has ended.
 type sessionUser struct {
+	SessionID string     `bun:"session_id"`
 	ID        string     `bun:"id"`
 	Role      Role       `bun:"role"`
 	Active    bool       `bun:"active"`
@@ -47,21 +48,26 @@ func (Store) insertSession(ctx context.Context, idb bun.IDB, s *session) error {
 	return nil
 }
 
-// sessionUser reads session sid of user userID joined with the user; ok is
-// false when there is no such session of that user. Every authenticated
-// request runs it, so it is a prepared statement on PostgreSQL (db.Query).
-func (Store) sessionUser(ctx context.Context, idb bun.IDB, sid, userID string) (sessionUser, bool, error) {
+// sessionUsers reads the sessions of ids, each joined with its user, in
+// one statement; a session that does not exist is left out. Every
+// authenticated request needs one, and the requests in flight share a
+// read (Service.sessionBatch), so it is a prepared statement on
+// PostgreSQL (db.Query) whose cost grows with the sessions asked for, one
+// primary-key lookup each.
+func (Store) sessionUsers(ctx context.Context, idb bun.IDB, ids []string) (map[string]sessionUser, error) {
 	var rows []sessionUser
-	err := db.Query(ctx, idb, &rows, `SELECT u.id, u.role, u.active, s.revoked_at
+	in, list := db.In(idb, 0, ids)
+	err := db.Query(ctx, idb, &rows, `SELECT s.id AS session_id, u.id, u.role, u.active, s.revoked_at
 FROM sessions AS s JOIN users AS u ON u.id = s.user_id
-WHERE s.id = ?0 AND s.user_id = ?1`, sid, userID)
+WHERE s.id `+in, list)
 	if err != nil {
-		return sessionUser{}, false, fmt.Errorf("read session %s: %w", sid, err)
+		return nil, fmt.Errorf("read %d sessions: %w", len(ids), err)
 	}
-	if len(rows) == 0 {
-		return sessionUser{}, false, nil
+	out := make(map[string]sessionUser, len(rows))
+	for _, r := range rows {
+		out[r.SessionID] = r
 	}
-	return rows[0], true, nil
+	return out, nil
 }
 
 // touchSession records a refresh in a live session. It reports false when
