@@ -140,7 +140,7 @@ func Build(cfg config.Config, log *slog.Logger, d *bun.DB, opt Options) (*App, e
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	enrolments := enrolment.NewService(d, reads, levels, now, metrics)
+	enrolments := enrolment.NewService(d, reads, levels.Checks(reads), now, metrics)
 	cat, err := catalogue.New(d, now, enrolments)
 	if err != nil {
 		return nil, err

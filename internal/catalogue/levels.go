@@ -2,8 +2,10 @@ package catalogue
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/skillgrid/skillgrid/internal/auth"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/fresh"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 )
 
@@ -138,13 +141,48 @@ func eligible(c gate, st standing) error {
 // CheckEligible reports whether the trainee may enrol in the course now, as
 // far as their level and completions go: nil, or apperr.Rule level_too_low or
 // prerequisite_missing (422) naming what is missing, or apperr.Conflict
-// already_completed (409). The enrolment work calls it with its own
-// transaction.
+// already_completed (409). It reads through idb; enrolment checks through
+// EligibilityChecks instead, which reads for the requests in flight at once.
 func (e Eligibility) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, courseID string) error {
-	rows, err := e.store.eligibilityFacts(ctx, idb, traineeID, courseID)
+	k := eligibilityKey{TraineeID: traineeID, CourseID: courseID}
+	facts, err := e.store.eligibilityFacts(ctx, idb, []eligibilityKey{k})
 	if err != nil {
 		return err
 	}
+	return judge(facts[k])
+}
+
+// EligibilityChecks is CheckEligible for a registration rush: the facts of
+// the checks in flight are read together, on one handle, each check
+// getting a read that began after it asked, so that it is as fresh as a
+// read of its own. Make it with Eligibility.Checks.
+type EligibilityChecks struct {
+	facts *fresh.Batch[eligibilityKey, []standingRow]
+}
+
+// Checks is an EligibilityChecks reading on reads.
+func (e Eligibility) Checks(reads bun.IDB) *EligibilityChecks {
+	return &EligibilityChecks{facts: fresh.NewBatch(func(ctx context.Context, keys []eligibilityKey) (map[eligibilityKey][]standingRow, error) {
+		return e.store.eligibilityFacts(ctx, reads, keys)
+	}, maxChecksPerRead, 10*time.Second)}
+}
+
+// maxChecksPerRead bounds the checks one read of EligibilityChecks serves.
+const maxChecksPerRead = 256
+
+// CheckEligible is Eligibility.CheckEligible, read with the other checks
+// in flight.
+func (c *EligibilityChecks) CheckEligible(ctx context.Context, traineeID, courseID string) error {
+	rows, _, err := c.facts.Get(ctx, eligibilityKey{TraineeID: traineeID, CourseID: courseID})
+	if err != nil {
+		return fmt.Errorf("read eligibility of %s for %s: %w", traineeID, courseID, err)
+	}
+	return judge(rows)
+}
+
+// judge applies the rule (eligible) to the facts eligibilityFacts read
+// for one trainee and course.
+func judge(rows []standingRow) error {
 	g := gate{Prerequisites: map[string]string{}}
 	found := false
 	var standingRows []standingRow

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
+	"github.com/skillgrid/skillgrid/internal/catalogue"
 	"github.com/skillgrid/skillgrid/internal/enrolment"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
@@ -71,7 +72,7 @@ func TestBatchDecidesInArrivalOrder(t *testing.T) {
 		now := e.Clock.Now()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 2, ClosesAt: now.Add(time.Hour)})
 		tr := e.Trainees(4)
-		s := enrolment.NewService(e.DB, e.Reads, e.App.Catalogue, e.Clock.Now, nil)
+		s := enrolment.NewService(e.DB, e.Reads, catalogue.Eligibility{}.Checks(e.Reads), e.Clock.Now, nil)
 		batch := []*enrolment.Enrolment{
 			newEnrolment(c.ID, tr[0].ID, now),
 			newEnrolment(c.ID, tr[1].ID, now),
@@ -123,7 +124,7 @@ func TestBatchRechecksTheCourse(t *testing.T) {
 		now := e.Clock.Now()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
 		tr := e.Trainees(3)
-		s := enrolment.NewService(e.DB, e.Reads, e.App.Catalogue, e.Clock.Now, nil)
+		s := enrolment.NewService(e.DB, e.Reads, catalogue.Eligibility{}.Checks(e.Reads), e.Clock.Now, nil)
 		seen := courseSeen(t, e, c.CourseID)
 
 		e.Clock.Advance(time.Second)
@@ -159,7 +160,7 @@ func TestFailedBatchFallsBackToOneAtATime(t *testing.T) {
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 1})
 		tr := e.Trainees(2)
 		reg := prometheus.NewRegistry()
-		s := enrolment.NewService(e.DB, e.Reads, e.App.Catalogue, e.Clock.Now, reg)
+		s := enrolment.NewService(e.DB, e.Reads, catalogue.Eligibility{}.Checks(e.Reads), e.Clock.Now, reg)
 		batch := []*enrolment.Enrolment{
 			newEnrolment(c.ID, tr[0].ID, now),
 			newEnrolment(c.ID, ids.New(), now), // no such trainee: the batch's insert fails
@@ -199,7 +200,7 @@ func TestGivingUpInTheQueuePlacesNothing(t *testing.T) {
 		now := e.Clock.Now()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 5})
 		tr := e.Trainees(2)
-		s := enrolment.NewService(e.DB, e.Reads, e.App.Catalogue, e.Clock.Now, nil)
+		s := enrolment.NewService(e.DB, e.Reads, catalogue.Eligibility{}.Checks(e.Reads), e.Clock.Now, nil)
 		seen := courseSeen(t, e, c.CourseID)
 
 		// Hold the cohort, so that the first batch waits: its row lock on

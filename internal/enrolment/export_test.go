@@ -91,3 +91,35 @@ func ActiveAmongPlan(ctx context.Context, idb bun.IDB, cohortID string, trainees
 	}
 	return strings.Join(out, "\n"), err
 }
+
+// CheckedCohort is what a read of the checks found for one cohort and
+// trainee.
+type CheckedCohort struct {
+	CohortID, ActiveID, TraineeName string
+}
+
+// CohortsTogether reads the cohort of each pair (cohort, trainee) in one
+// read, as the checks of the enrolments in flight are read; a pair whose
+// cohort does not exist is left out.
+func (s *Service) CohortsTogether(ctx context.Context, pairs [][2]string) (map[[2]string]CheckedCohort, error) {
+	keys := make([]cohortKey, len(pairs))
+	for i, p := range pairs {
+		keys[i] = cohortKey{CohortID: p[0], TraineeID: p[1]}
+	}
+	found, err := s.Store.cohortsFor(ctx, s.Reads, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := map[[2]string]CheckedCohort{}
+	for k, c := range found {
+		v := CheckedCohort{CohortID: c.ID}
+		if c.ActiveID != nil {
+			v.ActiveID = *c.ActiveID
+		}
+		if c.TraineeName != nil {
+			v.TraineeName = *c.TraineeName
+		}
+		out[[2]string{k.CohortID, k.TraineeID}] = v
+	}
+	return out, nil
+}

@@ -16,14 +16,16 @@ import (
 	"github.com/skillgrid/skillgrid/internal/events"
 	"github.com/skillgrid/skillgrid/internal/msg"
 	"github.com/skillgrid/skillgrid/internal/platform/db"
+	"github.com/skillgrid/skillgrid/internal/platform/fresh"
 	"github.com/skillgrid/skillgrid/internal/platform/ids"
 	"github.com/skillgrid/skillgrid/internal/platform/page"
 )
 
-// Eligibility decides whether a trainee may take a course now; the
-// catalogue provides it, and recommendations use the same function.
+// Eligibility decides whether a trainee may take a course now, reading
+// what it needs on its own; the catalogue provides it
+// (catalogue.EligibilityChecks), and recommendations use the same rule.
 type Eligibility interface {
-	CheckEligible(ctx context.Context, idb bun.IDB, traineeID, courseID string) error
+	CheckEligible(ctx context.Context, traineeID, courseID string) error
 }
 
 // Service holds the rules of enrolment.
@@ -37,15 +39,26 @@ type Service struct {
 	Eligibility Eligibility
 	Now         func() time.Time
 
-	batches *batcher // places new enrolments, a cohort's batch at a time
+	batches *batcher                             // places new enrolments, a cohort's batch at a time
+	checks  *fresh.Batch[cohortKey, cohortSeats] // the cohort reads of the enrolments in flight, read together
 }
 
 // NewService is the enrolment service on d, reading its checks from reads
 // (d, or read-only connections beside it); the metrics of its batches of
 // enrolments are registered with reg (none when reg is nil).
 func NewService(d, reads *bun.DB, eligibility Eligibility, now func() time.Time, reg prometheus.Registerer) *Service {
-	return &Service{DB: d, Reads: reads, Eligibility: eligibility, Now: now, batches: newBatcher(d, Store{}, reg)}
+	s := &Service{DB: d, Reads: reads, Eligibility: eligibility, Now: now, batches: newBatcher(d, Store{}, reg)}
+	// Each enrolment gets a read that began after it asked: as fresh as
+	// its own, and what can change under it is checked again under the
+	// cohort's lock anyway (placeBatch).
+	s.checks = fresh.NewBatch(func(ctx context.Context, keys []cohortKey) (map[cohortKey]cohortSeats, error) {
+		return s.Store.cohortsFor(ctx, s.Reads, keys)
+	}, maxChecksPerRead, 10*time.Second)
+	return s
 }
+
+// maxChecksPerRead bounds the enrolments whose checks one read serves.
+const maxChecksPerRead = 256
 
 // maxRechecks bounds how often Enrol checks again an enrolment whose
 // cohort or course changed under it.
@@ -113,9 +126,12 @@ func (s *Service) Enrol(ctx context.Context, actor auth.Actor, cohortID, trainee
 // joined the waitlist).
 func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, traineeID string) (Enrolment, bool, error) {
 	now := s.Now()
-	c, err := s.Store.cohortFor(ctx, s.Reads, cohortID, traineeID)
+	c, found, err := s.checks.Get(ctx, cohortKey{CohortID: cohortID, TraineeID: traineeID})
 	if err != nil {
-		return Enrolment{}, false, err
+		return Enrolment{}, false, fmt.Errorf("read cohort %s: %w", cohortID, err)
+	}
+	if !found {
+		return Enrolment{}, false, apperr.NotFound(msg.NotFoundCohort)
 	}
 	if !catalogue.CohortVisible(actor, c.CourseStatus, c.InstructorID) {
 		// The cohort of a course the trainee may not see does not exist
@@ -135,7 +151,7 @@ func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, tra
 	if err := open(c, now); err != nil {
 		return Enrolment{}, false, err
 	}
-	if err := s.Eligibility.CheckEligible(ctx, s.Reads, traineeID, c.CourseID); err != nil {
+	if err := s.Eligibility.CheckEligible(ctx, traineeID, c.CourseID); err != nil {
 		return Enrolment{}, false, err
 	}
 	e := Enrolment{ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, CreatedAt: now, UpdatedAt: now}

@@ -21,28 +21,59 @@ import (
 // transaction.
 type Store struct{}
 
+// cohortKey is a cohort and a trainee whose enrolment there is checked
+// ("" for none).
+type cohortKey struct{ CohortID, TraineeID string }
+
 // cohortFor reads the cohort and, in the same query, the trainee's active
 // enrolment in it (ActiveID, when traineeID is given and they have one)
-// and their name. It is on the enrolment hot path: a prepared statement on
-// PostgreSQL (db.Query).
-func (Store) cohortFor(ctx context.Context, idb bun.IDB, id, traineeID string) (cohortSeats, error) {
-	var rows []cohortSeats
-	err := db.Query(ctx, idb, &rows, `SELECT ch.id, ch.course_id, ch.instructor_id, ch.capacity, ch.seats_taken,
-       ch.starts_on, ch.ends_on, ch.label, ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
-       co.status AS course_status, co.updated_at AS course_updated_at, co.code AS course_code, co.title AS course_title,
-       (SELECT e.id FROM enrolments AS e WHERE e.cohort_id = ch.id AND e.trainee_id = ?1
-           AND e.status IN ('enrolled', 'waitlisted')) AS active_id,
-       (SELECT u.name FROM users AS u WHERE u.id = ?1) AS trainee_name
-  FROM cohorts AS ch
-  JOIN courses AS co ON co.id = ch.course_id
- WHERE ch.id = ?0`, id, traineeID)
+// and their name.
+func (s Store) cohortFor(ctx context.Context, idb bun.IDB, id, traineeID string) (cohortSeats, error) {
+	k := cohortKey{CohortID: id, TraineeID: traineeID}
+	found, err := s.cohortsFor(ctx, idb, []cohortKey{k})
 	if err != nil {
-		return cohortSeats{}, fmt.Errorf("read cohort %s: %w", id, err)
+		return cohortSeats{}, err
 	}
-	if len(rows) == 0 {
+	c, ok := found[k]
+	if !ok {
 		return cohortSeats{}, apperr.NotFound(msg.NotFoundCohort)
 	}
-	return rows[0], nil
+	return c, nil
+}
+
+// cohortsFor is cohortFor for several cohorts and trainees in one
+// statement; a cohort that does not exist is left out. It is on the
+// enrolment hot path, where the checks of the requests in flight share a
+// read (Service.checks): a prepared statement on PostgreSQL (db.Query),
+// whose cost grows with the keys asked for, a few primary-key lookups
+// each.
+func (Store) cohortsFor(ctx context.Context, idb bun.IDB, keys []cohortKey) (map[cohortKey]cohortSeats, error) {
+	cohorts, trainees := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		cohorts[i], trainees[i] = k.CohortID, k.TraineeID
+	}
+	pairs, args := db.Pairs(idb, 0, cohorts, trainees, "k")
+	var rows []struct {
+		ForTrainee string `bun:"for_trainee"`
+		cohortSeats
+	}
+	err := db.Query(ctx, idb, &rows, `SELECT k.b AS for_trainee, ch.id, ch.course_id, ch.instructor_id, ch.capacity, ch.seats_taken,
+       ch.starts_on, ch.ends_on, ch.label, ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
+       co.status AS course_status, co.updated_at AS course_updated_at, co.code AS course_code, co.title AS course_title,
+       (SELECT e.id FROM enrolments AS e WHERE e.cohort_id = ch.id AND e.trainee_id = k.b
+           AND e.status IN ('enrolled', 'waitlisted')) AS active_id,
+       (SELECT u.name FROM users AS u WHERE u.id = k.b) AS trainee_name
+  FROM `+pairs+`
+  JOIN cohorts AS ch ON ch.id = k.a
+  JOIN courses AS co ON co.id = ch.course_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read %d cohorts: %w", len(keys), err)
+	}
+	out := make(map[cohortKey]cohortSeats, len(rows))
+	for _, r := range rows {
+		out[cohortKey{CohortID: r.ID, TraineeID: r.ForTrainee}] = r.cohortSeats
+	}
+	return out, nil
 }
 
 // userRole is the role of the active user id; apperr.NotFound when there
