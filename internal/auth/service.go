@@ -64,20 +64,16 @@ type Service struct {
 	sessions     *fresh.Batch[string, sessionUser] // the session checks in flight, read together
 }
 
-// sessionBatch reads the sessions of the requests in flight together, on
-// Reads, each request getting a read that began after it asked: as fresh
-// as reading its own, so an ended session is refused at once as before.
+// sessionBatch reads the sessions of the requests in flight on Reads,
+// together where that is cheaper (db.ReadTogether), each request getting
+// a read that began after it asked: as fresh as reading its own, so an
+// ended session is refused at once as before.
 func (s *Service) sessionBatch() *fresh.Batch[string, sessionUser] {
 	s.sessionsOnce.Do(func() {
-		s.sessions = fresh.NewBatch(func(ctx context.Context, ids []string) (map[string]sessionUser, error) {
-			return s.store.sessionUsers(ctx, s.Reads, ids)
-		}, maxSessionsPerRead, 10*time.Second)
+		s.sessions = db.ReadTogether(s.Reads, s.store.sessionUsers)
 	})
 	return s.sessions
 }
-
-// maxSessionsPerRead bounds the sessions one read checks.
-const maxSessionsPerRead = 256
 
 var errBadLogin = apperr.Unauthorized(msg.BadLogin)
 

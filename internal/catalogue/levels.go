@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -153,22 +152,18 @@ func (e Eligibility) CheckEligible(ctx context.Context, idb bun.IDB, traineeID, 
 }
 
 // EligibilityChecks is CheckEligible for a registration rush: the facts of
-// the checks in flight are read together, on one handle, each check
-// getting a read that began after it asked, so that it is as fresh as a
-// read of its own. Make it with Eligibility.Checks.
+// the checks in flight are read together where that is cheaper
+// (db.ReadTogether), each check getting a read that began after it asked,
+// so that it is as fresh as a read of its own. Make it with
+// Eligibility.Checks.
 type EligibilityChecks struct {
 	facts *fresh.Batch[eligibilityKey, []standingRow]
 }
 
-// Checks is an EligibilityChecks reading on reads.
+// Checks is an EligibilityChecks reading on reads (db.ReadTogether).
 func (e Eligibility) Checks(reads bun.IDB) *EligibilityChecks {
-	return &EligibilityChecks{facts: fresh.NewBatch(func(ctx context.Context, keys []eligibilityKey) (map[eligibilityKey][]standingRow, error) {
-		return e.store.eligibilityFacts(ctx, reads, keys)
-	}, maxChecksPerRead, 10*time.Second)}
+	return &EligibilityChecks{facts: db.ReadTogether(reads, e.store.eligibilityFacts)}
 }
-
-// maxChecksPerRead bounds the checks one read of EligibilityChecks serves.
-const maxChecksPerRead = 256
 
 // CheckEligible is Eligibility.CheckEligible, read with the other checks
 // in flight.

@@ -40,7 +40,7 @@ type Service struct {
 	Now         func() time.Time
 
 	batches *batcher                             // places new enrolments, a cohort's batch at a time
-	checks  *fresh.Batch[cohortKey, cohortSeats] // the cohort reads of the enrolments in flight, read together
+	checks  *fresh.Batch[cohortKey, cohortSeats] // the cohort reads of the enrolments in flight
 }
 
 // NewService is the enrolment service on d, reading its checks from reads
@@ -48,17 +48,13 @@ type Service struct {
 // enrolments are registered with reg (none when reg is nil).
 func NewService(d, reads *bun.DB, eligibility Eligibility, now func() time.Time, reg prometheus.Registerer) *Service {
 	s := &Service{DB: d, Reads: reads, Eligibility: eligibility, Now: now, batches: newBatcher(d, Store{}, reg)}
-	// Each enrolment gets a read that began after it asked: as fresh as
-	// its own, and what can change under it is checked again under the
-	// cohort's lock anyway (placeBatch).
-	s.checks = fresh.NewBatch(func(ctx context.Context, keys []cohortKey) (map[cohortKey]cohortSeats, error) {
-		return s.Store.cohortsFor(ctx, s.Reads, keys)
-	}, maxChecksPerRead, 10*time.Second)
+	// The checks of the enrolments in flight are read together where that
+	// is cheaper (db.ReadTogether); each gets a read that began after it
+	// asked, as fresh as its own, and what can change under it is checked
+	// again under the cohort's lock anyway (placeBatch).
+	s.checks = db.ReadTogether(reads, s.Store.cohortsFor)
 	return s
 }
-
-// maxChecksPerRead bounds the enrolments whose checks one read serves.
-const maxChecksPerRead = 256
 
 // maxRechecks bounds how often Enrol checks again an enrolment whose
 // cohort or course changed under it.

@@ -30,6 +30,7 @@ import (
 
 	"github.com/skillgrid/skillgrid/internal/apperr"
 	"github.com/skillgrid/skillgrid/internal/msg"
+	"github.com/skillgrid/skillgrid/internal/platform/fresh"
 )
 
 // Open connects to url (sqlite://PATH or postgres://...) and checks that the
@@ -441,6 +442,26 @@ func bound(idb bun.IDB, query string, args []any) (string, []any) {
 	}
 	return placeholders(query, '?'), out
 }
+
+// ReadTogether is how the reads of the requests in flight reach idb:
+// read looks up the keys it is given there, and the requests waiting
+// together share one read of all their keys (fresh.Batch), each getting a
+// read that began after it asked. On PostgreSQL each statement costs a
+// round trip, whose system calls and wake-ups cost more than the lookups
+// in it; on SQLite, in process, each still costs database/sql's and the
+// driver's work around it. Read together, the checks of a rush of
+// enrolments cost serve and the database less CPU on both (bench-rush).
+func ReadTogether[K comparable, V any](idb bun.IDB, read func(ctx context.Context, idb bun.IDB, keys []K) (map[K]V, error)) *fresh.Batch[K, V] {
+	return fresh.NewBatch(func(ctx context.Context, keys []K) (map[K]V, error) { return read(ctx, idb, keys) }, maxKeysPerRead, readTimeout)
+}
+
+const (
+	// maxKeysPerRead bounds the keys one shared read looks up.
+	maxKeysPerRead = 256
+	// readTimeout bounds a shared read, which serves several requests
+	// and so runs on none's context.
+	readTimeout = 10 * time.Second
+)
 
 // In is the condition that a value is one of the strings ss, to write
 // after the value ("s.id " + cond), and the one argument it takes, at
