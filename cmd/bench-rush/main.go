@@ -14,6 +14,14 @@
 // prints the rush's rate as a share of it. -n takes several sizes
 // ("1000,16000"), each on a fresh database, and compares their rates.
 //
+// Before the timed rush, a warm-up rush of other trainees into another
+// cohort prepares the servers' connections and statements. For each rush
+// it prints the CPU time spent by the servers, by PostgreSQL's processes
+// and by itself (the load generator shares the machine), and the same per
+// enrolment for the ceiling: where a rush's time goes beyond the ceiling's
+// work. -mark FILE creates FILE when the timed rush begins, for a
+// system-wide profiler to start on (see the README).
+//
 //	go run ./cmd/bench-rush -bin bin/skillgrid -db sqlite -n 1000,16000 -seats 50 -c 64
 //	go run ./cmd/bench-rush -bin bin/skillgrid -db postgres -servers 2
 package main
@@ -35,6 +43,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/valyala/fasthttp"
 
 	"github.com/skillgrid/skillgrid/internal/account"
 	"github.com/skillgrid/skillgrid/internal/app"
@@ -49,6 +58,9 @@ import (
 
 const secret = "bench-secret-bench-secret-bench-secret-00"
 
+// mark is the file created when a timed rush begins (-mark).
+var mark string
+
 func main() {
 	bin := flag.String("bin", "bin/skillgrid", "the skillgrid binary to serve with")
 	dialect := flag.String("db", "sqlite", "sqlite or postgres")
@@ -57,6 +69,7 @@ func main() {
 	seats := flag.Int("seats", 50, "seats in the cohort")
 	conc := flag.Int("c", 64, "requests in flight at once")
 	servers := flag.Int("servers", 1, "serve processes sharing the database; requests alternate between them")
+	flag.StringVar(&mark, "mark", "", "create this file when a timed rush begins, for a profiler to start on")
 	flag.Parse()
 	if *servers < 1 {
 		fmt.Fprintln(os.Stderr, "bench-rush: -servers must be at least 1")
@@ -115,11 +128,13 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 		bases[i], pids[i] = srv.Base, srv.PID
 	}
 
-	// Warm up: open the servers' database connections and exercise the
-	// token check and cohort reads, so the timed rush measures steady
-	// state rather than connection set-up.
-	for _, base := range bases {
-		warm(base, f.cohortID, f.tokens, conc)
+	// Warm up: a rush of other trainees into another cohort opens the
+	// servers' database connections and prepares every statement an
+	// enrolment runs on each of them, so that the timed rush measures
+	// steady state rather than set-up (a rush of 1,000 lasts well under
+	// a second, and the ceiling it is compared with runs warm).
+	if _, codes, _, _ := fire(bases, "/v1/cohorts/"+f.warmCohortID+"/enrolments", f.warmTokens, conc); codes[http.StatusCreated] != len(f.warmTokens) {
+		return 0, fmt.Errorf("warm-up rush: statuses %v", codes)
 	}
 	cpu := func() (t time.Duration) {
 		for _, pid := range pids {
@@ -127,13 +142,18 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 		}
 		return t
 	}
-	cpu0 := cpu()
+	cpu0, db0, self0 := cpu(), bench.CPUTimeOf("postgres"), bench.SelfCPUTime()
 	peaks := make([]func() int, len(pids))
 	for i, pid := range pids {
 		peaks[i] = bench.PeakRSS(pid)
 	}
+	if mark != "" {
+		// A system-wide profiler (perf record -a) waits for this file to
+		// start on the rush alone.
+		_ = os.WriteFile(mark, nil, 0o644)
+	}
 	lat, codes, answers, wall := fire(bases, "/v1/cohorts/"+f.cohortID+"/enrolments", f.tokens, conc)
-	used := cpu() - cpu0
+	used, dbUsed, selfUsed := cpu()-cpu0, bench.CPUTimeOf("postgres")-db0, bench.SelfCPUTime()-self0
 	peakRSS := 0 // the largest server's, in KiB
 	for _, p := range peaks {
 		peakRSS = max(peakRSS, p())
@@ -157,6 +177,12 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 		// server's own, on PostgreSQL, is not in it).
 		fmt.Printf("  server CPU: %v for the rush, %v per enrolment\n", used.Round(time.Millisecond), (used / time.Duration(n)).Round(time.Microsecond))
 	}
+	if dialect == "postgres" {
+		fmt.Printf("  PostgreSQL's CPU: %v for the rush, %v per enrolment\n", dbUsed.Round(time.Millisecond), (dbUsed / time.Duration(n)).Round(time.Microsecond))
+	}
+	// The load generator shares the machine: its CPU is what the server
+	// and the database did not get.
+	fmt.Printf("  load generator CPU: %v for the rush, %v per enrolment\n", selfUsed.Round(time.Millisecond), (selfUsed / time.Duration(n)).Round(time.Microsecond))
 	if peakRSS > 0 {
 		fmt.Printf("  server RSS peak during the rush: %d MiB\n", peakRSS>>10)
 	}
@@ -177,8 +203,8 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 	// A short ceiling varies as much as a short rush: it is repeated, each
 	// time on a fresh cohort of the same size, for at least two seconds.
 	var (
-		placed int
-		spent  time.Duration
+		placed                  int
+		spent, ceilDB, ceilSelf time.Duration
 	)
 	for cohortID := f.ceilingCohortID; placed == 0 || spent < 2*time.Second; {
 		if placed > 0 {
@@ -186,16 +212,23 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 				return 0, err
 			}
 		}
-		t0 := time.Now()
+		t0, db0, self0 := time.Now(), bench.CPUTimeOf("postgres"), bench.SelfCPUTime()
 		if err := f.app.Enrolments.PlaceInBatches(ctx, f.adminID, cohortID, f.traineeIDs, size); err != nil {
 			return 0, fmt.Errorf("ceiling: %w", err)
 		}
 		spent += time.Since(t0)
+		ceilDB += bench.CPUTimeOf("postgres") - db0
+		ceilSelf += bench.SelfCPUTime() - self0
 		placed += n
 	}
 	ceiling := float64(placed) / spent.Seconds()
 	fmt.Printf("  ceiling: the same enrolments in batch transactions of %d (the rush's mean %.1f), no HTTP, %d in %v: %.0f/s; the rush at %.2f of it\n",
 		size, mean, placed, spent.Round(time.Millisecond), ceiling, rate/ceiling)
+	fmt.Printf("  ceiling CPU per enrolment: placing %v", (ceilSelf / time.Duration(placed)).Round(time.Microsecond))
+	if dialect == "postgres" {
+		fmt.Printf(", PostgreSQL %v", (ceilDB / time.Duration(placed)).Round(time.Microsecond))
+	}
+	fmt.Println()
 	return rate, nil
 }
 
@@ -235,6 +268,8 @@ type rush struct {
 	adminID         string
 	cohortID        string   // the cohort rushed over HTTP
 	ceilingCohortID string   // another of the same size, for the ceiling
+	warmCohortID    string   // another, for the warm-up rush
+	warmTokens      []string // the warm-up rush's trainees, not the rush's
 	tokens          []string // one access token per trainee
 	traineeIDs      []string
 	courseID        string
@@ -252,9 +287,14 @@ func (r rush) cohort(ctx context.Context, seats int) (string, error) {
 	return ch.ID, err
 }
 
-// fixtures makes a published course, two cohorts of `seats` open now, and
-// n trainees with access tokens (inserted directly, with one password
-// hash, so that 16,000 take seconds; their sessions through the service).
+// warmUps is how many other trainees enrol in the warm-up rush.
+const warmUps = 512
+
+// fixtures makes a published course, three cohorts of `seats` open now
+// (the rush's, the ceiling's and the warm-up's), and n trainees with
+// access tokens and warmUps more for the warm-up (inserted directly, with
+// one password hash, so that 16,000 take seconds; their sessions through
+// the service).
 func fixtures(ctx context.Context, d *bun.DB, n, seats int) (rush, error) {
 	cfg := config.Config{JWTSecret: []byte(secret), AccessTokenTTL: tokenTTL, RefreshTokenTTL: tokenTTL}
 	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d, app.Options{Hashing: auth.HashOptions{Params: auth.HashParams{Memory: 64, Time: 1, Threads: 1}}})
@@ -277,7 +317,7 @@ func fixtures(ctx context.Context, d *bun.DB, n, seats int) (rush, error) {
 		return rush{}, err
 	}
 	r := rush{app: a, adminID: admin.ID, courseID: course.ID, instructorID: ins.ID}
-	for _, id := range []*string{&r.cohortID, &r.ceilingCohortID} {
+	for _, id := range []*string{&r.cohortID, &r.ceilingCohortID, &r.warmCohortID} {
 		if *id, err = r.cohort(ctx, seats); err != nil {
 			return rush{}, err
 		}
@@ -287,28 +327,33 @@ func fixtures(ctx context.Context, d *bun.DB, n, seats int) (rush, error) {
 		return rush{}, err
 	}
 	now := time.Now()
-	users := make([]account.User, n)
+	users := make([]account.User, n+warmUps)
 	for i := range users {
 		name := fmt.Sprintf("훈련생 %d", i)
 		users[i] = account.User{
 			ID: ids.New(), Email: fmt.Sprintf("trainee%05d@bench.kr", i), PasswordHash: hash, Name: name, SearchName: account.SearchName(name),
 			Role: auth.Trainee, Active: true, Locale: "en", CreatedAt: now, UpdatedAt: now,
 		}
-		r.traineeIDs = append(r.traineeIDs, users[i].ID)
+		if i < n {
+			r.traineeIDs = append(r.traineeIDs, users[i].ID)
+		}
 	}
-	for i := 0; i < n; i += 500 {
-		batch := users[i:min(i+500, n)]
+	for i := 0; i < len(users); i += 500 {
+		batch := users[i:min(i+500, len(users))]
 		if _, err := d.NewInsert().Model(&batch).Exec(ctx); err != nil {
 			return rush{}, fmt.Errorf("insert trainees: %w", err)
 		}
 	}
-	r.tokens = make([]string, n)
 	for i, u := range users {
 		pair, err := a.Auth.IssueFor(ctx, u.ID, auth.Trainee)
 		if err != nil {
 			return rush{}, err
 		}
-		r.tokens[i] = pair.AccessToken
+		if i < n {
+			r.tokens = append(r.tokens, pair.AccessToken)
+		} else {
+			r.warmTokens = append(r.warmTokens, pair.AccessToken)
+		}
 	}
 	return r, nil
 }
@@ -321,9 +366,14 @@ type answer struct {
 }
 
 // fire sends one enrol request per token, conc at a time, released
-// together, alternating between the servers.
+// together, alternating between the servers. It uses fasthttp's client,
+// as bench-read does, which costs the shared CPU less than net/http's, so
+// that more of the machine goes to the server measured.
 func fire(bases []string, path string, tokens []string, conc int) ([]time.Duration, map[int]int, []answer, time.Duration) {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}, Timeout: 30 * time.Second}
+	clients := make([]*fasthttp.HostClient, len(bases))
+	for i, base := range bases {
+		clients[i] = &fasthttp.HostClient{Addr: strings.TrimPrefix(base, "http://"), MaxConns: conc, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	}
 	lat := make([]time.Duration, len(tokens))
 	status := make([]int, len(tokens))
 	answers := make([]answer, len(tokens))
@@ -333,18 +383,23 @@ func fire(bases []string, path string, tokens []string, conc int) ([]time.Durati
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+			defer fasthttp.ReleaseRequest(req)
+			defer fasthttp.ReleaseResponse(res)
 			for i := range jobs {
-				req, _ := http.NewRequest(http.MethodPost, bases[i%len(bases)]+path, nil)
+				req.Reset()
+				req.Header.SetMethod(fasthttp.MethodPost)
+				req.SetRequestURI(bases[i%len(bases)] + path)
 				req.Header.Set("Authorization", "Bearer "+tokens[i])
 				t0 := time.Now()
-				res, err := client.Do(req)
+				err := clients[i%len(bases)].Do(req, res)
+				lat[i] = time.Since(t0)
 				if err != nil {
-					lat[i], status[i] = time.Since(t0), -1
+					status[i] = -1
 					continue
 				}
-				_ = json.NewDecoder(res.Body).Decode(&answers[i])
-				res.Body.Close()
-				lat[i], status[i] = time.Since(t0), res.StatusCode
+				status[i] = res.StatusCode()
+				_ = json.Unmarshal(res.Body(), &answers[i])
 			}
 		}()
 	}
@@ -364,28 +419,6 @@ func fire(bases []string, path string, tokens []string, conc int) ([]time.Durati
 		}
 	}
 	return lat, codes, created, wall
-}
-
-func warm(base, cohortID string, tokens []string, conc int) {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}, Timeout: 30 * time.Second}
-	var wg sync.WaitGroup
-	for w := 0; w < conc; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 5; i++ {
-				for _, path := range []string{"/v1/me", "/v1/cohorts/" + cohortID} {
-					req, _ := http.NewRequest(http.MethodGet, base+path, nil)
-					req.Header.Set("Authorization", "Bearer "+tokens[(w*5+i)%len(tokens)])
-					if res, err := client.Do(req); err == nil {
-						_, _ = io.Copy(io.Discard, res.Body)
-						res.Body.Close()
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // verify checks the invariant from the database and against what the

@@ -163,6 +163,40 @@ func CPUTime(pid int) time.Duration {
 	return time.Duration(utime+stime) * time.Second / ticksPerSecond
 }
 
+// CPUTimeOf is the CPU time used so far by every process whose command
+// name is comm (PostgreSQL's backends are all "postgres"), from /proc
+// (Linux); 0 where none can be read. A process that exits between two
+// readings takes its time with it, so compare readings across a span in
+// which the processes live (a server's pooled connections).
+func CPUTimeOf(comm string) time.Duration {
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	var t time.Duration
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		name, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		if err != nil || strings.TrimSpace(string(name)) != comm {
+			continue
+		}
+		t += CPUTime(pid)
+	}
+	return t
+}
+
+// SelfCPUTime is the user and system CPU time this process has used.
+func SelfCPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // RSS is process pid's resident set size in KiB, from /proc (Linux).
 func RSS(pid int) (int, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
