@@ -466,12 +466,18 @@ const (
 // In is the condition that a value is one of the strings ss, to write
 // after the value ("s.id " + cond), and the one argument it takes, at
 // ?n: a text array on PostgreSQL, a JSON array read by json_each on
-// SQLite. However many strings there are, the statement's text stays the
-// same, so one prepared statement serves every number of them.
+// SQLite (or, for one string, the string itself). The statement's text
+// does not change with the number of strings (on SQLite, beyond one), so
+// one or two prepared statements serve every number of them.
 func In(idb bun.IDB, n int, ss []string) (cond string, arg any) {
 	p := "?" + strconv.Itoa(n)
 	if IsPostgres(idb) {
 		return "= ANY(" + p + "::text[])", ss
+	}
+	if len(ss) == 1 {
+		// The common case when nothing else is in flight; in process,
+		// json_each would cost more than the lookup.
+		return "= " + p, ss[0]
 	}
 	list, _ := json.Marshal(ss) // strings always marshal
 	return "IN (SELECT value FROM json_each(" + p + "))", string(list)
@@ -480,11 +486,15 @@ func In(idb bun.IDB, n int, ss []string) (cond string, arg any) {
 // Pairs is a table of the pairs (as[i], bs[i]), to write after FROM: its
 // columns are named a and b, the table alias, and its two arguments are
 // at ?n and ?n+1 (a text array each on PostgreSQL, a JSON array each on
-// SQLite). Like In, its text is the same for any number of pairs.
+// SQLite, or the pair itself when there is one). Like In, its text does
+// not change with the number of pairs beyond one.
 func Pairs(idb bun.IDB, n int, as, bs []string, alias string) (table string, args []any) {
 	p, q := "?"+strconv.Itoa(n), "?"+strconv.Itoa(n+1)
 	if IsPostgres(idb) {
 		return "unnest(" + p + "::text[], " + q + "::text[]) AS " + alias + "(a, b)", []any{as, bs}
+	}
+	if len(as) == 1 && len(bs) == 1 {
+		return "(SELECT " + p + " AS a, " + q + " AS b) AS " + alias, []any{as[0], bs[0]}
 	}
 	la, _ := json.Marshal(as) // strings always marshal
 	lb, _ := json.Marshal(bs)

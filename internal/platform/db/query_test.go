@@ -140,9 +140,8 @@ func raw(q string) string {
 }
 
 // In and Pairs send any number of strings as one argument each, on both
-// databases: the same statement text matches one string, several, none,
-// and strings holding quotes, commas and Korean; Pairs keeps each pair
-// together, in order.
+// databases: they match one string, several, none, and strings holding
+// quotes, commas and Korean; Pairs keeps each pair together.
 func TestInAndPairsTakeListsAsOneArgument(t *testing.T) {
 	t.Parallel()
 	for _, dialect := range testutil.Dialects(t) {
@@ -191,6 +190,16 @@ func TestInAndPairsTakeListsAsOneArgument(t *testing.T) {
 			}
 			if fmt.Sprint(pairs) != `[{0 "2"} {2 1}]` {
 				t.Errorf("Pairs joined %v, want [{0 \"2\"} {2 1}]", pairs)
+			}
+			// One pair, which SQLite takes as it is rather than as JSON.
+			table, args = db.Pairs(d, 1, []string{`it's "quoted", too`}, []string{"하나"}, "p")
+			pairs = nil
+			if err := db.Query(ctx, d, &pairs, "SELECT q.n, p.b FROM "+table+" JOIN query_test_names AS q ON q.id = p.a WHERE q.n >= ?0",
+				append([]any{0}, args...)...); err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(pairs) != `[{1 하나}]` {
+				t.Errorf("Pairs of one joined %v, want [{1 하나}]", pairs)
 			}
 		})
 	}
