@@ -448,9 +448,12 @@ func bound(idb bun.IDB, query string, args []any) (string, []any) {
 // together share one read of all their keys (fresh.Batch), each getting a
 // read that began after it asked. On PostgreSQL each statement costs a
 // round trip, whose system calls and wake-ups cost more than the lookups
-// in it; on SQLite, in process, each still costs database/sql's and the
-// driver's work around it. Read together, the checks of a rush of
-// enrolments cost serve and the database less CPU on both (bench-rush).
+// in it: read together, the checks of a rush of enrolments cost the
+// database 27-45% less CPU per enrolment, and serve up to a third less
+// (bench-rush). On SQLite, in
+// process, there is no round trip to save and the rush measured the same
+// as with a statement per request; the reads go the same way there so
+// that both databases run one code path.
 func ReadTogether[K comparable, V any](idb bun.IDB, read func(ctx context.Context, idb bun.IDB, keys []K) (map[K]V, error)) *fresh.Batch[K, V] {
 	return fresh.NewBatch(func(ctx context.Context, keys []K) (map[K]V, error) { return read(ctx, idb, keys) }, maxKeysPerRead, readTimeout)
 }
