@@ -57,8 +57,9 @@ type Options struct {
 	// writes them every ViewFlush (App.ViewLog, which the caller runs);
 	// zero writes each read's views at once, in the request.
 	ViewFlush time.Duration
-	// Reads serves the reads every request makes before it writes (the
-	// session check, the enrolment checks) beside the writes: see
+	// Reads serves the hot path beside the database: the reads every
+	// request makes before it writes (the session check, the enrolment
+	// checks) and, on PostgreSQL, the enrolment batches: see
 	// db.OpenReads. Nil means the database itself.
 	Reads *bun.DB
 }

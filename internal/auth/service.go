@@ -43,7 +43,7 @@ type Users interface {
 type Service struct {
 	DB *bun.DB
 	// Reads serves the session check of every authenticated request; it
-	// may be DB, or read-only connections beside it (db.OpenReads).
+	// may be DB, or what db.OpenReads opens beside it.
 	Reads      *bun.DB
 	Users      Users
 	Hasher     *Hasher

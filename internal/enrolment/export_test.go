@@ -92,6 +92,68 @@ func ActiveAmongPlan(ctx context.Context, idb bun.IDB, cohortID string, trainees
 	return strings.Join(out, "\n"), err
 }
 
+// HotPlans explains the two statements of the hot path that look a
+// trainee's active enrolment up, where the service runs them: a batch's
+// already-enrolled check (activeAmong) where the batches write, and the
+// checks' read of the cohort (cohortsFor) on Reads. Each call of explain
+// plans them as a statement prepared on those connections runs now
+// (db.Explain); on PostgreSQL they are the same two connections every
+// time, held until close. (SQLite plans afresh each time, and its one
+// writing connection cannot be held.)
+func (s *Service) HotPlans(ctx context.Context, cohortID string, trainees []string) (explain func() (batch, check string, err error), close func()) {
+	var held []bun.Conn
+	conn := func(d *bun.DB, i int) (bun.Conn, func(), error) {
+		if !db.IsPostgres(d) {
+			c, err := d.Conn(ctx)
+			return c, func() { _ = c.Close() }, err
+		}
+		for len(held) <= i {
+			c, err := d.Conn(ctx)
+			if err != nil {
+				return c, nil, err
+			}
+			held = append(held, c)
+		}
+		return held[i], func() {}, nil
+	}
+	explain = func() (string, string, error) {
+		w, release, err := conn(s.batches.db, 0)
+		if err != nil {
+			return "", "", err
+		}
+		active, args := activeAmongPG, []any{cohortID, trainees}
+		if !db.IsPostgres(w) {
+			list, err := json.Marshal(trainees)
+			if err != nil {
+				return "", "", err
+			}
+			active, args = activeAmongSQLite, []any{cohortID, string(list)}
+		}
+		batch, err := db.Explain(ctx, w, "hot_active_among", active, args...)
+		release()
+		if err != nil {
+			return "", "", err
+		}
+		r, release, err := conn(s.Reads, 1)
+		if err != nil {
+			return "", "", err
+		}
+		defer release()
+		cohorts := make([]string, len(trainees))
+		for i := range cohorts {
+			cohorts[i] = cohortID
+		}
+		pairs, pairArgs := db.Pairs(r, 0, cohorts, trainees, "k")
+		check, err := db.Explain(ctx, r, "hot_cohorts_for", cohortsForSQL(pairs), pairArgs...)
+		return batch, check, err
+	}
+	return explain, func() {
+		for _, c := range held {
+			_ = c.Close()
+		}
+	}
+}
+
 // CheckedCohort is what a read of the checks found for one cohort and
 // trainee.
 type CheckedCohort struct {

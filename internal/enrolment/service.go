@@ -32,8 +32,10 @@ type Eligibility interface {
 type Service struct {
 	DB *bun.DB
 	// Reads serves the checks an enrolment reads before it is queued; it
-	// may be DB, or read-only connections beside it (db.OpenReads), so
-	// that on SQLite the checks do not wait behind a batch's commit.
+	// may be DB, or what db.OpenReads opens beside it: on SQLite read-only
+	// connections, so that the checks do not wait behind a batch's
+	// commit; on PostgreSQL the pool of the hot path, where the batches
+	// write too.
 	Reads       *bun.DB
 	Store       Store
 	Eligibility Eligibility
@@ -47,7 +49,10 @@ type Service struct {
 // (d, or read-only connections beside it); the metrics of its batches of
 // enrolments are registered with reg (none when reg is nil).
 func NewService(d, reads *bun.DB, eligibility Eligibility, now func() time.Time, reg prometheus.Registerer) *Service {
-	s := &Service{DB: d, Reads: reads, Eligibility: eligibility, Now: now, batches: newBatcher(d, Store{}, reg)}
+	// The batches write where the hot path's statements go (on
+	// PostgreSQL, a pool that plans them as look-ups however full the
+	// tables got: db.OpenReads).
+	s := &Service{DB: d, Reads: reads, Eligibility: eligibility, Now: now, batches: newBatcher(db.KeyedWrites(d, reads), Store{}, reg)}
 	// The checks of the enrolments in flight are read together where that
 	// is cheaper (db.ReadTogether); each gets a read that began after it
 	// asked, as fresh as its own, and what can change under it is checked

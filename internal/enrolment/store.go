@@ -57,15 +57,7 @@ func (Store) cohortsFor(ctx context.Context, idb bun.IDB, keys []cohortKey) (map
 		ForTrainee string `bun:"for_trainee"`
 		cohortSeats
 	}
-	err := db.Query(ctx, idb, &rows, `SELECT k.b AS for_trainee, ch.id, ch.course_id, ch.instructor_id, ch.capacity, ch.seats_taken,
-       ch.starts_on, ch.ends_on, ch.label, ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
-       co.status AS course_status, co.updated_at AS course_updated_at, co.code AS course_code, co.title AS course_title,
-       (SELECT e.id FROM enrolments AS e WHERE e.cohort_id = ch.id AND e.trainee_id = k.b
-           AND e.status IN ('enrolled', 'waitlisted')) AS active_id,
-       (SELECT u.name FROM users AS u WHERE u.id = k.b) AS trainee_name
-  FROM `+pairs+`
-  JOIN cohorts AS ch ON ch.id = k.a
-  JOIN courses AS co ON co.id = ch.course_id`, args...)
+	err := db.Query(ctx, idb, &rows, cohortsForSQL(pairs), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read %d cohorts: %w", len(keys), err)
 	}
@@ -74,6 +66,20 @@ func (Store) cohortsFor(ctx context.Context, idb bun.IDB, keys []cohortKey) (map
 		out[cohortKey{CohortID: r.ID, TraineeID: r.ForTrainee}] = r.cohortSeats
 	}
 	return out, nil
+}
+
+// cohortsForSQL is cohortsFor's statement over the table of pairs (a
+// cohort, b trainee).
+func cohortsForSQL(pairs string) string {
+	return `SELECT k.b AS for_trainee, ch.id, ch.course_id, ch.instructor_id, ch.capacity, ch.seats_taken,
+       ch.starts_on, ch.ends_on, ch.label, ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
+       co.status AS course_status, co.updated_at AS course_updated_at, co.code AS course_code, co.title AS course_title,
+       (SELECT e.id FROM enrolments AS e WHERE e.cohort_id = ch.id AND e.trainee_id = k.b
+           AND e.status IN ('enrolled', 'waitlisted')) AS active_id,
+       (SELECT u.name FROM users AS u WHERE u.id = k.b) AS trainee_name
+  FROM ` + pairs + `
+  JOIN cohorts AS ch ON ch.id = k.a
+  JOIN courses AS co ON co.id = ch.course_id`
 }
 
 // userRole is the role of the active user id; apperr.NotFound when there

@@ -61,8 +61,9 @@ type Env struct {
 	Dialect string
 	DSN     string
 	DB      *bun.DB
-	// Reads is what serves the pre-write checks beside DB, as in serve
-	// (db.OpenReads): read-only connections on SQLite, DB on PostgreSQL.
+	// Reads is what serves the hot path beside DB, as in serve
+	// (db.OpenReads): read-only connections on SQLite, a pool planning
+	// look-ups on PostgreSQL.
 	Reads  *bun.DB
 	App    *app.App
 	Clock  *Clock

@@ -48,29 +48,56 @@ func Open(ctx context.Context, rawURL string) (*bun.DB, error) {
 			return nil, err
 		}
 		d = bun.NewDB(sqldb, sqlitedialect.New())
-	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		sqldb, err = sql.Open("pgx", withSimpleProtocol(rawURL))
-		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
+	case isPostgresURL(rawURL):
+		if d, err = openPostgres(rawURL, nil); err != nil {
+			return nil, err
 		}
-		n := 4 * runtime.NumCPU()
-		if n < 8 {
-			n = 8
-		}
-		sqldb.SetMaxOpenConns(n)
-		sqldb.SetMaxIdleConns(n)
-		sqldb.SetConnMaxIdleTime(5 * time.Minute)
-		d = bun.NewDB(sqldb, pgdialect.New())
 	default:
 		return nil, fmt.Errorf("unsupported database url %q: want sqlite:// or postgres://", redact(rawURL))
 	}
+	return d, ping(ctx, d, rawURL)
+}
+
+// ping checks that d answers, and closes it when it does not.
+func ping(ctx context.Context, d *bun.DB, rawURL string) error {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := d.PingContext(pctx); err != nil {
 		_ = d.Close()
-		return nil, fmt.Errorf("connect to %s: %w", redact(rawURL), err)
+		return fmt.Errorf("connect to %s: %w", redact(rawURL), err)
 	}
-	return d, nil
+	return nil
+}
+
+func isPostgresURL(rawURL string) bool {
+	return strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://")
+}
+
+// openPostgres opens a pool of connections to rawURL, each starting with
+// the server settings given (none when nil).
+func openPostgres(rawURL string, settings map[string]string) (*bun.DB, error) {
+	u := withSimpleProtocol(rawURL)
+	if len(settings) > 0 {
+		parsed, err := url.Parse(u)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %s is not a URL", redact(rawURL))
+		}
+		q := parsed.Query()
+		for k, v := range settings {
+			q.Set(k, v) // pgx sends a parameter it does not know as a setting
+		}
+		parsed.RawQuery = q.Encode()
+		u = parsed.String()
+	}
+	sqldb, err := sql.Open("pgx", u)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	n := max(8, 4*runtime.NumCPU())
+	sqldb.SetMaxOpenConns(n)
+	sqldb.SetMaxIdleConns(n)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	return bun.NewDB(sqldb, pgdialect.New()), nil
 }
 
 // openSQLite opens the embedded database with WAL, foreign keys and a busy
@@ -116,19 +143,39 @@ func openSQLite(path string) (*sql.DB, error) {
 	return sqldb, nil
 }
 
-// OpenReads opens what serves the reads that may run beside d's writes,
-// d being opened from the same rawURL. On SQLite, whose d keeps one
-// connection for every write in turn, it is a pool of read-only
-// connections to the same file: WAL lets them read the last commit while
-// a write runs and syncs, where on d they would wait behind it. On
-// PostgreSQL (and an in-memory SQLite, which another connection would not
-// see) it is d itself, whose pool already reads in parallel. Close what it
-// returns when that is not d.
+// OpenReads opens what serves the statements of the hot path beside d,
+// d being opened from the same rawURL: the checks every request reads
+// together before it writes (ReadTogether), and on PostgreSQL the
+// enrolment batches too (KeyedWrites). Close what it returns when that is
+// not d.
+//
+// On SQLite, whose d keeps one connection for every write in turn, it is
+// a pool of read-only connections to the same file: WAL lets them read
+// the last commit while a write runs and syncs, where on d they would wait
+// behind it. (An in-memory SQLite, which another connection would not
+// see, reads on d itself.)
+//
+// On PostgreSQL it is a pool of its own whose connections plan with
+// keyedPlanning: every statement sent there looks rows up by key, and it
+// must go on doing so however the tables grew since the statistics were
+// taken. On d, a statement prepared once per connection may keep a plan
+// chosen while a table was nearly empty: bench-rush, on tables analysed
+// after loading its trainees (as a new programme's are), found the batch
+// transaction's look-up of the batch's trainees planned as a scan of
+// enrolments, repeated for each trainee and each batch of a rush filling
+// that table; the rush ran at 0.13-0.23 of its ceiling.
 //
 // A read on its own statement sees every write committed before it
 // began, so a check read here is as fresh as one read on d; what must be
 // decided under a write's lock is still read in the write's transaction.
 func OpenReads(ctx context.Context, rawURL string, d *bun.DB) (*bun.DB, error) {
+	if isPostgresURL(rawURL) {
+		r, err := openPostgres(rawURL, keyedPlanning)
+		if err != nil {
+			return nil, err
+		}
+		return r, ping(ctx, r, rawURL)
+	}
 	path, ok := strings.CutPrefix(rawURL, "sqlite://")
 	if !ok || path == ":memory:" {
 		return d, nil
@@ -146,13 +193,33 @@ func OpenReads(ctx context.Context, rawURL string, d *bun.DB) (*bun.DB, error) {
 	sqldb.SetMaxIdleConns(n)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	r := bun.NewDB(sqldb, sqlitedialect.New())
-	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := r.PingContext(pctx); err != nil {
-		_ = r.Close()
-		return nil, fmt.Errorf("connect sqlite readers to %s: %w", redact(rawURL), err)
+	if err := ping(ctx, r, rawURL); err != nil {
+		return nil, fmt.Errorf("sqlite readers: %w", err)
 	}
 	return r, nil
+}
+
+// keyedPlanning is how PostgreSQL plans on the pool of the hot path
+// (OpenReads): each statement once per connection, the same plan for one
+// key or a hundred (a shared read's keys vary from one read to the next,
+// and planning it afresh cost more than running it: 0.3-0.7 ms against
+// 0.1-0.2 ms for eight keys), and never as a scan of a table while an
+// index can find the rows, whatever the statistics say of the table's
+// size. It suits only statements that look rows up by key.
+var keyedPlanning = map[string]string{
+	"plan_cache_mode": "force_generic_plan",
+	"enable_seqscan":  "off",
+}
+
+// KeyedWrites is where the writes of the hot path go (the enrolment
+// batches), given d and what OpenReads opened beside it: on PostgreSQL
+// its keyed pool, whose plans stay look-ups however fast a rush fills a
+// table; on SQLite d, the one writer (its readers cannot write).
+func KeyedWrites(d, reads *bun.DB) *bun.DB {
+	if reads != nil && IsPostgres(reads) {
+		return reads
+	}
+	return d
 }
 
 // sqliteURI is the SQLite URI of the file at path, taken literally: SQLite
@@ -398,6 +465,62 @@ func Exec(ctx context.Context, idb bun.IDB, query string, args ...any) (int64, e
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// Explain is the plan the statement query (written as for Query) runs
+// with on the connection c, for a test or an operator to check a hot
+// statement: on PostgreSQL, which keeps a prepared statement's plan per
+// connection, the plan of EXECUTE of query prepared on c as name (once:
+// the first call prepares it, later ones see what c made of it since);
+// on SQLite, EXPLAIN QUERY PLAN.
+func Explain(ctx context.Context, c bun.Conn, name, query string, args ...any) (string, error) {
+	var lines []string
+	conn := c.Conn // bun's own methods would interpolate the arguments
+	if !IsPostgres(c) {
+		q, bargs := bound(c, "EXPLAIN QUERY PLAN "+query, args)
+		rows, err := conn.QueryContext(ctx, q, bargs...)
+		if err != nil {
+			return "", err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, parent, notUsed int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
+				return "", err
+			}
+			lines = append(lines, detail)
+		}
+		return strings.Join(lines, "\n"), rows.Err()
+	}
+	var prepared bool
+	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_prepared_statements WHERE name = $1)", name).Scan(&prepared); err != nil {
+		return "", err
+	}
+	if !prepared {
+		if _, err := conn.ExecContext(ctx, "PREPARE "+name+" AS "+placeholders(query, '$')); err != nil {
+			return "", err
+		}
+	}
+	marks := make([]string, len(args))
+	for i := range args {
+		marks[i] = "$" + strconv.Itoa(i+1)
+	}
+	// The connection's pool sends arguments in the text of the statement
+	// (the simple protocol: withSimpleProtocol), which EXECUTE needs.
+	rows, err := conn.QueryContext(ctx, "EXPLAIN EXECUTE "+name+"("+strings.Join(marks, ", ")+")", args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return "", err
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"), rows.Err()
 }
 
 // sqlRunner is what database/sql's DB, Tx and Conn have in common.
