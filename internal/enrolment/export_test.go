@@ -92,15 +92,15 @@ func ActiveAmongPlan(ctx context.Context, idb bun.IDB, cohortID string, trainees
 	return strings.Join(out, "\n"), err
 }
 
-// HotPlans explains the two statements of the hot path that look a
-// trainee's active enrolment up, where the service runs them: a batch's
+// HotPlans holds the two statements of the hot path that look a trainee's
+// active enrolment up, where the service runs them: a batch's
 // already-enrolled check (activeAmong) where the batches write, and the
-// checks' read of the cohort (cohortsFor) on Reads. Each call of explain
-// plans them as a statement prepared on those connections runs now
-// (db.Explain); on PostgreSQL they are the same two connections every
-// time, held until close. (SQLite plans afresh each time, and its one
-// writing connection cannot be held.)
-func (s *Service) HotPlans(ctx context.Context, cohortID string, trainees []string) (explain func() (batch, check string, err error), close func()) {
+// checks' read of the cohort (cohortsFor) on Reads. run runs them, as a
+// rush would; explain gives the plan their next run would use
+// (db.Explain). On PostgreSQL both use the same two connections every
+// time, held until close. (SQLite's one writing connection cannot be
+// held; it plans afresh when its statistics change anyway.)
+func (s *Service) HotPlans(ctx context.Context, cohortID string, trainees []string) (run func() error, explain func() (batch, check string, err error), close func()) {
 	var held []bun.Conn
 	conn := func(d *bun.DB, i int) (bun.Conn, func(), error) {
 		if !db.IsPostgres(d) {
@@ -116,6 +116,29 @@ func (s *Service) HotPlans(ctx context.Context, cohortID string, trainees []stri
 		}
 		return held[i], func() {}, nil
 	}
+	keys := make([]cohortKey, len(trainees))
+	cohorts := make([]string, len(trainees))
+	for i, t := range trainees {
+		keys[i], cohorts[i] = cohortKey{CohortID: cohortID, TraineeID: t}, cohortID
+	}
+	run = func() error {
+		w, release, err := conn(s.batches.db, 0)
+		if err != nil {
+			return err
+		}
+		_, err = s.Store.activeAmong(ctx, w, cohortID, trainees)
+		release()
+		if err != nil {
+			return err
+		}
+		r, release, err := conn(s.Reads, 1)
+		if err != nil {
+			return err
+		}
+		defer release()
+		_, err = s.Store.cohortsFor(ctx, r, keys)
+		return err
+	}
 	explain = func() (string, string, error) {
 		w, release, err := conn(s.batches.db, 0)
 		if err != nil {
@@ -129,7 +152,7 @@ func (s *Service) HotPlans(ctx context.Context, cohortID string, trainees []stri
 			}
 			active, args = activeAmongSQLite, []any{cohortID, string(list)}
 		}
-		batch, err := db.Explain(ctx, w, "hot_active_among", active, args...)
+		batch, err := db.Explain(ctx, w, active, args...)
 		release()
 		if err != nil {
 			return "", "", err
@@ -139,15 +162,11 @@ func (s *Service) HotPlans(ctx context.Context, cohortID string, trainees []stri
 			return "", "", err
 		}
 		defer release()
-		cohorts := make([]string, len(trainees))
-		for i := range cohorts {
-			cohorts[i] = cohortID
-		}
 		pairs, pairArgs := db.Pairs(r, 0, cohorts, trainees, "k")
-		check, err := db.Explain(ctx, r, "hot_cohorts_for", cohortsForSQL(pairs), pairArgs...)
+		check, err := db.Explain(ctx, r, cohortsForSQL(pairs), pairArgs...)
 		return batch, check, err
 	}
-	return explain, func() {
+	return run, explain, func() {
 		for _, c := range held {
 			_ = c.Close()
 		}

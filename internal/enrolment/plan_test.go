@@ -60,15 +60,15 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`, ids.New(), c.ID, u.ID, status, i, now.Add(time.Du
 	})
 }
 
-// TestHotLookUpsStayLookUpsAsARushFillsTheTable: a statement the hot path
-// prepares once per connection must keep looking the batch's trainees up
-// in the active pairs' index however full the table grew since its plan
-// was made. The statistics and the plans are made while the cohort holds
-// five enrolments, as when a new programme's first rush begins, and the
-// cohort then fills with 600: on PostgreSQL, a pool planning as it does
-// for the rest of the API kept a plan that scanned enrolments for each
-// trainee of each batch, and an analysed rush of 16,000 ran at 0.13-0.23
-// of its ceiling (db.OpenReads).
+// TestHotLookUpsStayLookUpsAsARushFillsTheTable: the hot path's look-ups
+// of a trainee's active enrolment must still look the batch's trainees up
+// by an index once a rush has filled the table, though they first ran
+// (and their statistics were taken) while it was nearly empty, as when a
+// new programme's first rush begins. On PostgreSQL, a statement prepared
+// once per connection kept a plan made then: a scan of enrolments for
+// each trainee, or a walk of the cohort's enrolments (on a nearly empty
+// table both cost what the right plan costs), and an analysed rush of
+// 16,000 ran at a tenth of its ceiling (db.OpenReads, db.QueryAfresh).
 func TestHotLookUpsStayLookUpsAsARushFillsTheTable(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
@@ -91,30 +91,30 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`, ids.New(), c.ID, u.ID, status, i, now.Add(time.Du
 				}
 			}
 		}
-		fill(0, 5)
 		if _, err := e.DB.ExecContext(ctx, "ANALYZE"); err != nil {
 			t.Fatal(err)
 		}
-		explain, done := e.App.Enrolments.HotPlans(ctx, c.ID, trainees[:3])
+		fill(0, 5)
+		run, explain, done := e.App.Enrolments.HotPlans(ctx, c.ID, trainees[:3])
 		defer done()
-		check := func(when string) {
-			t.Helper()
-			batch, read, err := explain()
-			if err != nil {
+		for i := 0; i < 6; i++ { // past PostgreSQL's five custom plans
+			if err := run(); err != nil {
 				t.Fatal(err)
 			}
-			scan, lookup := regexp.MustCompile(`Seq Scan on enrolments`), regexp.MustCompile(`Index Cond: \(.*trainee_id = `)
-			if e.Dialect != testutil.Postgres {
-				scan, lookup = regexp.MustCompile(`SCAN e\b`), regexp.MustCompile(`SEARCH e .*INDEX enrolments_\w+ \(.*trainee_id=\?`)
-			}
-			for name, plan := range map[string]string{"the batch's check": batch, "the checks' read": read} {
-				if scan.MatchString(plan) || !lookup.MatchString(plan) {
-					t.Errorf("%s %s does not look the trainees up by an index of enrolments:\n%s", name, when, plan)
-				}
+		}
+		fill(5, 1005)
+		batch, read, err := explain()
+		if err != nil {
+			t.Fatal(err)
+		}
+		scan, lookup := regexp.MustCompile(`Seq Scan on enrolments|Index Cond: \(cohort_id = [^)]*\)\n`), regexp.MustCompile(`Index Cond: \(.*trainee_id = `)
+		if e.Dialect != testutil.Postgres {
+			scan, lookup = regexp.MustCompile(`SCAN e\b`), regexp.MustCompile(`SEARCH e .*INDEX enrolments_\w+ \(.*trainee_id=\?`)
+		}
+		for name, plan := range map[string]string{"the batch's check": batch, "the checks' read": read} {
+			if scan.MatchString(plan+"\n") || !lookup.MatchString(plan) {
+				t.Errorf("once the cohort filled, %s does not look the trainees up by an index of enrolments:\n%s", name, plan)
 			}
 		}
-		check("on the statistics of a nearly empty cohort")
-		fill(5, 605)
-		check("once the cohort filled")
 	})
 }

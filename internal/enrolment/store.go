@@ -44,9 +44,10 @@ func (s Store) cohortFor(ctx context.Context, idb bun.IDB, id, traineeID string)
 // cohortsFor is cohortFor for several cohorts and trainees in one
 // statement; a cohort that does not exist is left out. It is on the
 // enrolment hot path, where the checks of the requests in flight share a
-// read (Service.checks): a prepared statement on PostgreSQL (db.Query),
-// whose cost grows with the keys asked for, a few primary-key lookups
-// each.
+// read (Service.checks): planned at every run on PostgreSQL
+// (db.QueryAfresh: the trainee's active enrolment must stay a look-up in
+// the active pairs' index as a rush fills the table), its cost grows with
+// the keys asked for, a few index look-ups each.
 func (Store) cohortsFor(ctx context.Context, idb bun.IDB, keys []cohortKey) (map[cohortKey]cohortSeats, error) {
 	cohorts, trainees := make([]string, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
@@ -57,7 +58,7 @@ func (Store) cohortsFor(ctx context.Context, idb bun.IDB, keys []cohortKey) (map
 		ForTrainee string `bun:"for_trainee"`
 		cohortSeats
 	}
-	err := db.Query(ctx, idb, &rows, cohortsForSQL(pairs), args...)
+	err := db.QueryAfresh(ctx, idb, &rows, cohortsForSQL(pairs), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read %d cohorts: %w", len(keys), err)
 	}
@@ -286,7 +287,9 @@ func settleAll(es []Enrolment) {
 // active enrolment of the cohort for each batch: 14 ms a batch at 16,000,
 // a rush slower the longer it ran. On PostgreSQL a LATERAL subquery forces
 // the lookup per trainee whatever the statistics say; SQLite's planner
-// already looks each one up.
+// already looks each one up. It is planned at every run on PostgreSQL
+// (db.QueryAfresh): a plan made while the table was nearly empty could
+// walk the cohort's enrolments instead, at the same cost there.
 const (
 	activeAmongPG = `SELECT t.id AS trainee_id FROM unnest(?1::text[]) AS t(id)
 CROSS JOIN LATERAL (SELECT 1 FROM enrolments AS e WHERE e.cohort_id = ?0 AND e.trainee_id = t.id
@@ -304,7 +307,7 @@ func (Store) activeAmong(ctx context.Context, idb bun.IDB, cohortID string, trai
 		err error
 	)
 	if db.IsPostgres(idb) {
-		err = db.Query(ctx, idb, &rows, activeAmongPG, cohortID, trainees)
+		err = db.QueryAfresh(ctx, idb, &rows, activeAmongPG, cohortID, trainees)
 	} else {
 		list, jerr := json.Marshal(trainees)
 		if jerr != nil {
