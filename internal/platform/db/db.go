@@ -460,7 +460,8 @@ func Query(ctx context.Context, idb bun.IDB, dst any, query string, args ...any)
 // read, planned while enrolments was nearly empty, kept walking a cohort's
 // enrolments for each trainee (a plan that costs the same as the right
 // one on a nearly empty table), and an analysed rush of 16,000 fell to a
-// tenth of its ceiling in about half the runs; planned afresh, none did.
+// tenth of its ceiling in four runs of nine; planned afresh, none of six
+// did (bench-rush).
 // SQLite plans its prepared statements again when their statistics
 // change, so there it is Query.
 func QueryAfresh(ctx context.Context, idb bun.IDB, dst any, query string, args ...any) error {
@@ -521,8 +522,8 @@ func Explain(ctx context.Context, c bun.Conn, query string, args ...any) (string
 			}
 			q = `EXPLAIN EXECUTE "` + name + `"(` + strings.Join(marks, ", ") + ")"
 		}
-		// The pool sends the arguments in the statement's text (the
-		// simple protocol: withSimpleProtocol), as EXECUTE needs.
+		// With the simple protocol the arguments go in the statement's
+		// text, as EXECUTE needs.
 		args = append([]any{pgx.QueryExecModeSimpleProtocol}, args...)
 	}
 	rows, err := conn.QueryContext(ctx, q, args...)
