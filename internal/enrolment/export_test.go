@@ -2,8 +2,6 @@ package enrolment
 
 import (
 	"context"
-	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -67,29 +65,16 @@ func (s *Service) RequireTrainee(ctx context.Context, id string) error {
 }
 
 // ActiveAmongPlan is how the database plans the already-enrolled check of
-// a batch (activeAmong) for the trainees in the cohort.
-func ActiveAmongPlan(ctx context.Context, idb bun.IDB, cohortID string, trainees []string) (string, error) {
-	if db.IsPostgres(idb) {
-		var lines []string
-		err := db.Query(ctx, idb, &lines, "EXPLAIN "+activeAmongPG, cohortID, trainees)
-		return strings.Join(lines, "\n"), err
-	}
-	list, err := json.Marshal(trainees)
+// a batch (activeAmong) for the trainees in the cohort, on a connection of
+// d that has not run it (db.Explain).
+func ActiveAmongPlan(ctx context.Context, d *bun.DB, cohortID string, trainees []string) (string, error) {
+	c, err := d.Conn(ctx)
 	if err != nil {
 		return "", err
 	}
-	var rows []struct {
-		ID      int    `bun:"id"`
-		Parent  int    `bun:"parent"`
-		NotUsed int    `bun:"notused"`
-		Detail  string `bun:"detail"`
-	}
-	err = db.Query(ctx, idb, &rows, "EXPLAIN QUERY PLAN "+activeAmongSQLite, cohortID, string(list))
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = r.Detail
-	}
-	return strings.Join(out, "\n"), err
+	defer c.Close()
+	query, args := activeAmongQuery(c, cohortID, trainees)
+	return db.Explain(ctx, c, query, args...)
 }
 
 // HotPlans holds the two statements of the hot path that look a trainee's
@@ -144,14 +129,7 @@ func (s *Service) HotPlans(ctx context.Context, cohortID string, trainees []stri
 		if err != nil {
 			return "", "", err
 		}
-		active, args := activeAmongPG, []any{cohortID, trainees}
-		if !db.IsPostgres(w) {
-			list, err := json.Marshal(trainees)
-			if err != nil {
-				return "", "", err
-			}
-			active, args = activeAmongSQLite, []any{cohortID, string(list)}
-		}
+		active, args := activeAmongQuery(w, cohortID, trainees)
 		batch, err := db.Explain(ctx, w, active, args...)
 		release()
 		if err != nil {

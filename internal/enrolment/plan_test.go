@@ -29,20 +29,7 @@ func TestTheAlreadyEnrolledCheckLooksUpEachTraineeOfTheBatch(t *testing.T) {
 		if _, err := e.DB.ExecContext(ctx, "ANALYZE"); err != nil {
 			t.Fatal(err)
 		}
-		var trainees []string
-		now := e.Clock.Now()
-		for i := 0; i < 600; i++ {
-			u := e.NewUser(auth.Trainee)
-			trainees = append(trainees, u.ID)
-			status := "waitlisted"
-			if i < 10 {
-				status = "enrolled"
-			}
-			if _, err := e.DB.ExecContext(ctx, `INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)`, ids.New(), c.ID, u.ID, status, i, now.Add(time.Duration(i)), now); err != nil {
-				t.Fatal(err)
-			}
-		}
+		trainees := fillCohort(t, e, c.ID, 0, 600)
 		plan, err := enrolment.ActiveAmongPlan(ctx, e.DB, c.ID, trainees[:3])
 		if err != nil {
 			t.Fatal(err)
@@ -74,27 +61,10 @@ func TestHotLookUpsStayLookUpsAsARushFillsTheTable(t *testing.T) {
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		ctx := context.Background()
 		c := e.OpenCohort(testutil.CohortSpec{Capacity: 10})
-		now := e.Clock.Now()
-		var trainees []string
-		fill := func(from, to int) {
-			t.Helper()
-			for i := from; i < to; i++ {
-				u := e.NewUser(auth.Trainee)
-				trainees = append(trainees, u.ID)
-				status := "waitlisted"
-				if i < 10 {
-					status = "enrolled"
-				}
-				if _, err := e.DB.ExecContext(ctx, `INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)`, ids.New(), c.ID, u.ID, status, i, now.Add(time.Duration(i)), now); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
 		if _, err := e.DB.ExecContext(ctx, "ANALYZE"); err != nil {
 			t.Fatal(err)
 		}
-		fill(0, 5)
+		trainees := fillCohort(t, e, c.ID, 0, 5)
 		run, explain, done := e.App.Enrolments.HotPlans(ctx, c.ID, trainees[:3])
 		defer done()
 		for i := 0; i < 6; i++ { // past PostgreSQL's five custom plans
@@ -102,7 +72,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`, ids.New(), c.ID, u.ID, status, i, now.Add(time.Du
 				t.Fatal(err)
 			}
 		}
-		fill(5, 1005)
+		fillCohort(t, e, c.ID, 5, 1005)
 		batch, read, err := explain()
 		if err != nil {
 			t.Fatal(err)
@@ -117,4 +87,26 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`, ids.New(), c.ID, u.ID, status, i, now.Add(time.Du
 			}
 		}
 	})
+}
+
+// fillCohort enrols new trainees from..to-1 in the cohort straight in the
+// database, in arrival order: the first ten hold seats, the rest wait in
+// line with those numbers. It returns their ids.
+func fillCohort(t *testing.T, e *testutil.Env, cohortID string, from, to int) []string {
+	t.Helper()
+	now := e.Clock.Now()
+	var trainees []string
+	for i := from; i < to; i++ {
+		u := e.NewUser(auth.Trainee)
+		trainees = append(trainees, u.ID)
+		status := "waitlisted"
+		if i < 10 {
+			status = "enrolled"
+		}
+		if _, err := e.DB.ExecContext(context.Background(), `INSERT INTO enrolments (id, cohort_id, trainee_id, status, waitlist_seq, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)`, ids.New(), cohortID, u.ID, status, i, now.Add(time.Duration(i)), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return trainees
 }

@@ -300,22 +300,11 @@ CROSS JOIN LATERAL (SELECT 1 FROM enrolments AS e WHERE e.cohort_id = ?0 AND e.t
 )
 
 func (Store) activeAmong(ctx context.Context, idb bun.IDB, cohortID string, trainees []string) (map[string]bool, error) {
-	var (
-		rows []struct {
-			TraineeID string `bun:"trainee_id"`
-		}
-		err error
-	)
-	if db.IsPostgres(idb) {
-		err = db.QueryAfresh(ctx, idb, &rows, activeAmongPG, cohortID, trainees)
-	} else {
-		list, jerr := json.Marshal(trainees)
-		if jerr != nil {
-			return nil, jerr
-		}
-		err = db.Query(ctx, idb, &rows, activeAmongSQLite, cohortID, string(list))
+	var rows []struct {
+		TraineeID string `bun:"trainee_id"`
 	}
-	if err != nil {
+	query, args := activeAmongQuery(idb, cohortID, trainees)
+	if err := db.QueryAfresh(ctx, idb, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("active enrolments in %s: %w", cohortID, err)
 	}
 	held := make(map[string]bool, len(rows))
@@ -323,6 +312,16 @@ func (Store) activeAmong(ctx context.Context, idb bun.IDB, cohortID string, trai
 		held[r.TraineeID] = true
 	}
 	return held, nil
+}
+
+// activeAmongQuery is activeAmong's statement on idb's database, with its
+// arguments.
+func activeAmongQuery(idb bun.IDB, cohortID string, trainees []string) (string, []any) {
+	if db.IsPostgres(idb) {
+		return activeAmongPG, []any{cohortID, trainees}
+	}
+	list, _ := json.Marshal(trainees) // strings always marshal
+	return activeAmongSQLite, []any{cohortID, string(list)}
 }
 
 // insertPlaced writes enrolments placed in one cohort (each with its status
