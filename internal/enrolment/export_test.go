@@ -77,14 +77,14 @@ func ActiveAmongPlan(ctx context.Context, d *bun.DB, cohortID string, trainees [
 	return db.Explain(ctx, c, query, args...)
 }
 
-// HotPlans holds the two statements of the hot path that look a trainee's
-// active enrolment up, where the service runs them: a batch's
-// already-enrolled check (activeAmong) where the batches write, and the
-// checks' read of the cohort (cohortsFor) on Reads. run runs them, as a
-// rush would; explain gives the plan their next run would use
-// (db.Explain). On PostgreSQL both use the same two connections every
-// time, held until close. (SQLite's one writing connection cannot be
-// held; it plans afresh when its statistics change anyway.)
+// HotPlans holds the two statements the hot path runs for the trainees of
+// a cohort, where the service runs them: a batch's already-enrolled check
+// (activeAmong) where the batches write, and the checks' read of the
+// cohort (cohortsFor) on Reads. run runs them, as a rush would; explain
+// gives the plan their next run would use (db.Explain). On PostgreSQL
+// both use the same two connections every time, held until close.
+// (SQLite's one writing connection cannot be held; it plans afresh when
+// its statistics change anyway.)
 func (s *Service) HotPlans(ctx context.Context, cohortID string, trainees []string) (run func() error, explain func() (batch, check string, err error), close func()) {
 	var held []bun.Conn
 	conn := func(d *bun.DB, i int) (bun.Conn, func(), error) {
@@ -154,7 +154,7 @@ func (s *Service) HotPlans(ctx context.Context, cohortID string, trainees []stri
 // CheckedCohort is what a read of the checks found for one cohort and
 // trainee.
 type CheckedCohort struct {
-	CohortID, ActiveID, TraineeName string
+	CohortID, TraineeName string
 }
 
 // CohortsTogether reads the cohort of each pair (cohort, trainee) in one
@@ -172,9 +172,6 @@ func (s *Service) CohortsTogether(ctx context.Context, pairs [][2]string) (map[[
 	out := map[[2]string]CheckedCohort{}
 	for k, c := range found {
 		v := CheckedCohort{CohortID: c.ID}
-		if c.ActiveID != nil {
-			v.ActiveID = *c.ActiveID
-		}
 		if c.TraineeName != nil {
 			v.TraineeName = *c.TraineeName
 		}

@@ -82,7 +82,6 @@ type cohortSeats struct {
 	CancelledAt     *time.Time `bun:"cancelled_at"`
 	CourseStatus    string     `bun:"course_status"`
 	CourseUpdatedAt time.Time  `bun:"course_updated_at"`
-	ActiveID        *string    `bun:"active_id"`
 	Label           string     `bun:"label"`
 	EndsOn          string     `bun:"ends_on"`
 	CourseCode      string     `bun:"course_code"`

@@ -108,18 +108,27 @@ func (s *Service) Enrol(ctx context.Context, actor auth.Actor, cohortID, trainee
 		}
 	}
 	if errors.Is(err, ErrAlreadyEnrolled) {
-		// A concurrent request of the same trainee won; answer as a retry.
-		existing, ok, ferr := s.Store.activeID(ctx, s.DB, cohortID, traineeID)
-		if ferr != nil {
-			return Enrolment{}, false, ferr
-		}
-		if !ok {
-			return Enrolment{}, false, err
-		}
-		out, err = s.Store.get(ctx, s.DB, existing)
-		return out, false, err
+		// The trainee already held an active enrolment there, or a
+		// concurrent request of theirs won: answer as a retry.
+		return s.heldOr(ctx, cohortID, traineeID, err)
 	}
 	return out, created, err
+}
+
+// heldOr answers a refused enrolment with the trainee's active enrolment
+// in the cohort when they hold one, as enrolling again is a safe retry
+// whatever changed since they enrolled (the window closed, the course was
+// edited); else the refusal.
+func (s *Service) heldOr(ctx context.Context, cohortID, traineeID string, refusal error) (Enrolment, bool, error) {
+	id, ok, err := s.Store.activeID(ctx, s.DB, cohortID, traineeID)
+	if err != nil {
+		return Enrolment{}, false, err
+	}
+	if !ok {
+		return Enrolment{}, false, refusal
+	}
+	e, err := s.Store.get(ctx, s.DB, id)
+	return e, false, err
 }
 
 // enrolOnce checks and writes one enrolment. A new one is answered from
@@ -145,14 +154,16 @@ func (s *Service) enrolOnce(ctx context.Context, actor auth.Actor, cohortID, tra
 			return Enrolment{}, false, err
 		}
 	}
-	if c.ActiveID != nil {
-		e, err := s.Store.get(ctx, s.DB, *c.ActiveID)
-		return e, false, err
-	}
+	// A trainee who already holds an enrolment there gets it back (Enrol)
+	// from the batch, which finds it under the cohort's lock, or here
+	// when a rule refuses them first.
 	if err := open(c, now); err != nil {
-		return Enrolment{}, false, err
+		return s.heldOr(ctx, cohortID, traineeID, err)
 	}
 	if err := s.Eligibility.CheckEligible(ctx, traineeID, c.CourseID); err != nil {
+		if _, refused := apperr.As(err); refused {
+			return s.heldOr(ctx, cohortID, traineeID, err)
+		}
 		return Enrolment{}, false, err
 	}
 	e := Enrolment{ID: ids.New(), CohortID: cohortID, TraineeID: traineeID, CreatedAt: now, UpdatedAt: now}

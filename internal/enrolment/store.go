@@ -25,9 +25,8 @@ type Store struct{}
 // ("" for none).
 type cohortKey struct{ CohortID, TraineeID string }
 
-// cohortFor reads the cohort and, in the same query, the trainee's active
-// enrolment in it (ActiveID, when traineeID is given and they have one)
-// and their name.
+// cohortFor reads the cohort and, in the same query, the name of the
+// trainee (when traineeID is given).
 func (s Store) cohortFor(ctx context.Context, idb bun.IDB, id, traineeID string) (cohortSeats, error) {
 	k := cohortKey{CohortID: id, TraineeID: traineeID}
 	found, err := s.cohortsFor(ctx, idb, []cohortKey{k})
@@ -44,10 +43,14 @@ func (s Store) cohortFor(ctx context.Context, idb bun.IDB, id, traineeID string)
 // cohortsFor is cohortFor for several cohorts and trainees in one
 // statement; a cohort that does not exist is left out. It is on the
 // enrolment hot path, where the checks of the requests in flight share a
-// read (Service.checks): planned at every run on PostgreSQL
-// (db.QueryAfresh: the trainee's active enrolment must stay a look-up in
-// the active pairs' index as a rush fills the table), its cost grows with
-// the keys asked for, a few index look-ups each.
+// read (Service.checks), and it reads rows by their keys only (cohort,
+// course, user): its plan cannot come to walk a table however full a rush
+// makes it, so it is prepared once per connection (db.Query). Whether the
+// trainee already holds an enrolment there is not read here: looked up
+// afresh for every read (it must stay a look-up in the active pairs'
+// index as a rush fills enrolments: db.QueryAfresh), it cost PostgreSQL a
+// third more CPU per enrolment in a rush; the batch finds it under the
+// cohort's lock (activeAmong), and a refused request asks (Service.heldOr).
 func (Store) cohortsFor(ctx context.Context, idb bun.IDB, keys []cohortKey) (map[cohortKey]cohortSeats, error) {
 	cohorts, trainees := make([]string, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
@@ -58,7 +61,7 @@ func (Store) cohortsFor(ctx context.Context, idb bun.IDB, keys []cohortKey) (map
 		ForTrainee string `bun:"for_trainee"`
 		cohortSeats
 	}
-	err := db.QueryAfresh(ctx, idb, &rows, cohortsForSQL(pairs), args...)
+	err := db.Query(ctx, idb, &rows, cohortsForSQL(pairs), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read %d cohorts: %w", len(keys), err)
 	}
@@ -75,8 +78,6 @@ func cohortsForSQL(pairs string) string {
 	return `SELECT k.b AS for_trainee, ch.id, ch.course_id, ch.instructor_id, ch.capacity, ch.seats_taken,
        ch.starts_on, ch.ends_on, ch.label, ch.enrol_opens_at, ch.enrol_closes_at, ch.cancelled_at,
        co.status AS course_status, co.updated_at AS course_updated_at, co.code AS course_code, co.title AS course_title,
-       (SELECT e.id FROM enrolments AS e WHERE e.cohort_id = ch.id AND e.trainee_id = k.b
-           AND e.status IN ('enrolled', 'waitlisted')) AS active_id,
        (SELECT u.name FROM users AS u WHERE u.id = k.b) AS trainee_name
   FROM ` + pairs + `
   JOIN cohorts AS ch ON ch.id = k.a

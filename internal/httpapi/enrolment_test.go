@@ -182,6 +182,38 @@ func TestEnrolmentWindow(t *testing.T) {
 	})
 }
 
+// TestEnrollingAgainAfterTheRulesChangedGivesTheEnrolmentBack: enrolling
+// again while active is a safe retry however the rules changed since the
+// trainee enrolled (the window closed, the course's level was raised):
+// 200 with their enrolment, where a trainee who holds none is refused.
+func TestEnrollingAgainAfterTheRulesChangedGivesTheEnrolmentBack(t *testing.T) {
+	t.Parallel()
+	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
+		now := e.Clock.Now()
+		c := e.OpenCohort(testutil.CohortSpec{OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour)})
+		u := e.NewUser(auth.Trainee)
+		first := enrol(t, e, c.ID, u, http.StatusCreated)
+
+		e.Clock.Set(now.Add(time.Hour)) // the window closes
+		if again := enrol(t, e, c.ID, u, http.StatusOK); again.ID != first.ID || again.Status != first.Status {
+			t.Errorf("retry after the window closed gave %v, want %v", again, first)
+		}
+		e.Post("/v1/cohorts/"+c.ID+"/enrolments", e.NewUser(auth.Trainee).Token, nil).WantProblem(t, http.StatusUnprocessableEntity, "enrolment_closed")
+
+		e.Clock.Set(now) // open again, for a course the trainee's level no longer meets
+		e.Patch("/v1/courses/"+c.CourseID, e.AdminToken(), map[string]any{"level": 3}).Want(t, http.StatusOK)
+		if again := enrol(t, e, c.ID, u, http.StatusOK); again.ID != first.ID || again.Status != first.Status {
+			t.Errorf("retry after the level was raised gave %v, want %v", again, first)
+		}
+		e.Post("/v1/cohorts/"+c.ID+"/enrolments", e.NewUser(auth.Trainee).Token, nil).WantProblem(t, http.StatusUnprocessableEntity, "level_too_low")
+
+		var n int
+		if err := e.DB.NewSelect().Table("enrolments").ColumnExpr("count(*)").Where("cohort_id = ?", c.ID).Scan(context.Background(), &n); err != nil || n != 1 {
+			t.Fatalf("enrolments in the cohort: %d, %v; want the first only", n, err)
+		}
+	})
+}
+
 // TestEnrollingInAHiddenCohortIsNotFound: the cohort of a draft or archived
 // course does not exist for a trainee (GET answers 404), and enrolling in
 // it answers the very same 404 as a cohort that does not exist, not a 422
