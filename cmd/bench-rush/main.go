@@ -6,12 +6,13 @@
 // rush is spread over two `serve` processes on the same database, which is
 // how the invariant is shown to hold across processes.
 //
-// In the same run it measures the rush's ceiling: the same number of
-// enrolments placed in another cohort of the same size by the same batch
-// transactions (enrolment.Service.PlaceInBatches, the store code a rush
-// runs), at the rush's mean batch size (read from the server's metrics),
-// one after another, with no HTTP, token or checks around them; and it
-// prints the rush's rate as a share of it. -n takes several sizes
+// In the same run it measures the rush's ceiling: after each rush, the
+// same number of enrolments placed in another cohort of the same size by
+// the same batch transactions (enrolment.Service.PlaceInBatches, the store
+// code a rush runs), at that rush's mean batch size (read from the
+// server's metrics), one after another, with no HTTP, token or checks
+// around them; and it prints the rush's rate as a share of it. Each rush
+// and each ceiling starts once the servers and PostgreSQL are idle. -n takes several sizes
 // ("1000,16000"), each on a fresh database, and compares their rates.
 //
 // The fixtures are analysed before the rush, as a programme's tables are
@@ -154,10 +155,6 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 	if _, codes, _, _ := load.fire("/v1/cohorts/"+f.warmCohortID+"/enrolments", f.warmTokens); codes[http.StatusCreated] != len(f.warmTokens) {
 		return 0, fmt.Errorf("warm-up rush: statuses %v", codes)
 	}
-	sum0, count0, err := batchSizes(bases[0])
-	if err != nil {
-		return 0, err
-	}
 	cpu := func() (t time.Duration) {
 		for _, pid := range pids {
 			t += bench.CPUTime(pid)
@@ -170,26 +167,42 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 	}
 	if mark != "" {
 		// A system-wide profiler (perf record -a) waits for this file to
-		// start on the rush alone.
+		// start on the rush (at 16,000, one rush outlasts a 3 s profile).
 		_ = os.WriteFile(mark, nil, 0o644)
 	}
 	// A rush of 1,000 lasts under half a second, and varies as much as
 	// anything that short: the same trainees rush a fresh cohort of the
 	// same size again until the rushes add up to minRushLoad, and each is
-	// checked against the database.
+	// checked against the database. Each rush is followed by its ceiling
+	// (the same enrolments placed by the same batch transactions, at the
+	// rush's mean batch size, in another fresh cohort, with no HTTP, token
+	// or checks around them), so that what else the machine does meanwhile
+	// (a checkpoint, autovacuum after the inserts) falls on both alike; and
+	// each begins once the servers and PostgreSQL are idle, so that
+	// neither runs beside the work the other left behind.
 	var (
-		lat                    []time.Duration
-		codes                  = map[int]int{}
-		wall                   time.Duration
-		used, dbUsed, selfUsed time.Duration
-		rounds                 int
+		lat                     []time.Duration
+		codes                   = map[int]int{}
+		wall, settled           time.Duration
+		used, dbUsed, selfUsed  time.Duration
+		rounds, placed          int
+		batchSum, batchCount    float64
+		spent, ceilDB, ceilSelf time.Duration
 	)
-	for cohortID := f.cohortID; rounds == 0 || wall < minRushLoad; rounds++ {
+	for cohortID, ceilingID := f.cohortID, f.ceilingCohortID; rounds == 0 || wall < minRushLoad; rounds++ {
 		if rounds > 0 {
 			if cohortID, err = f.cohort(ctx, seats); err != nil {
 				return 0, err
 			}
+			if ceilingID, err = f.cohort(ctx, seats); err != nil {
+				return 0, err
+			}
 		}
+		sum0, count0, err := batchSizes(bases[0])
+		if err != nil {
+			return 0, err
+		}
+		settled += settle(cpu)
 		cpu0, db0, self0 := cpu(), bench.CPUTimeOf("postgres"), bench.SelfCPUTime()
 		l, c, answers, w := load.fire("/v1/cohorts/"+cohortID+"/enrolments", f.tokens)
 		used, dbUsed, selfUsed = used+cpu()-cpu0, dbUsed+bench.CPUTimeOf("postgres")-db0, selfUsed+bench.SelfCPUTime()-self0
@@ -201,6 +214,25 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 			fmt.Println("  INVARIANT BROKEN:", err)
 			return 0, err
 		}
+		sum1, count1, err := batchSizes(bases[0])
+		if err != nil {
+			return 0, err
+		}
+		if count1 == count0 {
+			return 0, errors.New("metrics: no enrolment batches counted")
+		}
+		batchSum, batchCount = batchSum+sum1-sum0, batchCount+count1-count0
+		size := max(int((sum1-sum0)/(count1-count0)+0.5), 1)
+
+		settled += settle(cpu)
+		t0, db0, self0 := time.Now(), bench.CPUTimeOf("postgres"), bench.SelfCPUTime()
+		if err := f.app.Enrolments.PlaceInBatches(ctx, f.adminID, ceilingID, f.traineeIDs, size); err != nil {
+			return 0, fmt.Errorf("ceiling: %w", err)
+		}
+		spent += time.Since(t0)
+		ceilDB += bench.CPUTimeOf("postgres") - db0
+		ceilSelf += bench.SelfCPUTime() - self0
+		placed += n
 	}
 	peakRSS := 0 // the largest server's, in KiB
 	for _, p := range peaks {
@@ -240,45 +272,30 @@ func run(bin, dialect, pgURL string, n, seats, conc, servers int) (float64, erro
 	if errs > 0 {
 		return 0, fmt.Errorf("%d requests failed", errs)
 	}
-	sum1, count1, err := batchSizes(bases[0])
-	if err != nil {
-		return 0, err
-	}
-	if count1 == count0 {
-		return 0, errors.New("metrics: no enrolment batches counted")
-	}
-	mean := (sum1 - sum0) / (count1 - count0)
-	size := max(int(mean+0.5), 1)
-	// The ceiling is repeated as the rush is, each time on a fresh cohort
-	// of the same size, for as long.
-	var (
-		placed                  int
-		spent, ceilDB, ceilSelf time.Duration
-	)
-	for cohortID := f.ceilingCohortID; placed == 0 || spent < minRushLoad; {
-		if placed > 0 {
-			if cohortID, err = f.cohort(ctx, seats); err != nil {
-				return 0, err
-			}
-		}
-		t0, db0, self0 := time.Now(), bench.CPUTimeOf("postgres"), bench.SelfCPUTime()
-		if err := f.app.Enrolments.PlaceInBatches(ctx, f.adminID, cohortID, f.traineeIDs, size); err != nil {
-			return 0, fmt.Errorf("ceiling: %w", err)
-		}
-		spent += time.Since(t0)
-		ceilDB += bench.CPUTimeOf("postgres") - db0
-		ceilSelf += bench.SelfCPUTime() - self0
-		placed += n
-	}
 	ceiling := float64(placed) / spent.Seconds()
-	fmt.Printf("  ceiling: the same enrolments in batch transactions of %d (the rush's mean %.1f), no HTTP, %d in %v: %.0f/s; the rush at %.2f of it\n",
-		size, mean, placed, spent.Round(time.Millisecond), ceiling, rate/ceiling)
+	fmt.Printf("  ceiling: the same enrolments in batch transactions of each rush's mean size (%.1f in all), no HTTP, after each rush, %d in %v: %.0f/s; the rush at %.2f of it\n",
+		batchSum/batchCount, placed, spent.Round(time.Millisecond), ceiling, rate/ceiling)
 	fmt.Printf("  ceiling CPU per enrolment: placing %v", (ceilSelf / time.Duration(placed)).Round(time.Microsecond))
 	if dialect == "postgres" {
 		fmt.Printf(", PostgreSQL %v", (ceilDB / time.Duration(placed)).Round(time.Microsecond))
 	}
 	fmt.Println()
 	return rate, nil
+}
+
+// settle waits, up to 3 s, until the servers and PostgreSQL are idle
+// (10 ms of CPU or less in 200 ms, in all), and returns how long it
+// waited.
+func settle(servers func() time.Duration) time.Duration {
+	start := time.Now()
+	for time.Since(start) < 3*time.Second {
+		s0, db0 := servers(), bench.CPUTimeOf("postgres")
+		time.Sleep(200 * time.Millisecond)
+		if servers()-s0+bench.CPUTimeOf("postgres")-db0 <= 10*time.Millisecond {
+			break
+		}
+	}
+	return time.Since(start)
 }
 
 // batchSizes is the sum and count of the enrolment batch sizes the server
