@@ -455,7 +455,7 @@ func (l *load) fire(path string, tokens []string) ([]time.Duration, map[int]int,
 	bases, clients, conc := l.bases, l.clients, l.conc
 	lat := make([]time.Duration, len(tokens))
 	status := make([]int, len(tokens))
-	answers := make([]answer, len(tokens))
+	bodies := make([][]byte, len(tokens))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < conc; w++ {
@@ -478,7 +478,7 @@ func (l *load) fire(path string, tokens []string) ([]time.Duration, map[int]int,
 					continue
 				}
 				status[i] = res.StatusCode()
-				_ = json.Unmarshal(res.Body(), &answers[i])
+				bodies[i] = append(bodies[i][:0], res.Body()...)
 			}
 		}()
 	}
@@ -489,12 +489,16 @@ func (l *load) fire(path string, tokens []string) ([]time.Duration, map[int]int,
 	close(jobs)
 	wg.Wait()
 	wall := time.Since(start)
+	// The answers are decoded once the rush is over, off the cores it
+	// shares.
 	codes := map[int]int{}
 	var created []answer
 	for i, s := range status {
 		codes[s]++
 		if s == http.StatusCreated {
-			created = append(created, answers[i])
+			var a answer
+			_ = json.Unmarshal(bodies[i], &a)
+			created = append(created, a)
 		}
 	}
 	return lat, codes, created, wall
