@@ -3,8 +3,8 @@
 // skills straight into a fresh SQLite or PostgreSQL database, starts a real
 // `skillgrid serve` process on it, and measures over HTTP, as an approved
 // company, the latency of filtered first pages and the CSV and XLSX downloads of the
-// whole matching set, sampling the server's resident memory (VmRSS) while
-// each download runs.
+// whole matching set, with the server's peak resident memory while each
+// download runs (bench.PeakRSS).
 //
 //	go run ./cmd/bench-pool -bin bin/skillgrid -db postgres -trainees 100000 -completions 300000
 package main
@@ -183,7 +183,7 @@ func run(o options) error {
 AND EXISTS (SELECT 1 FROM enrolments AS e WHERE e.trainee_id = u.id AND e.status = 'completed' AND e.result_recorded_at IS NOT NULL)`).Scan(ctx, &poolSize); err != nil {
 		return fmt.Errorf("count the pool: %w", err)
 	}
-	fmt.Println("  Downloads (/v1/graduates.csv and .xlsx), server RSS sampled every 20 ms:")
+	fmt.Println("  Downloads (/v1/graduates.csv and .xlsx), server RSS and its peak during each:")
 	for _, ext := range []string{".csv", ".xlsx"} {
 		for _, q := range []string{"track=cell-design&min_level=3", "track=bms", ""} {
 			want := -1
