@@ -25,10 +25,7 @@ func TestTheAlreadyEnrolledCheckLooksUpEachTraineeOfTheBatch(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		ctx := context.Background()
-		c := e.OpenCohort(testutil.CohortSpec{Capacity: 10})
-		if _, err := e.DB.ExecContext(ctx, "ANALYZE"); err != nil {
-			t.Fatal(err)
-		}
+		c := analysedCohort(t, e)
 		trainees := fillCohort(t, e, c.ID, 0, 600)
 		plan, err := enrolment.ActiveAmongPlan(ctx, e.DB, c.ID, trainees[:3])
 		if err != nil {
@@ -63,10 +60,7 @@ func TestHotLookUpsStayLookUpsAsARushFillsTheTable(t *testing.T) {
 	t.Parallel()
 	testutil.ForEachDB(t, func(t *testing.T, e *testutil.Env) {
 		ctx := context.Background()
-		c := e.OpenCohort(testutil.CohortSpec{Capacity: 10})
-		if _, err := e.DB.ExecContext(ctx, "ANALYZE"); err != nil {
-			t.Fatal(err)
-		}
+		c := analysedCohort(t, e)
 		trainees := fillCohort(t, e, c.ID, 0, 5)
 		run, explain, done := e.App.Enrolments.HotPlans(ctx, c.ID, trainees[:3])
 		defer done()
@@ -94,6 +88,17 @@ func TestHotLookUpsStayLookUpsAsARushFillsTheTable(t *testing.T) {
 			t.Errorf("the checks' read, prepared once per connection, reads enrolments:\n%s", read)
 		}
 	})
+}
+
+// analysedCohort opens a cohort of ten seats and takes the statistics
+// while it is empty, as they are when a rush begins.
+func analysedCohort(t *testing.T, e *testutil.Env) testutil.Cohort {
+	t.Helper()
+	c := e.OpenCohort(testutil.CohortSpec{Capacity: 10})
+	if _, err := e.DB.ExecContext(context.Background(), "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // fillCohort enrols new trainees from..to-1 in the cohort straight in the
